@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICER = "commune_officer", _("Công chức xã")
+    COMMUNE_LEADER = "commune_leader", _("Lãnh đạo UBND xã")
+    ANALYST = "analyst", _("Chuyên viên tỉnh/huyện")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class User(AbstractUser):
+    """A person who signs in. Every user (but an administrator) works inside one administrative unit."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.COMMUNE_OFFICER)
+    unit = models.ForeignKey(
+        "geo.AdminUnit", models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("đơn vị")
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from .models import AdminUnit
+
+
+class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
+    def in_subtree(self, unit: AdminUnit) -> AdminUnitQuerySet:
+        """The unit and every unit below it (materialised path prefix)."""
+        return self.filter(path__startswith=unit.path)
+
+    def for_user(self, user) -> AdminUnitQuerySet:
+        """Units the user may read: the subtree of their unit; everything for administrators."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.unit_id is None:
+            return self.none()
+        return self.filter(path__startswith=user.unit.path)
+
+    def current(self) -> AdminUnitQuerySet:
+        return self.filter(is_legacy=False)
+
+    def communes(self) -> AdminUnitQuerySet:
+        return self.filter(level="commune")

@@ -1,0 +1,212 @@
+"""Data elements (countable figures), indicators (formulas over them), data values and their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xaso.core.models import Period, TimeStampedModel
+from xaso.core.periods import PERIOD_TYPES
+from xaso.geo.models import AdminUnit
+
+
+class Area(models.TextChoices):
+    """The three pillars and the enablers newer plans list separately (DOMAIN.md, "The model")."""
+
+    GOVERNMENT = "government", _("Chính quyền số")
+    ECONOMY = "economy", _("Kinh tế số")
+    SOCIETY = "society", _("Xã hội số")
+    INSTITUTIONS = "institutions", _("Thể chế số")
+    INFRASTRUCTURE = "infrastructure", _("Hạ tầng số")
+    HUMAN_RESOURCES = "human_resources", _("Nhân lực số, nhận thức số")
+    PLATFORMS = "platforms", _("Nền tảng số")
+    DATA = "data", _("Dữ liệu số")
+    CYBERSECURITY = "cybersecurity", _("An toàn thông tin mạng")
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "integer", _("Số nguyên")
+    DECIMAL = "decimal", _("Số thập phân")
+    BOOLEAN = "boolean", _("Có/Không")
+    PERCENT = "percent", _("Tỷ lệ (%)")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Cộng dồn")
+    LAST = "last", _("Giá trị kỳ gần nhất")
+    MAX = "max", _("Lớn nhất")
+    MIN = "min", _("Nhỏ nhất")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Càng cao càng tốt")
+    LOWER = "lower", _("Càng thấp càng tốt")
+
+
+PERIOD_TYPE_CHOICES = [("year", _("Năm")), ("quarter", _("Quý")), ("month", _("Tháng"))]
+
+
+class DataElement(TimeStampedModel):
+    """One figure a commune can count: total households, households with fibre, dossiers received online..."""
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    unit_label = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
+    value_type = models.CharField(_("kiểu giá trị"), max_length=10, choices=ValueType.choices, default=ValueType.INTEGER)
+    aggregation = models.CharField(_("cách tổng hợp"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM)
+    period_type = models.CharField(_("kỳ thu thập"), max_length=8, choices=PERIOD_TYPE_CHOICES, default="year")
+    area = models.CharField(_("lĩnh vực"), max_length=20, choices=Area.choices)
+    source = models.TextField(_("nguồn"), blank=True, help_text=_("Tài liệu và mục trích dẫn."))
+
+    class Meta:
+        ordering = ["area", "code"]
+        verbose_name = _("chỉ tiêu dữ liệu")
+        verbose_name_plural = _("chỉ tiêu dữ liệu")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_type__in=PERIOD_TYPES), name="dataelement_period_type"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(TimeStampedModel):
+    """What a target is stated in: a formula over data elements (a ratio, a count or a yes/no)."""
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    description = models.TextField(_("định nghĩa"), blank=True)
+    formula = models.CharField(_("công thức"), max_length=500)
+    unit_label = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("số chữ số thập phân"), default=1)
+    direction = models.CharField(_("chiều tốt"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    area = models.CharField(_("lĩnh vực"), max_length=20, choices=Area.choices)
+    period_type = models.CharField(_("kỳ"), max_length=8, choices=PERIOD_TYPE_CHOICES, default="year")
+    elements = models.ManyToManyField(DataElement, related_name="indicators", blank=True, editable=False)
+    stated_rate_element = models.ForeignKey(
+        DataElement,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stated_for",
+        verbose_name=_("tỷ lệ nêu trong văn bản"),
+        help_text=_("Chỉ tiêu dữ liệu lưu tỷ lệ do văn bản nêu, để đối chiếu với tỷ lệ tính từ số liệu."),
+    )
+    source = models.TextField(_("nguồn"), blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["area", "sort_order", "code"]
+        verbose_name = _("chỉ số")
+        verbose_name_plural = _("chỉ số")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit_label == "%"
+
+
+class DataValue(models.Model):
+    """One figure for one data element, one unit and one period."""
+
+    data_element = models.ForeignKey(DataElement, models.PROTECT, related_name="values")
+    unit = models.ForeignKey(AdminUnit, models.PROTECT, related_name="data_values")
+    period = models.ForeignKey(Period, models.PROTECT, related_name="data_values")
+    value = models.FloatField(_("giá trị"))
+    comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        constraints = [
+            models.UniqueConstraint(fields=["data_element", "unit", "period"], name="unique_data_value"),
+        ]
+        indexes = [models.Index(fields=["unit", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.data_element.code} @ {self.unit.code} {self.period.code} = {self.value}"
+
+
+class ChangeSource(models.TextChoices):
+    FORM = "form", _("Nhập trên màn hình")
+    IMPORT = "import", _("Nhập từ tệp")
+    API = "api", _("API")
+    SYSTEM = "system", _("Hệ thống")
+
+
+class DataValueChange(models.Model):
+    """The history of a figure: every creation, change and deletion, old → new, by whom and when."""
+
+    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+")
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+")
+    old_value = models.FloatField(_("giá trị cũ"), null=True, blank=True)
+    new_value = models.FloatField(_("giá trị mới"), null=True, blank=True)
+    comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    source = models.CharField(_("nguồn thay đổi"), max_length=8, choices=ChangeSource.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("lịch sử số liệu")
+        verbose_name_plural = _("lịch sử số liệu")
+        indexes = [models.Index(fields=["data_element", "unit", "period"])]
+
+
+class ElementRollup(models.Model):
+    """Pre-aggregated value of a data element for a commune and a period (month, quarter, year).
+
+    Kept fresh by `xaso.indicators.rollup` inside the same transaction as every write, so the next
+    read sees it. Province and district figures sum these rows (166 communes, not 100,000 values).
+    """
+
+    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+")
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+")
+    value = models.FloatField()
+    value_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "data_element", "unit"], name="unique_element_rollup"),
+        ]
+
+
+class Operator(models.TextChoices):
+    LE = "<=", "≤"
+    LT = "<", "<"
+    EQ = "==", "="
+    GE = ">=", "≥"
+    GT = ">", ">"
+
+
+class ValidationRule(TimeStampedModel):
+    """A declarative check such as `households_fibre <= households_total`, evaluated per unit and period."""
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    left = models.CharField(_("vế trái"), max_length=500)
+    operator = models.CharField(_("phép so sánh"), max_length=2, choices=Operator.choices)
+    right = models.CharField(_("vế phải"), max_length=500)
+    message = models.CharField(_("thông báo khi vi phạm"), max_length=255)
+    source = models.TextField(_("nguồn"), blank=True)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("quy tắc kiểm tra")
+        verbose_name_plural = _("quy tắc kiểm tra")
+
+    def __str__(self) -> str:
+        return self.name

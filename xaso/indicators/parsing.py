@@ -1,0 +1,86 @@
+"""Reading figures as people type them: `1.384`, `70,6`, `70,6%`, `có`, Excel numbers.
+
+Vietnamese writes a dot between thousands and a comma before decimals. For whole-number
+elements `1.384` therefore means 1384; for decimal and percent elements a lone dot is read as
+the decimal point (`70.6`) because spreadsheets exported in English write it so, and a comma
+always is (`70,6`). Anything else is refused with a message that says what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from django.utils.translation import gettext as _
+
+from .models import ValueType
+
+_VN_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_EN_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$")
+_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+_TRUE = {"1", "có", "co", "x", "yes", "true", "đạt", "dat", "rồi", "đã"}
+_FALSE = {"0", "không", "khong", "no", "false", "chưa", "chua"}
+
+
+class ValueParseError(ValueError):
+    pass
+
+
+def parse_value(raw: object, value_type: str) -> float:
+    """Turn a cell or a typed text into a float for `value_type`, or raise ValueParseError (Vietnamese)."""
+    if isinstance(raw, bool):
+        number = 1.0 if raw else 0.0
+    elif isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = str(raw if raw is not None else "").strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            raise ValueParseError(_("Ô trống: cần một giá trị."))
+        if value_type == ValueType.BOOLEAN:
+            lowered = text.lower()
+            if lowered in _TRUE:
+                return 1.0
+            if lowered in _FALSE:
+                return 0.0
+            raise ValueParseError(_("“%(text)s” không phải Có/Không (dùng 1/0, có/không).") % {"text": text})
+        if value_type == ValueType.PERCENT:
+            text = text.removesuffix("%")
+        number = _parse_number_text(text, value_type)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueParseError(_("Giá trị không phải là số."))
+    return check_value(number, value_type)
+
+
+def _parse_number_text(text: str, value_type: str) -> float:
+    if value_type == ValueType.INTEGER and _VN_GROUPED.match(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _PLAIN.match(text):
+        return float(text)
+    if _COMMA_DECIMAL.match(text):
+        return float(text.replace(",", "."))
+    if _VN_GROUPED.match(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _EN_GROUPED.match(text):
+        return float(text.replace(",", ""))
+    raise ValueParseError(
+        _("“%(text)s” không phải là số (viết 1.384 hoặc 1384 cho số nguyên, 70,6 cho số thập phân).") % {"text": text}
+    )
+
+
+def check_value(number: float, value_type: str) -> float:
+    if value_type == ValueType.BOOLEAN and number not in (0.0, 1.0):
+        raise ValueParseError(_("Giá trị Có/Không phải là 1 hoặc 0, không phải %(v)s.") % {"v": _fmt(number)})
+    if value_type == ValueType.INTEGER and not float(number).is_integer():
+        raise ValueParseError(_("Cần số nguyên, không phải %(v)s.") % {"v": _fmt(number)})
+    if value_type == ValueType.PERCENT and not 0 <= number <= 100:
+        raise ValueParseError(_("Tỷ lệ phải nằm trong khoảng 0–100%%, không phải %(v)s.") % {"v": _fmt(number)})
+    if number < 0:
+        raise ValueParseError(_("Số liệu không được âm (%(v)s).") % {"v": _fmt(number)})
+    return number
+
+
+def _fmt(number: float) -> str:
+    from xaso.core.formatting import format_value
+
+    return format_value(number, 2)

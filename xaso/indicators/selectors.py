@@ -1,0 +1,197 @@
+"""Reads: the value of any indicator for any unit and period, computed from database aggregates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from xaso.accounts.permissions import can_read_unit
+from xaso.core.models import Period
+from xaso.geo.models import AdminUnit, Level
+
+from .formula import Formula, parse_formula
+from .models import Aggregation, DataElement, DataValue, ElementRollup, Indicator
+
+#: a stated rate further than this (percentage points) from the computed one is flagged
+STATED_RATE_TOLERANCE = 0.5
+
+Key = tuple[int, int, int]  # (unit_id, element_id, period_id)
+
+
+@dataclass
+class IndicatorValue:
+    indicator: Indicator
+    unit_id: int
+    period: Period
+    value: float | None
+    inputs: dict[str, float | None] = field(default_factory=dict)
+    stated: float | None = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_stated_mismatch(self) -> bool:
+        return self.value is not None and self.stated is not None and abs(self.value - self.stated) > STATED_RATE_TOLERANCE
+
+
+@cache
+def _parsed(formula_text: str) -> Formula:
+    return parse_formula(formula_text)
+
+
+def indicator_formula(indicator: Indicator) -> Formula:
+    return _parsed(indicator.formula)
+
+
+def elements_for(indicators: Iterable[Indicator]) -> list[DataElement]:
+    codes: set[str] = set()
+    for ind in indicators:
+        codes |= indicator_formula(ind).elements
+    return list(DataElement.objects.filter(code__in=codes) | DataElement.objects.filter(stated_for__in=list(indicators)))
+
+
+def _combine(aggregation: str, total: float | None, maximum: float | None, minimum: float | None) -> float | None:
+    if aggregation == Aggregation.MAX:
+        return maximum
+    if aggregation == Aggregation.MIN:
+        return minimum
+    return total
+
+
+def element_totals(
+    *, elements: Sequence[DataElement], units: Sequence[AdminUnit], periods: Sequence[Period]
+) -> dict[Key, float]:
+    """Aggregated value of each element for each unit and period: one query per unit level."""
+    result: dict[Key, float] = {}
+    if not elements or not units or not periods:
+        return result
+    by_level: dict[str, list[AdminUnit]] = defaultdict(list)
+    for unit in units:
+        by_level[unit.level].append(unit)
+    aggregation = {e.id: e.aggregation for e in elements}
+    element_ids = list(aggregation)
+    period_ids = [p.id for p in periods]
+    communes = by_level.get(Level.COMMUNE, [])
+    if communes:
+        rows = ElementRollup.objects.filter(
+            unit_id__in=[u.id for u in communes], data_element_id__in=element_ids, period_id__in=period_ids
+        ).values_list("unit_id", "data_element_id", "period_id", "value")
+        result.update({(u, e, p): v for u, e, p, v in rows})
+    for level, column in ((Level.PROVINCE, "unit__province_id"), (Level.DISTRICT, "unit__district_id")):
+        upper = by_level.get(level, [])
+        if not upper:
+            continue
+        rows = (
+            ElementRollup.objects.filter(
+                **{f"{column}__in": [u.id for u in upper]},
+                data_element_id__in=element_ids,
+                period_id__in=period_ids,
+            )
+            .values_list(column, "data_element_id", "period_id")
+            .annotate(total=Sum("value"), maximum=Max("value"), minimum=Min("value"))
+            .order_by()
+        )
+        for unit_id, element_id, period_id, total, maximum, minimum in rows:
+            value = _combine(aggregation[element_id], total, maximum, minimum)
+            if value is not None:
+                result[(unit_id, element_id, period_id)] = value
+    villages = by_level.get(Level.VILLAGE, [])
+    if villages:
+        result.update(_village_totals(villages, elements, periods))
+    return result
+
+
+def _village_totals(villages: Sequence[AdminUnit], elements: Sequence[DataElement], periods: Sequence[Period]):
+    """Villages hold raw values only; a village has a few dozen values a year, read in one query."""
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    rows = (
+        DataValue.objects.filter(
+            unit_id__in=[v.id for v in villages],
+            data_element_id__in=[e.id for e in elements],
+            period__start__gte=start,
+            period__end__lte=end,
+        )
+        .order_by("period__start")
+        .values_list("unit_id", "data_element_id", "period__start", "period__end", "value")
+    )
+    aggregation = {e.id: e.aggregation for e in elements}
+    out: dict[Key, float] = {}
+    for unit_id, element_id, p_start, p_end, value in rows:
+        for period in periods:
+            if not (period.start <= p_start and p_end <= period.end):
+                continue
+            key = (unit_id, element_id, period.id)
+            agg = aggregation[element_id]
+            if key not in out or agg == Aggregation.LAST:  # rows come oldest first: the last one wins
+                out[key] = value
+            elif agg == Aggregation.SUM:
+                out[key] += value
+            elif agg == Aggregation.MAX:
+                out[key] = max(out[key], value)
+            else:
+                out[key] = min(out[key], value)
+    return out
+
+
+def check_readable(user, units: Iterable[AdminUnit]) -> None:
+    for unit in units:
+        if not can_read_unit(user, unit):
+            raise PermissionDenied(_("Bạn không có quyền xem số liệu của %(unit)s.") % {"unit": unit.name})
+
+
+def indicator_values(
+    *, user, indicators: Sequence[Indicator], units: Sequence[AdminUnit], periods: Sequence[Period]
+) -> dict[tuple[int, int, int], IndicatorValue]:
+    """Indicators × units × periods, keyed (unit_id, indicator_id, period_id); a whole table in one pass.
+
+    Ratios are computed from the summed numerator and denominator, never by averaging rates.
+    A zero denominator or a missing element gives value None ("no data").
+    """
+    check_readable(user, units)
+    elements = elements_for(indicators)
+    by_code = {e.code: e for e in elements}
+    totals = element_totals(elements=elements, units=units, periods=periods)
+    out: dict[tuple[int, int, int], IndicatorValue] = {}
+    for unit in units:
+        for period in periods:
+            for ind in indicators:
+                formula = indicator_formula(ind)
+                inputs = {
+                    code: totals.get((unit.id, by_code[code].id, period.id)) if code in by_code else None
+                    for code in formula.elements
+                }
+                stated = None
+                if ind.stated_rate_element_id:
+                    stated = totals.get((unit.id, ind.stated_rate_element_id, period.id))
+                out[(unit.id, ind.id, period.id)] = IndicatorValue(
+                    indicator=ind, unit_id=unit.id, period=period, value=formula.evaluate(inputs),
+                    inputs=inputs, stated=stated,
+                )  # fmt: skip
+    return out
+
+
+def indicators_active() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("stated_rate_element").order_by("area", "sort_order", "code")
+
+
+def value_history(*, user, element: DataElement, unit: AdminUnit, period: Period):
+    from .models import DataValueChange
+
+    check_readable(user, [unit])
+    return DataValueChange.objects.filter(data_element=element, unit=unit, period=period).select_related("changed_by")
+
+
+def latest_year_with_data(unit: AdminUnit) -> int | None:
+    """The most recent year for which the unit (or anything below it) has a figure."""
+    qs = DataValue.objects.filter(unit__path__startswith=unit.path)
+    latest = qs.aggregate(m=Max("period__end"))["m"]
+    return latest.year if latest else None

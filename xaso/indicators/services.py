@@ -1,0 +1,200 @@
+"""Writes: data values (typed, imported or sent through the API) and the catalog.
+
+Every bulk write is all-or-nothing: all rows are checked first (element, unit, scope, period,
+value type, validation rules against the resulting figures) and nothing is saved if one fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xaso.accounts.permissions import can_write_unit
+from xaso.core.formatting import format_value
+from xaso.core.models import periods_ensure
+from xaso.core.periods import PeriodError, PeriodSpec, parse_period
+from xaso.geo.models import AdminUnit, Level
+
+from .errors import BulkValueError, RowError
+from .models import ChangeSource, DataElement, DataValue, DataValueChange
+from .parsing import ValueParseError, parse_value
+from .rollup import rollup_refresh
+from .validation import stored_states, violations_for_states
+
+WRITABLE_LEVELS = {Level.COMMUNE, Level.VILLAGE}
+
+
+@dataclass
+class ValueInput:
+    """One figure as it arrives: codes and the raw value, plus where it came from for error messages."""
+
+    element: str
+    unit: str
+    period: str
+    value: object
+    comment: str = ""
+    row: int | None = None
+    columns: dict[str, str] = field(default_factory=lambda: {"element": "chi_tieu", "unit": "don_vi", "period": "ky", "value": "gia_tri"})
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.deleted + self.unchanged
+
+
+@dataclass
+class _Checked:
+    row: ValueInput
+    element: DataElement
+    unit: AdminUnit
+    spec: PeriodSpec
+    value: float | None  # None = delete
+
+
+def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tuple[list[_Checked], list[RowError]]:
+    errors: list[RowError] = []
+    elements = {e.code: e for e in DataElement.objects.filter(code__in={r.element.strip() for r in rows})}
+    units = {u.code: u for u in AdminUnit.objects.filter(code__in={str(r.unit).strip() for r in rows})}
+    today = timezone.localdate()
+    checked: list[_Checked] = []
+    seen: dict[tuple[str, str, str], int | None] = {}
+    for row in rows:
+        col = row.columns
+        element = elements.get(row.element.strip())
+        unit = units.get(str(row.unit).strip())
+        if element is None:
+            errors.append(RowError(row.row, col["element"], _("Không có chỉ tiêu dữ liệu mã “%(c)s”.") % {"c": row.element}, "unknown_element"))
+        if unit is None:
+            errors.append(RowError(row.row, col["unit"], _("Không có đơn vị hành chính mã “%(c)s”.") % {"c": row.unit}, "unknown_unit"))
+        elif unit.level not in WRITABLE_LEVELS:
+            errors.append(RowError(row.row, col["unit"], _("Số liệu chỉ nhập cho xã hoặc thôn/ấp; “%(u)s” là cấp %(l)s.") % {"u": unit.name, "l": unit.get_level_display()}, "unit_level"))
+            unit = None
+        elif not can_write_unit(user, unit):
+            errors.append(RowError(row.row, col["unit"], _("Bạn không có quyền nhập số liệu cho %(u)s.") % {"u": unit.name}, "out_of_scope"))
+            unit = None
+        try:
+            spec = parse_period(str(row.period))
+        except PeriodError as exc:
+            errors.append(RowError(row.row, col["period"], str(exc), "bad_period"))
+            spec = None
+        if spec and element and spec.type != element.period_type:
+            errors.append(RowError(row.row, col["period"], _("Chỉ tiêu “%(e)s” thu thập theo %(t)s; kỳ “%(p)s” không phù hợp.") % {"e": element.name, "t": element.get_period_type_display().lower(), "p": row.period}, "period_type"))
+            spec = None
+        if spec and spec.start > today:
+            errors.append(RowError(row.row, col["period"], _("Kỳ %(p)s chưa bắt đầu: không nhập số liệu cho kỳ tương lai.") % {"p": spec.code}, "future_period"))
+            spec = None
+        value: float | None = None
+        blank = row.value is None or (isinstance(row.value, str) and not row.value.strip())
+        if element is not None and not (blank and allow_delete):
+            try:
+                value = parse_value(row.value, element.value_type)
+            except ValueParseError as exc:
+                errors.append(RowError(row.row, col["value"], str(exc), "bad_value"))
+                element = None
+        if element and unit and spec:
+            key = (element.code, unit.code, spec.code)
+            if key in seen:
+                errors.append(RowError(row.row, col["element"], _("Trùng với dòng %(r)s (cùng chỉ tiêu, đơn vị, kỳ).") % {"r": seen[key]}, "duplicate"))
+                continue
+            seen[key] = row.row
+            checked.append(_Checked(row, element, unit, spec, value))
+    return checked, errors
+
+
+@transaction.atomic
+def values_write(
+    *, user, rows: Sequence[ValueInput], source: str = ChangeSource.FORM, allow_delete: bool = False
+) -> WriteResult:
+    """Validate every row, then save all of them or none (raises BulkValueError with every problem)."""
+    checked, errors = _check_rows(rows, user, allow_delete=allow_delete)
+    if errors:
+        raise BulkValueError(errors)
+    if not checked:
+        return WriteResult()
+    periods = periods_ensure([c.spec for c in checked])
+    pairs = {(c.unit.id, periods[c.spec.code].id) for c in checked}
+    existing = {
+        (v.data_element_id, v.unit_id, v.period_id): v
+        for v in DataValue.objects.filter(
+            unit_id__in={u for u, _p in pairs},
+            period_id__in={p for _u, p in pairs},
+            data_element_id__in={c.element.id for c in checked},
+        )
+    }
+    # validation rules on the figures as they would be after this write
+    states = stored_states(pairs)
+    for c in checked:
+        states[(c.unit.id, periods[c.spec.code].id)][c.element.code] = c.value
+    by_place = {(c.unit.id, periods[c.spec.code].id, c.element.code): c for c in checked}
+    for violation in violations_for_states(states):
+        involved = [by_place.get((violation.unit_id, violation.period_id, code)) for code in sorted(violation.elements)]
+        involved = [c for c in involved if c is not None]
+        if not involved:
+            continue  # the stored figures already broke the rule; this write does not touch them
+        first = involved[0]
+        errors.append(
+            RowError(
+                first.row.row, first.row.columns["value"],
+                _("%(msg)s (%(left)s so với %(right)s, %(unit)s, kỳ %(p)s)") % {
+                    "msg": violation.rule.message, "left": format_value(violation.left),
+                    "right": format_value(violation.right), "unit": first.unit.name, "p": first.spec.code,
+                },
+                "rule_" + violation.rule.code,
+            )  # fmt: skip
+        )
+    if errors:
+        raise BulkValueError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
+    return _save(user=user, checked=checked, periods=periods, existing=existing, source=source)
+
+
+def _save(*, user, checked, periods, existing, source) -> WriteResult:
+    result = WriteResult()
+    user_id = user.id if user is not None and user.is_authenticated else None
+    now = timezone.now()
+    to_create, to_update, to_delete, changes = [], [], [], []
+    for c in checked:
+        period = periods[c.spec.code]
+        old = existing.get((c.element.id, c.unit.id, period.id))
+        comment = (c.row.comment or "").strip()[:500]
+        if c.value is None:
+            if old is not None:
+                to_delete.append(old.id)
+                changes.append(DataValueChange(data_element=c.element, unit=c.unit, period=period, old_value=old.value, new_value=None, comment=comment, source=source, changed_by_id=user_id))
+                result.deleted += 1
+            continue
+        if old is None:
+            to_create.append(DataValue(data_element=c.element, unit=c.unit, period=period, value=c.value, comment=comment, created_by_id=user_id, updated_by_id=user_id, created_at=now, updated_at=now))
+            changes.append(DataValueChange(data_element=c.element, unit=c.unit, period=period, old_value=None, new_value=c.value, comment=comment, source=source, changed_by_id=user_id))
+            result.created += 1
+        elif old.value != c.value or (comment and comment != old.comment):
+            changes.append(DataValueChange(data_element=c.element, unit=c.unit, period=period, old_value=old.value, new_value=c.value, comment=comment, source=source, changed_by_id=user_id))
+            old.value, old.updated_by_id, old.updated_at = c.value, user_id, now
+            if comment:
+                old.comment = comment
+            to_update.append(old)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    if to_delete:
+        DataValue.objects.filter(id__in=to_delete).delete()
+    DataValue.objects.bulk_create(to_create, batch_size=5000)
+    DataValue.objects.bulk_update(to_update, ["value", "comment", "updated_by", "updated_at"], batch_size=2000)
+    DataValueChange.objects.bulk_create(changes, batch_size=5000)
+    if changes:
+        rollup_refresh(
+            element_ids={c.element.id for c in checked},
+            commune_ids={c.unit.commune_id for c in checked},
+            year_ids={periods[c.spec.code].year_id for c in checked},
+        )
+    return result
