@@ -1,7 +1,7 @@
 """API conventions: JSON errors with a Vietnamese message, a stable code and field-level details.
 
-    {"detail": "Dữ liệu không hợp lệ.", "code": "invalid",
-     "errors": {"value": [{"message": "...", "code": "invalid"}]}}
+{"detail": "Dữ liệu không hợp lệ.", "code": "invalid",
+ "errors": {"value": [{"message": "...", "code": "invalid"}]}}
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from xaso.indicators.errors import BulkValueError
 def _flatten(detail) -> dict:
     if isinstance(detail, dict):
         return {
-            str(k): [{"message": str(e), "code": getattr(e, "code", "invalid")} for e in (v if isinstance(v, list) else [v])]
+            str(k): [
+                {"message": str(e), "code": getattr(e, "code", "invalid")} for e in (v if isinstance(v, list) else [v])
+            ]
             if not isinstance(v, dict)
             else _flatten(v)
             for k, v in detail.items()

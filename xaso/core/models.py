@@ -36,7 +36,9 @@ class Period(models.Model):
         ordering = ["start", "-end"]
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
-        constraints = [models.CheckConstraint(condition=models.Q(start__lte=models.F("end")), name="period_start_le_end")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(start__lte=models.F("end")), name="period_start_le_end")
+        ]
         indexes = [models.Index(fields=["type", "start"])]
 
     def __str__(self) -> str:
@@ -69,8 +71,12 @@ def periods_ensure(specs: list[PeriodSpec]) -> dict[str, Period]:
             links = {a.type: existing[a.code] for a in s.ancestors()[1:]}
             rows.append(
                 Period(
-                    code=s.code, type=s.type, start=s.start, end=s.end,
-                    year=links.get(YEAR), quarter=links.get(QUARTER),
+                    code=s.code,
+                    type=s.type,
+                    start=s.start,
+                    end=s.end,
+                    year=links.get(YEAR),
+                    quarter=links.get(QUARTER),
                 )  # fmt: skip
             )
         Period.objects.bulk_create(rows, ignore_conflicts=True)

@@ -128,8 +128,11 @@ def _load_successions(current: dict[int, AdminUnit], old: dict[int, AdminUnit]) 
         targets_per_old[old_code] = targets_per_old.get(old_code, 0) + 1
     rows = [
         UnitSuccession(
-            old_unit=old[o], new_unit=current[n], is_partial=targets_per_old[o] > 1,
-            effective_date=REORGANISED_ON, data_version=DATA_VERSION,
+            old_unit=old[o],
+            new_unit=current[n],
+            is_partial=targets_per_old[o] > 1,
+            effective_date=REORGANISED_ON,
+            data_version=DATA_VERSION,
         )  # fmt: skip
         for o, n in pairs
         if o in old and n in current

@@ -11,7 +11,9 @@ from .models import AdminUnit, Level
 
 
 @transaction.atomic
-def village_create(*, commune: AdminUnit, name: str, user, division_type: str = "thôn", is_sample: bool = False) -> AdminUnit:
+def village_create(
+    *, commune: AdminUnit, name: str, user, division_type: str = "thôn", is_sample: bool = False
+) -> AdminUnit:
     """Add a village (thôn/ấp/bản/tổ dân phố) to a commune; the code is the commune's code and a number."""
     if commune.level != Level.COMMUNE:
         raise ValidationError(_("Chỉ thêm thôn/ấp vào một xã, phường hoặc đặc khu."))
@@ -22,7 +24,9 @@ def village_create(*, commune: AdminUnit, name: str, user, division_type: str = 
         raise ValidationError({"name": _("Tên thôn/ấp không được để trống.")})
     siblings = AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE)
     if siblings.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("%(unit)s đã có thôn/ấp tên “%(name)s”.") % {"unit": commune.name, "name": name}})
+        raise ValidationError(
+            {"name": _("%(unit)s đã có thôn/ấp tên “%(name)s”.") % {"unit": commune.name, "name": name}}
+        )
     last = siblings.aggregate(m=Max("official_code"))["m"]
     number = int(last) + 1 if last else 1
     official = f"{number:03d}"

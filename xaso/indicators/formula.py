@@ -62,7 +62,8 @@ def _tokenise(text: str) -> list[tuple[str, str, int]]:
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
             raise FormulaError(
-                _("Công thức có ký tự không hợp lệ “%(char)s” ở vị trí %(pos)s.") % {"char": text[pos:].strip()[:1], "pos": pos + 1}
+                _("Công thức có ký tự không hợp lệ “%(char)s” ở vị trí %(pos)s.")
+                % {"char": text[pos:].strip()[:1], "pos": pos + 1}
             )
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind), match.start(kind) + 1))

@@ -55,8 +55,12 @@ class DataElement(TimeStampedModel):
     name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
     unit_label = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
-    value_type = models.CharField(_("kiểu giá trị"), max_length=10, choices=ValueType.choices, default=ValueType.INTEGER)
-    aggregation = models.CharField(_("cách tổng hợp"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM)
+    value_type = models.CharField(
+        _("kiểu giá trị"), max_length=10, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    aggregation = models.CharField(
+        _("cách tổng hợp"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+    )
     period_type = models.CharField(_("kỳ thu thập"), max_length=8, choices=PERIOD_TYPE_CHOICES, default="year")
     area = models.CharField(_("lĩnh vực"), max_length=20, choices=Area.choices)
     source = models.TextField(_("nguồn"), blank=True, help_text=_("Tài liệu và mục trích dẫn."))
@@ -163,6 +167,9 @@ class DataValueChange(models.Model):
         verbose_name_plural = _("lịch sử số liệu")
         indexes = [models.Index(fields=["data_element", "unit", "period"])]
 
+    def __str__(self) -> str:
+        return f"{self.old_value} → {self.new_value}"
+
 
 class ElementRollup(models.Model):
     """Pre-aggregated value of a data element for a commune and a period (month, quarter, year).
@@ -181,6 +188,9 @@ class ElementRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "data_element", "unit"], name="unique_element_rollup"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.data_element_id}@{self.unit_id}/{self.period_id} = {self.value}"
 
 
 class Operator(models.TextChoices):

@@ -55,14 +55,20 @@ def rollup_refresh(
     elements = sorted(set(element_ids)) if element_ids is not None else None
     communes = sorted(set(commune_ids)) if commune_ids is not None else None
     years = sorted(set(year_ids)) if year_ids is not None else None
-    if (elements is not None and not elements) or (communes is not None and not communes) or (years is not None and not years):
+    if (
+        (elements is not None and not elements)
+        or (communes is not None and not communes)
+        or (years is not None and not years)
+    ):
         return
     t = _tables()
     with connection.cursor() as cursor:
         params: list = []
         where = "1=1" + _in("data_element_id", elements, params) + _in("unit_id", communes, params)
         if years is not None:
-            where += f" AND period_id IN (SELECT id FROM {t['period']} WHERE year_id IN ({', '.join(['%s'] * len(years))}))"
+            where += (
+                f" AND period_id IN (SELECT id FROM {t['period']} WHERE year_id IN ({', '.join(['%s'] * len(years))}))"
+            )
             params.extend(years)
         cursor.execute(f"DELETE FROM {t['roll']} WHERE {where}", params)
         for column, level_filter in _LEVELS:
@@ -72,12 +78,12 @@ def rollup_refresh(
                 filters += _in("p.year_id", years, params)
                 cursor.execute(
                     f"""
-                    INSERT INTO {t['roll']} (data_element_id, unit_id, period_id, value, value_count)
+                    INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
                     SELECT v.data_element_id, u.commune_id, {column}, {sql_agg}(v.value), COUNT(*)
-                    FROM {t['dv']} v
-                    JOIN {t['de']} de ON de.id = v.data_element_id
-                    JOIN {t['unit']} u ON u.id = v.unit_id
-                    JOIN {t['period']} p ON p.id = v.period_id
+                    FROM {t["dv"]} v
+                    JOIN {t["de"]} de ON de.id = v.data_element_id
+                    JOIN {t["unit"]} u ON u.id = v.unit_id
+                    JOIN {t["period"]} p ON p.id = v.period_id
                     WHERE de.aggregation = %s AND u.commune_id IS NOT NULL AND {level_filter} {filters}
                     GROUP BY v.data_element_id, u.commune_id, {column}
                     """,
@@ -89,17 +95,17 @@ def rollup_refresh(
             filters += _in("p.year_id", years, params)
             cursor.execute(
                 f"""
-                INSERT INTO {t['roll']} (data_element_id, unit_id, period_id, value, value_count)
+                INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
                 SELECT data_element_id, commune_id, anc_id, SUM(value), COUNT(*)
                 FROM (
                     SELECT v.data_element_id, u.commune_id, {column} AS anc_id, v.value,
                            ROW_NUMBER() OVER (
                                PARTITION BY v.data_element_id, v.unit_id, {column} ORDER BY p.start DESC
                            ) AS rn
-                    FROM {t['dv']} v
-                    JOIN {t['de']} de ON de.id = v.data_element_id
-                    JOIN {t['unit']} u ON u.id = v.unit_id
-                    JOIN {t['period']} p ON p.id = v.period_id
+                    FROM {t["dv"]} v
+                    JOIN {t["de"]} de ON de.id = v.data_element_id
+                    JOIN {t["unit"]} u ON u.id = v.unit_id
+                    JOIN {t["period"]} p ON p.id = v.period_id
                     WHERE de.aggregation = %s AND u.commune_id IS NOT NULL AND {level_filter} {filters}
                 ) latest
                 WHERE rn = 1

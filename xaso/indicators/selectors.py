@@ -39,7 +39,9 @@ class IndicatorValue:
 
     @property
     def is_stated_mismatch(self) -> bool:
-        return self.value is not None and self.stated is not None and abs(self.value - self.stated) > STATED_RATE_TOLERANCE
+        return (
+            self.value is not None and self.stated is not None and abs(self.value - self.stated) > STATED_RATE_TOLERANCE
+        )
 
 
 @cache
@@ -55,7 +57,9 @@ def elements_for(indicators: Iterable[Indicator]) -> list[DataElement]:
     codes: set[str] = set()
     for ind in indicators:
         codes |= indicator_formula(ind).elements
-    return list(DataElement.objects.filter(code__in=codes) | DataElement.objects.filter(stated_for__in=list(indicators)))
+    return list(
+        DataElement.objects.filter(code__in=codes) | DataElement.objects.filter(stated_for__in=list(indicators))
+    )
 
 
 def _combine(aggregation: str, total: float | None, maximum: float | None, minimum: float | None) -> float | None:

@@ -38,7 +38,9 @@ class ValueInput:
     value: object
     comment: str = ""
     row: int | None = None
-    columns: dict[str, str] = field(default_factory=lambda: {"element": "chi_tieu", "unit": "don_vi", "period": "ky", "value": "gia_tri"})
+    columns: dict[str, str] = field(
+        default_factory=lambda: {"element": "chi_tieu", "unit": "don_vi", "period": "ky", "value": "gia_tri"}
+    )
 
 
 @dataclass
@@ -74,14 +76,40 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
         element = elements.get(row.element.strip())
         unit = units.get(str(row.unit).strip())
         if element is None:
-            errors.append(RowError(row.row, col["element"], _("Không có chỉ tiêu dữ liệu mã “%(c)s”.") % {"c": row.element}, "unknown_element"))
+            errors.append(
+                RowError(
+                    row.row,
+                    col["element"],
+                    _("Không có chỉ tiêu dữ liệu mã “%(c)s”.") % {"c": row.element},
+                    "unknown_element",
+                )
+            )
         if unit is None:
-            errors.append(RowError(row.row, col["unit"], _("Không có đơn vị hành chính mã “%(c)s”.") % {"c": row.unit}, "unknown_unit"))
+            errors.append(
+                RowError(
+                    row.row, col["unit"], _("Không có đơn vị hành chính mã “%(c)s”.") % {"c": row.unit}, "unknown_unit"
+                )
+            )
         elif unit.level not in WRITABLE_LEVELS:
-            errors.append(RowError(row.row, col["unit"], _("Số liệu chỉ nhập cho xã hoặc thôn/ấp; “%(u)s” là cấp %(l)s.") % {"u": unit.name, "l": unit.get_level_display()}, "unit_level"))
+            errors.append(
+                RowError(
+                    row.row,
+                    col["unit"],
+                    _("Số liệu chỉ nhập cho xã hoặc thôn/ấp; “%(u)s” là cấp %(l)s.")
+                    % {"u": unit.name, "l": unit.get_level_display()},
+                    "unit_level",
+                )
+            )
             unit = None
         elif not can_write_unit(user, unit):
-            errors.append(RowError(row.row, col["unit"], _("Bạn không có quyền nhập số liệu cho %(u)s.") % {"u": unit.name}, "out_of_scope"))
+            errors.append(
+                RowError(
+                    row.row,
+                    col["unit"],
+                    _("Bạn không có quyền nhập số liệu cho %(u)s.") % {"u": unit.name},
+                    "out_of_scope",
+                )
+            )
             unit = None
         try:
             spec = parse_period(str(row.period))
@@ -89,10 +117,25 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
             errors.append(RowError(row.row, col["period"], str(exc), "bad_period"))
             spec = None
         if spec and element and spec.type != element.period_type:
-            errors.append(RowError(row.row, col["period"], _("Chỉ tiêu “%(e)s” thu thập theo %(t)s; kỳ “%(p)s” không phù hợp.") % {"e": element.name, "t": element.get_period_type_display().lower(), "p": row.period}, "period_type"))
+            errors.append(
+                RowError(
+                    row.row,
+                    col["period"],
+                    _("Chỉ tiêu “%(e)s” thu thập theo %(t)s; kỳ “%(p)s” không phù hợp.")
+                    % {"e": element.name, "t": element.get_period_type_display().lower(), "p": row.period},
+                    "period_type",
+                )
+            )
             spec = None
         if spec and spec.start > today:
-            errors.append(RowError(row.row, col["period"], _("Kỳ %(p)s chưa bắt đầu: không nhập số liệu cho kỳ tương lai.") % {"p": spec.code}, "future_period"))
+            errors.append(
+                RowError(
+                    row.row,
+                    col["period"],
+                    _("Kỳ %(p)s chưa bắt đầu: không nhập số liệu cho kỳ tương lai.") % {"p": spec.code},
+                    "future_period",
+                )
+            )
             spec = None
         value: float | None = None
         blank = row.value is None or (isinstance(row.value, str) and not row.value.strip())
@@ -105,7 +148,14 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
         if element and unit and spec:
             key = (element.code, unit.code, spec.code)
             if key in seen:
-                errors.append(RowError(row.row, col["element"], _("Trùng với dòng %(r)s (cùng chỉ tiêu, đơn vị, kỳ).") % {"r": seen[key]}, "duplicate"))
+                errors.append(
+                    RowError(
+                        row.row,
+                        col["element"],
+                        _("Trùng với dòng %(r)s (cùng chỉ tiêu, đơn vị, kỳ).") % {"r": seen[key]},
+                        "duplicate",
+                    )
+                )
                 continue
             seen[key] = row.row
             checked.append(_Checked(row, element, unit, spec, value))
@@ -145,10 +195,15 @@ def values_write(
         first = involved[0]
         errors.append(
             RowError(
-                first.row.row, first.row.columns["value"],
-                _("%(msg)s (%(left)s so với %(right)s, %(unit)s, kỳ %(p)s)") % {
-                    "msg": violation.rule.message, "left": format_value(violation.left),
-                    "right": format_value(violation.right), "unit": first.unit.name, "p": first.spec.code,
+                first.row.row,
+                first.row.columns["value"],
+                _("%(msg)s (%(left)s so với %(right)s, %(unit)s, kỳ %(p)s)")
+                % {
+                    "msg": violation.rule.message,
+                    "left": format_value(violation.left),
+                    "right": format_value(violation.right),
+                    "unit": first.unit.name,
+                    "p": first.spec.code,
                 },
                 "rule_" + violation.rule.code,
             )  # fmt: skip
@@ -170,15 +225,60 @@ def _save(*, user, checked, periods, existing, source) -> WriteResult:
         if c.value is None:
             if old is not None:
                 to_delete.append(old.id)
-                changes.append(DataValueChange(data_element=c.element, unit=c.unit, period=period, old_value=old.value, new_value=None, comment=comment, source=source, changed_by_id=user_id))
+                changes.append(
+                    DataValueChange(
+                        data_element=c.element,
+                        unit=c.unit,
+                        period=period,
+                        old_value=old.value,
+                        new_value=None,
+                        comment=comment,
+                        source=source,
+                        changed_by_id=user_id,
+                    )
+                )
                 result.deleted += 1
             continue
         if old is None:
-            to_create.append(DataValue(data_element=c.element, unit=c.unit, period=period, value=c.value, comment=comment, created_by_id=user_id, updated_by_id=user_id, created_at=now, updated_at=now))
-            changes.append(DataValueChange(data_element=c.element, unit=c.unit, period=period, old_value=None, new_value=c.value, comment=comment, source=source, changed_by_id=user_id))
+            to_create.append(
+                DataValue(
+                    data_element=c.element,
+                    unit=c.unit,
+                    period=period,
+                    value=c.value,
+                    comment=comment,
+                    created_by_id=user_id,
+                    updated_by_id=user_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            changes.append(
+                DataValueChange(
+                    data_element=c.element,
+                    unit=c.unit,
+                    period=period,
+                    old_value=None,
+                    new_value=c.value,
+                    comment=comment,
+                    source=source,
+                    changed_by_id=user_id,
+                )
+            )
             result.created += 1
         elif old.value != c.value or (comment and comment != old.comment):
-            changes.append(DataValueChange(data_element=c.element, unit=c.unit, period=period, old_value=old.value, new_value=c.value, comment=comment, source=source, changed_by_id=user_id))
+            changes.append(
+                DataValueChange(
+                    data_element=c.element,
+                    unit=c.unit,
+                    period=period,
+                    old_value=old.value,
+                    new_value=c.value,
+                    comment=comment,
+                    source=source,
+                    changed_by_id=user_id,
+                )
+            )
             old.value, old.updated_by_id, old.updated_at = c.value, user_id, now
             if comment:
                 old.comment = comment

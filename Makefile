@@ -1,0 +1,72 @@
+# xaso: the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python >= 3.12: pyenv's (selected by .python-version) when present, else python3.13 / python3.12 on PATH.
+PYTHON_BIN ?= $(shell for p in python3.13 python3.12; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/xaso
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+help:
+	@echo "make run    cài đặt, tạo CSDL SQLite, nạp đơn vị hành chính và dữ liệu mẫu, chạy http://127.0.0.1:8000"
+	@echo "make test   toàn bộ kiểm thử (SQLite, PostgreSQL nếu có, trình duyệt thật)"
+	@echo "make lint   ruff"
+	@echo "make bench  đo hiệu năng (xem docs/BENCHMARKS.md)"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_BIN)" ]; then echo "Cần Python >= 3.12 (python3.13 hoặc python3.12) — Python 3.12 or newer is required." >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+var:
+	@mkdir -p var
+
+migrate: install var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_units
+	$(PY) manage.py load_catalog
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# System packages the browser tests need (Debian): installed once, when missing.
+system-deps:
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v pdftotext >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
+		else echo "Cần cài chromium: sudo apt-get install chromium" >&2; fi; fi
+
+postgres-available:
+	@$(PY) -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null
+
+test: install system-deps lint
+	$(PY) manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-key-for-checks-only DJANGO_ALLOWED_HOSTS=xaso.example $(PY) manage.py check --deploy --fail-level WARNING
+	@echo "== SQLite =="
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+	@if $(MAKE) -s postgres-available; then echo "== PostgreSQL ($(PG_URL)) =="; \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -q $(PYTEST_ARGS); \
+	else echo "== PostgreSQL: không có máy chủ tại $(PG_URL), bỏ qua =="; fi
+	@echo "== Browser (Chromium) =="
+	XASO_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -m browser -p no:xdist $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+bench: install
+	$(PY) bench/run.py
+
+.PHONY: help install migrate demo run lint system-deps postgres-available test bench

@@ -1,0 +1,106 @@
+"""Shared fixtures: a small slice of the real unit tree and the personas tests speak of.
+
+Units use their official codes: Đồng Nai (75) with An Viễn (26296) and Trị An (26170) after
+the 2025 reorganisation; the old Thanh Hóa (38) → Nga Sơn (401) → Nga Điền (16150) before it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from xaso.accounts.models import Role, User
+from xaso.geo.models import AdminUnit, Level
+from xaso.geo.services import village_create
+
+
+def make_unit(code: str, name: str, level: str, parent: AdminUnit | None = None, legacy: bool = False) -> AdminUnit:
+    unit = AdminUnit.objects.create(
+        code=code,
+        official_code=code.removeprefix("legacy:"),
+        name=name,
+        division_type={"province": "tỉnh", "district": "huyện", "commune": "xã"}[level],
+        level=level,
+        parent=parent,
+        path=(parent.path if parent else "/") + code + "/",
+        is_legacy=legacy,
+        data_version="test",
+        province=parent.province if parent else None,
+        district=parent if parent and parent.level == Level.DISTRICT else (parent.district if parent else None),
+    )
+    if level == Level.PROVINCE:
+        unit.province = unit
+    if level == Level.DISTRICT:
+        unit.district = unit
+    if level == Level.COMMUNE:
+        unit.commune = unit
+    unit.save()
+    return unit
+
+
+@pytest.fixture
+def dong_nai(db) -> AdminUnit:
+    return make_unit("75", "Thành phố Đồng Nai", Level.PROVINCE)
+
+
+@pytest.fixture
+def an_vien(dong_nai) -> AdminUnit:
+    return make_unit("26296", "Xã An Viễn", Level.COMMUNE, dong_nai)
+
+
+@pytest.fixture
+def tri_an(dong_nai) -> AdminUnit:
+    return make_unit("26170", "Xã Trị An", Level.COMMUNE, dong_nai)
+
+
+@pytest.fixture
+def thanh_hoa_old(db) -> AdminUnit:
+    return make_unit("legacy:38", "Tỉnh Thanh Hóa", Level.PROVINCE, legacy=True)
+
+
+@pytest.fixture
+def nga_son(thanh_hoa_old) -> AdminUnit:
+    return make_unit("legacy:401", "Huyện Nga Sơn", Level.DISTRICT, thanh_hoa_old, legacy=True)
+
+
+@pytest.fixture
+def nga_dien(nga_son) -> AdminUnit:
+    return make_unit("legacy:16150", "Xã Nga Điền", Level.COMMUNE, nga_son, legacy=True)
+
+
+def make_user(username: str, role: str, unit: AdminUnit | None, **extra) -> User:
+    return User.objects.create_user(username=username, password="pw-" + username, role=role, unit=unit, **extra)
+
+
+@pytest.fixture
+def an_vien_officer(an_vien) -> User:
+    return make_user("an_vien_officer", Role.COMMUNE_OFFICER, an_vien, full_name="Nguyễn Văn An")
+
+
+@pytest.fixture
+def an_vien_leader(an_vien) -> User:
+    return make_user("an_vien_leader", Role.COMMUNE_LEADER, an_vien, full_name="Trần Thị Viễn")
+
+
+@pytest.fixture
+def tri_an_officer(tri_an) -> User:
+    return make_user("tri_an_officer", Role.COMMUNE_OFFICER, tri_an)
+
+
+@pytest.fixture
+def nga_dien_officer(nga_dien) -> User:
+    return make_user("nga_dien_officer", Role.COMMUNE_OFFICER, nga_dien, full_name="Mai Văn Điền")
+
+
+@pytest.fixture
+def province_analyst(dong_nai) -> User:
+    return make_user("province_analyst", Role.ANALYST, dong_nai)
+
+
+@pytest.fixture
+def administrator(db) -> User:
+    return User.objects.create_superuser(username="administrator", password="pw-admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def nga_dien_villages(nga_dien, nga_dien_officer) -> list[AdminUnit]:
+    return [village_create(commune=nga_dien, name=f"Thôn {i}", user=nga_dien_officer) for i in (1, 2, 3)]

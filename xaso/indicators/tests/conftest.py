@@ -1,0 +1,110 @@
+"""A small catalog with seed 003's figures in mind: households, fibre, population, smartphones, dossiers."""
+
+from __future__ import annotations
+
+import pytest
+
+from xaso.indicators.models import DataElement, Indicator, ValidationRule
+
+
+def element(code, name, **kw) -> DataElement:
+    defaults = {
+        "value_type": "integer",
+        "aggregation": "last",
+        "period_type": "year",
+        "area": "society",
+        "unit_label": "hộ",
+    }
+    defaults.update(kw)
+    return DataElement.objects.create(code=code, name=name, **defaults)
+
+
+def indicator(code, name, formula, elements, **kw) -> Indicator:
+    defaults = {"unit_label": "%", "area": "society"}
+    defaults.update(kw)
+    ind = Indicator.objects.create(code=code, name=name, formula=formula, **defaults)
+    ind.elements.set(elements)
+    return ind
+
+
+@pytest.fixture
+def catalog(db):
+    households = element("households_total", "Tổng số hộ")
+    fibre = element("households_fibre", "Hộ có cáp quang")
+    fibre_stated = element(
+        "households_fibre_rate_stated", "Tỷ lệ hộ cáp quang (văn bản)", value_type="percent", unit_label="%"
+    )
+    population = element("population_total", "Dân số", unit_label="người")
+    smartphone = element("adults_smartphone", "Người trưởng thành có điện thoại thông minh", unit_label="người")
+    smartphone_stated = element(
+        "adults_smartphone_rate_stated",
+        "Tỷ lệ có điện thoại thông minh (văn bản)",
+        value_type="percent",
+        unit_label="%",
+    )
+    received = element(
+        "dossiers_received",
+        "Hồ sơ tiếp nhận",
+        aggregation="sum",
+        period_type="month",
+        area="government",
+        unit_label="hồ sơ",
+    )
+    online = element(
+        "dossiers_online",
+        "Hồ sơ trực tuyến",
+        aggregation="sum",
+        period_type="month",
+        area="government",
+        unit_label="hồ sơ",
+    )
+    cameras = element("camera_points", "Điểm camera", unit_label="điểm", area="infrastructure")
+    lan = element(
+        "lan_completed", "Hoàn thành mạng LAN", value_type="boolean", unit_label="có/không", area="infrastructure"
+    )
+    inds = {
+        "fibre": indicator(
+            "households_fibre_rate",
+            "Tỷ lệ hộ có cáp quang",
+            "households_fibre / households_total * 100",
+            [households, fibre],
+            stated_rate_element=fibre_stated,
+        ),
+        "smartphone": indicator(
+            "adults_smartphone_rate",
+            "Tỷ lệ người có điện thoại thông minh",
+            "adults_smartphone / population_total * 100",
+            [population, smartphone],
+            stated_rate_element=smartphone_stated,
+        ),
+        "online": indicator(
+            "dossiers_online_rate",
+            "Tỷ lệ hồ sơ trực tuyến",
+            "dossiers_online / dossiers_received * 100",
+            [received, online],
+            area="government",
+        ),
+        "cameras": indicator(
+            "camera_points", "Số điểm camera", "camera_points", [cameras], unit_label="điểm", decimals=0
+        ),
+        "lan": indicator(
+            "lan_completed", "Hoàn thành mạng LAN", "lan_completed", [lan], unit_label="có/không", decimals=0
+        ),
+    }
+    ValidationRule.objects.create(
+        code="fibre_le_households",
+        name="Hộ cáp quang ≤ tổng số hộ",
+        left="households_fibre",
+        operator="<=",
+        right="households_total",
+        message="Số hộ có cáp quang lớn hơn tổng số hộ.",
+    )
+    ValidationRule.objects.create(
+        code="online_le_received",
+        name="Hồ sơ trực tuyến ≤ hồ sơ tiếp nhận",
+        left="dossiers_online",
+        operator="<=",
+        right="dossiers_received",
+        message="Số hồ sơ trực tuyến lớn hơn số hồ sơ tiếp nhận.",
+    )
+    return inds
