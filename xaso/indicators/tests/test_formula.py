@@ -106,7 +106,10 @@ def test_parser_agrees_with_arithmetic(text, env):
 
 @given(st.text(max_size=40))
 def test_parser_never_crashes_on_arbitrary_text(text):
+    # either a formula or a FormulaError with a message: never another exception
     try:
-        parse_formula(text)
-    except FormulaError:
-        pass
+        formula = parse_formula(text)
+    except FormulaError as exc:
+        assert str(exc)
+    else:
+        assert formula.text == text.strip()
