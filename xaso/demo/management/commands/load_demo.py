@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from xaso.demo.services import DEMO_LOGINS, DEMO_PASSWORD, demo_load
+from xaso.indicators.errors import BulkValueError
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu từ các văn bản nguồn (Nga Điền 2023, An Viễn) và tạo tài khoản dùng thử."
+
+    def handle(self, *args, **options):
+        try:
+            result = demo_load()
+        except BulkValueError as exc:
+            raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {result.values} số liệu, {result.villages} thôn mới."))
+        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<10} {login.full_name}")

@@ -1,0 +1,87 @@
+"""Demo data from the source documents (seed 003 Nga Điền 2023, seed 004 An Viễn) and sample neighbours.
+
+Figures quoted from a document are loaded as they are; invented ones (villages, neighbouring communes)
+are marked as sample data: villages carry `is_sample`, values the comment "Dữ liệu mẫu".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from xaso.accounts.models import Role, User
+from xaso.geo.models import AdminUnit, Level
+from xaso.geo.services import village_create
+from xaso.indicators.models import ChangeSource
+from xaso.indicators.services import ValueInput, values_write
+
+DEMO_PATH = Path(__file__).parent / "data" / "demo.yaml"
+DEMO_PASSWORD = "xaso-demo-2026"
+SAMPLE_COMMENT = "Dữ liệu mẫu (không có trong văn bản)"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    unit_code: str | None
+    full_name: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", Role.ADMIN, None, "Quản trị hệ thống"),
+    DemoLogin("anvien", Role.COMMUNE_OFFICER, "26296", "Công chức Văn hóa - Xã hội xã An Viễn"),
+    DemoLogin("anvien.ct", Role.COMMUNE_LEADER, "26296", "Chủ tịch UBND xã An Viễn"),
+    DemoLogin("ngadien", Role.COMMUNE_OFFICER, "legacy:16150", "Công chức Văn hóa xã Nga Điền"),
+    DemoLogin("dongnai", Role.ANALYST, "75", "Chuyên viên Sở Khoa học và Công nghệ Đồng Nai"),
+)
+
+
+@dataclass
+class DemoResult:
+    users: int
+    villages: int
+    values: int
+
+
+def _demo_users() -> dict[str, User]:
+    units = {u.code: u for u in AdminUnit.objects.filter(code__in=[d.unit_code for d in DEMO_LOGINS if d.unit_code])}
+    users = {}
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={"role": login.role, "full_name": login.full_name, "unit": units.get(login.unit_code or "")},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            if login.role == Role.ADMIN:
+                user.is_superuser = user.is_staff = True
+            user.save()
+        users[login.username] = user
+    return users
+
+
+@transaction.atomic
+def demo_load(path: Path = DEMO_PATH) -> DemoResult:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    users = _demo_users()
+    admin = users["admin"]
+    villages = 0
+    for entry in data.get("units", []):
+        commune = AdminUnit.objects.get(code=entry["code"], level=Level.COMMUNE)
+        existing = set(AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE).values_list("name", flat=True))
+        for village in entry.get("villages", []):
+            name = village["name"] if isinstance(village, dict) else str(village)
+            if name not in existing:
+                village_create(commune=commune, name=name, user=admin, is_sample=True)
+                villages += 1
+    rows: list[ValueInput] = []
+    for block in data.get("values", []):
+        comment = SAMPLE_COMMENT if block.get("sample") else f"Nguồn: {block.get('source', '')}"[:500]
+        for code, value in block["figures"].items():
+            rows.append(ValueInput(element=code, unit=str(block["unit"]), period=str(block["period"]), value=value, comment=comment))
+    result = values_write(user=admin, rows=rows, source=ChangeSource.SYSTEM)
+    return DemoResult(users=len(users), villages=villages, values=result.total)
