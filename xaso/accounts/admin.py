@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name", "unit__name"]
+    raw_id_fields = ["unit"]
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Phạm vi"), {"fields": ("full_name", "role", "unit")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Phạm vi"), {"fields": ("full_name", "role", "unit")}))
