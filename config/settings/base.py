@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "xaso.accounts",
     "xaso.indicators",
     "xaso.coc",
+    "xaso.plans",
     "xaso.demo",
 ]
 

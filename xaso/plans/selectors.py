@@ -1,0 +1,222 @@
+"""Reads on plans: target progress from data, task deadlines and occurrences, budget totals, versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from xaso.core.models import Period, periods_ensure
+from xaso.core.periods import month, year
+from xaso.geo.models import AdminUnit
+from xaso.indicators.selectors import indicator_values
+
+from .models import BudgetLine, Comparator, Plan, Target, Task, TaskStatus, TimeframeKind
+from .status import TargetStatus, target_status
+
+DUE_SOON_DAYS = 30
+BUDGET_COLUMNS = (
+    "invest_equipment", "invest_socialised", "invest_rented", "running_maintenance", "running_rented",
+    "alloc_province", "alloc_district", "alloc_commune", "alloc_self",
+)  # fmt: skip
+
+
+def plans_for_user(user) -> QuerySet[Plan]:
+    """Plans of the units the user may read, plus those of the older units their units absorbed (July 2025)."""
+    if user.is_superuser:
+        return Plan.objects.select_related("unit")
+    units = AdminUnit.objects.for_user(user)
+    absorbed = AdminUnit.objects.filter(successions__new_unit__in=units)
+    return Plan.objects.filter(Q(unit__in=units) | Q(unit__in=absorbed)).distinct().select_related("unit")
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    latest: float | None
+    period: Period | None
+    status: TargetStatus
+    weaker_than_parent: Target | None = None
+
+
+def target_progress(*, user, targets: list[Target], today: date | None = None) -> list[TargetProgress]:
+    """Latest value and status of each target, in one aggregation pass over all targets' indicators."""
+    today = today or date.today()
+    if not targets:
+        return []
+    units = {t.plan.unit_id: t.plan.unit for t in targets}
+    indicators = {t.indicator_id: t.indicator for t in targets}
+    # the latest complete picture: this year so far, else last year
+    this_year, last_year = year(today.year), year(today.year - 1)
+    periods = periods_ensure([this_year, last_year])
+    table = indicator_values(user=user, indicators=list(indicators.values()), units=list(units.values()),
+                             periods=[periods[this_year.code], periods[last_year.code]])  # fmt: skip
+    parents = _parent_minimums(targets)
+    out = []
+    for t in targets:
+        latest, at = None, None
+        for code in (this_year.code, last_year.code):
+            cell = table.get((t.plan.unit_id, t.indicator_id, periods[code].id))
+            if cell is not None and cell.value is not None:
+                latest, at = cell.value, periods[code]
+                break
+        status = target_status(
+            comparator=t.comparator, target=t.value, horizon_year=t.horizon_year, latest=latest,
+            baseline=t.baseline_value, baseline_date=t.baseline_date, start_year=t.plan.year_from, today=today,
+        )  # fmt: skip
+        out.append(TargetProgress(t, latest, at, status, parents.get(t.id)))
+    return out
+
+
+def _parent_minimums(targets: list[Target]) -> dict[int, Target]:
+    """Targets weaker than the higher unit's minimum for the same indicator and horizon."""
+    parent_ids = {t.plan.parent_plan_id for t in targets if t.plan.parent_plan_id}
+    if not parent_ids:
+        return {}
+    minimums = {(p.plan_id, p.indicator_id, p.horizon_year): p for p in Target.objects.filter(plan_id__in=parent_ids)}
+    weaker = {}
+    for t in targets:
+        p = minimums.get((t.plan.parent_plan_id, t.indicator_id, t.horizon_year))
+        if p and target_weaker(t, p):
+            weaker[t.id] = p
+    return weaker
+
+
+def target_weaker(target: Target, minimum: Target) -> bool:
+    if minimum.comparator == Comparator.GE:
+        return target.value < minimum.value
+    if minimum.comparator == Comparator.LE:
+        return target.value > minimum.value
+    return False
+
+
+def task_occurrences(task: Task, *, until: date) -> list[date]:
+    """Due dates of a recurring task from its start to `until` (end of each month / quarter / year)."""
+    if task.timeframe_kind != TimeframeKind.RECURRING or not task.start_date:
+        return [task.due_date] if task.due_date else []
+    step = {"monthly": 1, "quarterly": 3, "yearly": 12}.get(task.recurrence, 0)
+    if not step:
+        return []
+    dates = []
+    y, m = task.start_date.year, task.start_date.month
+    if step == 3:
+        m = ((m - 1) // 3) * 3 + 1
+    if step == 12:
+        m = 1
+    while True:
+        end_month = m + step - 1
+        end_y = y + (end_month - 1) // 12
+        end_m = (end_month - 1) % 12 + 1
+        end = month(end_y, end_m).end
+        if end > until:
+            break
+        dates.append(end)
+        m += step
+        if m > 12:
+            y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    return dates
+
+
+def task_next_due(task: Task, *, today: date) -> date | None:
+    if task.timeframe_kind in (TimeframeKind.DATE, TimeframeKind.QUARTER):
+        return task.due_date
+    if task.timeframe_kind == TimeframeKind.RECURRING:
+        upcoming = task_occurrences(task, until=today + timedelta(days=400))
+        return next((d for d in upcoming if d >= today), None)
+    return None
+
+
+def task_is_overdue(task: Task, *, today: date) -> bool:
+    return (
+        task.status not in (TaskStatus.DONE, TaskStatus.CANCELLED)
+        and task.timeframe_kind in (TimeframeKind.DATE, TimeframeKind.QUARTER)
+        and task.due_date is not None
+        and task.due_date < today
+    )
+
+
+def task_is_due_soon(task: Task, *, today: date) -> bool:
+    due = task_next_due(task, today=today)
+    return (
+        task.status not in (TaskStatus.DONE, TaskStatus.CANCELLED)
+        and due is not None
+        and today <= due <= today + timedelta(days=DUE_SOON_DAYS)
+    )
+
+
+def tasks_late_and_due(*, plans: QuerySet[Plan], today: date) -> tuple[list[Task], list[Task]]:
+    tasks = list(
+        Task.objects.filter(plan__in=plans).exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+        .annotate(last_percent=Max("updates__percent_done")).select_related("plan")
+    )  # fmt: skip
+    return (
+        [t for t in tasks if task_is_overdue(t, today=today)],
+        [t for t in tasks if task_is_due_soon(t, today=today)],
+    )
+
+
+@dataclass
+class BudgetTotals:
+    by_area: dict[str, dict[str, int]]
+    total: dict[str, int]
+
+
+def budget_totals(plan: Plan) -> BudgetTotals:
+    """Column sums per pillar and overall, computed in SQL."""
+    sums = {c: Sum(c) for c in BUDGET_COLUMNS}
+    by_area = {
+        row["area"]: {c: row[c] or 0 for c in BUDGET_COLUMNS}
+        for row in BudgetLine.objects.filter(plan=plan).values("area").annotate(**sums).order_by("area")
+    }
+    total_row = BudgetLine.objects.filter(plan=plan).aggregate(**sums)
+    total = {c: total_row[c] or 0 for c in BUDGET_COLUMNS}
+    for bucket in [*by_area.values(), total]:
+        bucket["invest_total"] = bucket["invest_equipment"] + bucket["invest_socialised"] + bucket["invest_rented"]
+        bucket["running_total"] = bucket["running_maintenance"] + bucket["running_rented"]
+        bucket["alloc_total"] = sum(
+            bucket[c] for c in ("alloc_province", "alloc_district", "alloc_commune", "alloc_self")
+        )
+    return BudgetTotals(by_area, total)
+
+
+@dataclass
+class PlanDiff:
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+
+def plan_diff(old: Plan, new: Plan) -> PlanDiff:
+    """What a new version changes: targets and tasks added, removed or changed, and the text sections."""
+
+    def targets(plan):
+        return {(t.indicator.code, t.horizon_year): t for t in plan.targets.select_related("indicator")}
+
+    def tasks(plan):
+        return {t.title.strip(): t for t in plan.tasks.all()}
+
+    added, removed, changed = [], [], []
+    old_t, new_t = targets(old), targets(new)
+    for key in new_t.keys() - old_t.keys():
+        added.append(_("Chỉ tiêu: %(t)s") % {"t": new_t[key]})
+    for key in old_t.keys() - new_t.keys():
+        removed.append(_("Chỉ tiêu: %(t)s") % {"t": old_t[key]})
+    for key in old_t.keys() & new_t.keys():
+        a, b = old_t[key], new_t[key]
+        if (a.comparator, a.value) != (b.comparator, b.value):
+            changed.append(_("Chỉ tiêu %(i)s (%(y)s): %(a)s → %(b)s") % {
+                "i": b.indicator.name, "y": b.horizon_year, "a": f"{a.get_comparator_display()} {a.value:g}",
+                "b": f"{b.get_comparator_display()} {b.value:g}"})  # fmt: skip
+    old_k, new_k = tasks(old), tasks(new)
+    added += [_("Nhiệm vụ: %(t)s") % {"t": k[:80]} for k in new_k.keys() - old_k.keys()]
+    removed += [_("Nhiệm vụ: %(t)s") % {"t": k[:80]} for k in old_k.keys() - new_k.keys()]
+    for field, label in (
+        ("general_goal", _("Mục tiêu tổng quát")),
+        ("roadmap", _("Lộ trình")),
+        ("budget_text", _("Kinh phí")),
+    ):
+        if getattr(old, field) != getattr(new, field):
+            changed.append(str(label))
+    return PlanDiff(sorted(added), sorted(removed), sorted(changed))

@@ -1,0 +1,271 @@
+"""Writes on plans: create (template, last year, higher unit), edit while draft, lifecycle, versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xaso.accounts.permissions import can_approve, can_write_unit
+from xaso.geo.models import AdminUnit
+
+from .models import BudgetLine, Plan, PlanStatus, Responsibility, Target, Task, TaskUpdate
+from .six import task_missing_six
+
+FRAMEWORK_GOAL = _(
+    "Chuyển đổi số toàn diện trên ba trụ cột chính quyền số, kinh tế số, xã hội số; nâng cao hiệu lực, hiệu quả "
+    "quản lý, điều hành của chính quyền xã; phục vụ người dân và doanh nghiệp ngày càng tốt hơn."
+)
+FRAMEWORK_ROADMAP = _(
+    "Giai đoạn 1: hoàn thiện nền tảng chính quyền số. Giai đoạn 2: phát triển kinh tế số và xã hội số cơ bản. "
+    "Giai đoạn 3: chuyển đổi số nâng cao."
+)
+
+
+def _require_writer(user, unit: AdminUnit) -> None:
+    if not can_write_unit(user, unit):
+        raise PermissionDenied(_("Bạn không có quyền lập hoặc sửa kế hoạch của %(unit)s.") % {"unit": unit.name})
+
+
+def _require_editable(plan: Plan) -> None:
+    if not plan.is_editable:
+        raise ValidationError(
+            _("Kế hoạch “%(p)s” đã ban hành: chỉ đọc. Tạo phiên bản mới để điều chỉnh.") % {"p": plan.title}
+        )
+
+
+@transaction.atomic
+def plan_create_from_template(*, user, unit: AdminUnit, year: int, title: str = "") -> Plan:
+    """A new draft on the national framework (seed 001, Part I): the eight sections ready to fill."""
+    _require_writer(user, unit)
+    return Plan.objects.create(
+        unit=unit,
+        year_from=year,
+        year_to=year,
+        title=title or _("Kế hoạch chuyển đổi số năm %(y)s của %(u)s") % {"y": year, "u": unit.name},
+        general_goal=str(FRAMEWORK_GOAL),
+        roadmap=str(FRAMEWORK_ROADMAP),
+        created_by=user,
+    )
+
+
+def _copy_children(source: Plan, plan: Plan, *, carry_targets: bool) -> None:
+    target_map: dict[int, Target] = {}
+    for t in source.targets.all():
+        old_id = t.id
+        t.pk = None
+        t.plan = plan
+        t.carried_from_id = old_id if carry_targets else t.carried_from_id
+        t.save()
+        target_map[old_id] = t
+    for task in source.tasks.prefetch_related("targets"):
+        linked = [target_map[t.id] for t in task.targets.all() if t.id in target_map]
+        task.pk = None
+        task.plan = plan
+        task.status = "not_started" if carry_targets else task.status
+        task.save()
+        task.targets.set(linked)
+    for line in source.budget_lines.all():
+        line.pk = None
+        line.plan = plan
+        line.save()
+    for resp in source.responsibilities.all():
+        resp.pk = None
+        resp.plan = plan
+        resp.save()
+    plan.legal_bases.set(source.legal_bases.all())
+
+
+@transaction.atomic
+def plan_create_from_previous(*, user, previous: Plan, year: int | None = None) -> Plan:
+    """Next year's draft: same structure, targets carried forward (linked for year-on-year comparison)."""
+    _require_writer(user, previous.unit)
+    year = year or previous.year_to + 1
+    plan = Plan.objects.create(
+        unit=previous.unit, year_from=year, year_to=year, previous_plan=previous, created_by=user,
+        title=_("Kế hoạch chuyển đổi số năm %(y)s của %(u)s") % {"y": year, "u": previous.unit.name},
+        general_goal=previous.general_goal, roadmap=previous.roadmap, budget_text=previous.budget_text,
+    )  # fmt: skip
+    _copy_children(previous, plan, carry_targets=True)
+    # a horizon already passed moves to the new year
+    plan.targets.filter(horizon_year__lt=year).update(horizon_year=year)
+    return plan
+
+
+@transaction.atomic
+def plan_create_from_parent(*, user, parent: Plan, unit: AdminUnit, year: int | None = None) -> Plan:
+    """A commune's draft from a higher unit's plan: the higher unit's targets become its minimums."""
+    _require_writer(user, unit)
+    if not unit.path.startswith(parent.unit.path):
+        raise ValidationError(_("%(u)s không thuộc %(p)s.") % {"u": unit.name, "p": parent.unit.name})
+    year = year or parent.year_from
+    plan = Plan.objects.create(
+        unit=unit, year_from=year, year_to=max(year, parent.year_to), parent_plan=parent, created_by=user,
+        title=_("Kế hoạch chuyển đổi số năm %(y)s của %(u)s") % {"y": year, "u": unit.name},
+        general_goal=parent.general_goal, roadmap=parent.roadmap,
+    )  # fmt: skip
+    source = _("Chỉ tiêu tối thiểu của %(p)s") % {"p": parent.unit.name}
+    for t in parent.targets.all():
+        Target.objects.create(
+            plan=plan, indicator=t.indicator, comparator=t.comparator, value=t.value, horizon_year=t.horizon_year,
+            stated_text=t.stated_text, is_vague=t.is_vague, source=source, sort_order=t.sort_order,
+        )  # fmt: skip
+    plan.legal_bases.set(parent.legal_bases.all())
+    return plan
+
+
+@transaction.atomic
+def target_save(*, user, plan: Plan, target: Target | None = None, **fields) -> Target:
+    _require_writer(user, plan.unit)
+    _require_editable(plan)
+    if fields.get("horizon_year") and fields["horizon_year"] < plan.year_from:
+        raise ValidationError({"horizon_year": _("Mốc chỉ tiêu phải từ năm %(y)s trở đi.") % {"y": plan.year_from}})
+    target = target or Target(plan=plan)
+    for key, value in fields.items():
+        setattr(target, key, value)
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def task_save(*, user, plan: Plan, task: Task | None = None, targets=None, **fields) -> Task:
+    _require_writer(user, plan.unit)
+    _require_editable(plan)
+    task = task or Task(plan=plan)
+    for key, value in fields.items():
+        setattr(task, key, value)
+    task.full_clean()
+    task.save()
+    if targets is not None:
+        foreign = [t for t in targets if t.plan_id != plan.id]
+        if foreign:
+            raise ValidationError({"targets": _("Chỉ gắn nhiệm vụ với chỉ tiêu của cùng kế hoạch.")})
+        task.targets.set(targets)
+    return task
+
+
+@transaction.atomic
+def budget_line_save(*, user, plan: Plan, line: BudgetLine | None = None, **fields) -> BudgetLine:
+    _require_writer(user, plan.unit)
+    _require_editable(plan)
+    line = line or BudgetLine(plan=plan)
+    for key, value in fields.items():
+        setattr(line, key, value)
+    for name in ("invest_equipment", "invest_socialised", "invest_rented", "running_maintenance", "running_rented",
+                 "alloc_province", "alloc_district", "alloc_commune", "alloc_self"):  # fmt: skip
+        if (getattr(line, name) or 0) < 0:
+            raise ValidationError({name: _("Số tiền không được âm.")})
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def responsibility_save(*, user, plan: Plan, unit_name: str, duties: str, sort_order: int = 0) -> Responsibility:
+    _require_writer(user, plan.unit)
+    _require_editable(plan)
+    return Responsibility.objects.create(plan=plan, unit_name=unit_name, duties=duties, sort_order=sort_order)
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, user) -> Plan:
+    """Draft → submitted: every task must satisfy the "6 rõ"; the message names what is missing."""
+    _require_writer(user, plan.unit)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Chỉ trình kế hoạch đang ở trạng thái dự thảo."))
+    problems = []
+    for task in plan.tasks.all():
+        missing = task_missing_six(task)
+        if missing:
+            problems.append(
+                _("Nhiệm vụ “%(task)s” còn thiếu: %(fields)s.")
+                % {"task": task.title[:80], "fields": ", ".join(missing)}
+            )
+    if not plan.targets.exists():
+        problems.append(_("Kế hoạch chưa có chỉ tiêu nào."))
+    if problems:
+        raise ValidationError(problems)
+    plan.status = PlanStatus.SUBMITTED
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, user, number: str, issued_on: date, signer_name: str, signer_title: str,
+                 signed_file=None) -> Plan:  # fmt: skip
+    """Submitted → approved and issued (number such as 30/KH-UBND, date, signer, signed file)."""
+    if not can_approve(user, plan.unit):
+        raise PermissionDenied(_("Chỉ lãnh đạo UBND có thẩm quyền phê duyệt kế hoạch."))
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ phê duyệt kế hoạch đã trình."))
+    errors = {}
+    if not (number or "").strip():
+        errors["number"] = _("Nhập số, ký hiệu văn bản (ví dụ 30/KH-UBND).")
+    if not (signer_name or "").strip():
+        errors["signer_name"] = _("Nhập họ tên người ký.")
+    if errors:
+        raise ValidationError(errors)
+    plan.number, plan.issued_on = number.strip(), issued_on
+    plan.signer_name, plan.signer_title = signer_name.strip(), (signer_title or "").strip()
+    if signed_file is not None:
+        plan.signed_file = signed_file
+    plan.status = PlanStatus.APPROVED
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_start_execution(*, plan: Plan, user) -> Plan:
+    _require_writer(user, plan.unit)
+    if plan.status != PlanStatus.APPROVED:
+        raise ValidationError(_("Chỉ đưa vào thực hiện kế hoạch đã ban hành."))
+    plan.status = PlanStatus.IN_EXECUTION
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, user, evaluation: str) -> Plan:
+    _require_writer(user, plan.unit)
+    if plan.status != PlanStatus.IN_EXECUTION:
+        raise ValidationError(_("Chỉ tổng kết kế hoạch đang thực hiện."))
+    if not (evaluation or "").strip():
+        raise ValidationError({"evaluation": _("Nhập đánh giá kết quả cuối năm trước khi tổng kết.")})
+    plan.evaluation = evaluation.strip()
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["evaluation", "status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_new_version(*, plan: Plan, user) -> Plan:
+    """An approved plan is read-only: changes go through a new draft version that supersedes it."""
+    _require_writer(user, plan.unit)
+    if plan.is_editable:
+        raise ValidationError(_("Kế hoạch đang là dự thảo: sửa trực tiếp, không cần phiên bản mới."))
+    draft = Plan.objects.create(
+        unit=plan.unit, title=plan.title, year_from=plan.year_from, year_to=plan.year_to, version=plan.version + 1,
+        supersedes=plan, previous_plan=plan.previous_plan, parent_plan=plan.parent_plan, general_goal=plan.general_goal,
+        roadmap=plan.roadmap, budget_text=plan.budget_text, created_by=user,
+    )  # fmt: skip
+    _copy_children(plan, draft, carry_targets=False)
+    return draft
+
+
+@transaction.atomic
+def task_update_add(*, task: Task, user, on: date, percent_done: int, text: str, evidence=None) -> TaskUpdate:
+    _require_writer(user, task.plan.unit)
+    if not 0 <= percent_done <= 100:
+        raise ValidationError({"percent_done": _("Phần trăm hoàn thành phải từ 0 đến 100.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Nhập nội dung cập nhật.")})
+    update = TaskUpdate.objects.create(task=task, on=on, percent_done=percent_done, text=text.strip(),
+                                       evidence=evidence or "", created_by=user)  # fmt: skip
+    new_status = "done" if percent_done == 100 else "in_progress"
+    if task.status != new_status and task.status != "cancelled":
+        task.status = new_status
+        task.save(update_fields=["status", "updated_at"])
+    return update

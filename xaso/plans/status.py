@@ -1,0 +1,88 @@
+"""The status of a target, computed from data (stated in docs/rules/target-status.md and in the UI).
+
+Given the latest value, the baseline (value, date), the target (comparator, value, horizon year-end)
+and today:
+
+- **no data** (`no_data`): no value for the indicator yet;
+- **achieved** (`achieved`): the latest value meets the target (≥, ≤ or = within 0.05);
+- otherwise compare progress with time elapsed. progress = (latest − baseline) / (target − baseline),
+  elapsed = (today − baseline date) / (horizon end − baseline date), both clipped to [0, 1]; without a
+  baseline, the baseline is 0 at 1 January of the plan's first year.
+  - **on track** (`on_track`): progress ≥ elapsed;
+  - **at risk** (`at_risk`): progress ≥ elapsed − 0.15 (less than 15 points behind schedule);
+  - **off track** (`off_track`): further behind, or the horizon has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+NO_DATA, ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK = "no_data", "achieved", "on_track", "at_risk", "off_track"
+STATUS_LABELS = {
+    NO_DATA: _("Chưa có số liệu"),
+    ACHIEVED: _("Đã đạt"),
+    ON_TRACK: _("Đúng tiến độ"),
+    AT_RISK: _("Có nguy cơ chậm"),
+    OFF_TRACK: _("Chậm tiến độ"),
+}
+STATUS_CSS = {NO_DATA: "none", ACHIEVED: "ok", ON_TRACK: "ok", AT_RISK: "warn", OFF_TRACK: "bad"}
+AT_RISK_MARGIN = 0.15
+EQUAL_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    code: str
+    progress: float | None  # share of the way from baseline to target, 0..1
+    elapsed: float | None
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.code])
+
+    @property
+    def css(self) -> str:
+        return STATUS_CSS[self.code]
+
+
+def _clip(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def target_status(
+    *,
+    comparator: str,
+    target: float,
+    horizon_year: int,
+    latest: float | None,
+    baseline: float | None,
+    baseline_date: date | None,
+    start_year: int,
+    today: date,
+) -> TargetStatus:
+    if latest is None:
+        return TargetStatus(NO_DATA, None, None)
+    met = {
+        ">=": latest >= target - 1e-9,
+        "<=": latest <= target + 1e-9,
+        "==": abs(latest - target) <= EQUAL_TOLERANCE,
+    }[comparator]
+    if met:
+        return TargetStatus(ACHIEVED, 1.0, None)
+    base_value = baseline if baseline is not None else 0.0
+    base_date = baseline_date or date(start_year, 1, 1)
+    horizon_end = date(horizon_year, 12, 31)
+    span = (horizon_end - base_date).days
+    elapsed = _clip((today - base_date).days / span) if span > 0 else 1.0
+    gap = target - base_value
+    progress = _clip((latest - base_value) / gap) if gap else 0.0
+    if today > horizon_end:
+        return TargetStatus(OFF_TRACK, progress, 1.0)
+    if progress >= elapsed:
+        return TargetStatus(ON_TRACK, progress, elapsed)
+    if progress >= elapsed - AT_RISK_MARGIN:
+        return TargetStatus(AT_RISK, progress, elapsed)
+    return TargetStatus(OFF_TRACK, progress, elapsed)
