@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("xaso.accounts.urls")),
     path("units/", include("xaso.geo.urls")),
     path("data/", include("xaso.indicators.urls")),
+    path("plans/", include("xaso.plans.urls")),
     path("", include("xaso.coc.urls")),
 ]
 

@@ -32,6 +32,18 @@ def plans_for_user(user) -> QuerySet[Plan]:
     return Plan.objects.filter(Q(unit__in=units) | Q(unit__in=absorbed)).distinct().select_related("unit")
 
 
+def plan_sources_for(user) -> QuerySet[Plan]:
+    """Plans a new plan may start from: the user's own (last year's) and those of the units above theirs."""
+    if user.is_superuser:
+        return Plan.objects.select_related("unit")
+    unit = user.unit
+    above = (
+        [uid for uid in (unit.parent_id, unit.province_id, unit.district_id) if uid and uid != unit.id] if unit else []
+    )
+    own = plans_for_user(user).values("id")
+    return Plan.objects.filter(Q(id__in=own) | Q(unit_id__in=above)).select_related("unit")
+
+
 @dataclass
 class TargetProgress:
     target: Target

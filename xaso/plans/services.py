@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from xaso.accounts.permissions import can_approve, can_write_unit
 from xaso.geo.models import AdminUnit
 
-from .models import BudgetLine, Plan, PlanStatus, Responsibility, Target, Task, TaskUpdate
+from .models import BudgetLine, LegalBasis, Plan, PlanStatus, Responsibility, Target, Task, TaskUpdate
 from .six import task_missing_six
 
 FRAMEWORK_GOAL = _(
@@ -114,6 +114,32 @@ def plan_create_from_parent(*, user, parent: Plan, unit: AdminUnit, year: int | 
         )  # fmt: skip
     plan.legal_bases.set(parent.legal_bases.all())
     return plan
+
+
+@transaction.atomic
+def plan_sections_save(*, user, plan: Plan, legal_bases=None, **fields) -> Plan:
+    """Edit the plan's own sections (title, years, general goal, roadmap, budget text) while it is a draft."""
+    _require_writer(user, plan.unit)
+    _require_editable(plan)
+    for key, value in fields.items():
+        setattr(plan, key, value)
+    plan.full_clean()
+    plan.save()
+    if legal_bases is not None:
+        plan.legal_bases.set(legal_bases)
+    return plan
+
+
+@transaction.atomic
+def legal_basis_add(*, user, plan: Plan, number: str, issuer: str, title: str, issued_on=None) -> LegalBasis:
+    """Attach a legal basis, reusing the shared entry when the same number and issuer already exist."""
+    _require_writer(user, plan.unit)
+    _require_editable(plan)
+    basis, _created = LegalBasis.objects.get_or_create(
+        number=number.strip(), issuer=issuer.strip(), defaults={"title": title.strip(), "issued_on": issued_on}
+    )
+    plan.legal_bases.add(basis)
+    return basis
 
 
 @transaction.atomic

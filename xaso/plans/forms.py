@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xaso.geo.models import AdminUnit
+
+from .models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanCreateForm(forms.Form):
+    MODES = [
+        ("template", _("Từ khung kế hoạch quốc gia")),
+        ("previous", _("Từ kế hoạch năm trước")),
+        ("parent", _("Từ kế hoạch cấp trên (chỉ tiêu tối thiểu)")),
+    ]
+    mode = forms.ChoiceField(label=_("Cách lập"), choices=MODES, widget=forms.RadioSelect, initial="template")
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdminUnit.objects.none())
+    year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
+    source = forms.ModelChoiceField(label=_("Kế hoạch nguồn"), queryset=Plan.objects.none(), required=False)
+
+    def __init__(self, *args, units=None, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else AdminUnit.objects.none()
+        self.fields["source"].queryset = sources if sources is not None else Plan.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") in ("previous", "parent") and not data.get("source"):
+            self.add_error("source", _("Chọn kế hoạch nguồn."))
+        return data
+
+
+class PlanSectionsForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "year_from", "year_to", "legal_bases", "general_goal", "roadmap", "budget_text"]
+        widgets = {"legal_bases": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
+            self.add_error("year_to", _("Năm kết thúc phải từ năm bắt đầu trở đi."))
+        return data
+
+
+class LegalBasisForm(forms.ModelForm):
+    class Meta:
+        model = LegalBasis
+        fields = ["number", "issued_on", "issuer", "title"]
+        widgets = {"issued_on": DATE_WIDGET, "title": forms.Textarea(attrs={"rows": 2})}
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["indicator", "comparator", "value", "horizon_year", "baseline_value", "baseline_date", "stated_text",
+                  "is_vague", "source"]  # fmt: skip
+        widgets = {"baseline_date": DATE_WIDGET, "stated_text": forms.Textarea(attrs={"rows": 2}),
+                   "value": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"})}  # fmt: skip
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["area", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date",
+                  "start_date", "recurrence", "timeframe_text", "deliverable", "approver", "method",
+                  "expected_effect", "duration", "status", "targets"]  # fmt: skip
+        widgets = {
+            "due_date": DATE_WIDGET, "start_date": DATE_WIDGET, "targets": forms.CheckboxSelectMultiple,
+            **{f: forms.Textarea(attrs={"rows": 2}) for f in ("title", "coordinating_units", "deliverable", "method",
+                                                              "expected_effect")},
+        }  # fmt: skip
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["targets"].queryset = plan.targets.select_related("indicator")
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "area", "item", "invest_equipment", "invest_socialised", "invest_rented", "running_maintenance",
+            "running_rented", "alloc_province", "alloc_district", "alloc_commune", "alloc_self", "notes",
+        ]  # fmt: skip
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class ResponsibilityForm(forms.Form):
+    unit_name = forms.CharField(label=_("Cơ quan, đơn vị"), max_length=200)
+    duties = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(forms.Form):
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, help_text=_("Ví dụ 30/KH-UBND"))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=150)
+    signer_title = forms.CharField(label=_("Chức vụ"), max_length=150, initial=_("Phó Chủ tịch"))
+    signed_file = forms.FileField(label=_("Bản ký (PDF)"), required=False)
+
+
+class CloseForm(forms.Form):
+    evaluation = forms.CharField(label=_("Đánh giá kết quả cuối năm"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class TaskUpdateForm(forms.ModelForm):
+    class Meta:
+        model = TaskUpdate
+        fields = ["on", "percent_done", "text", "evidence"]
+        widgets = {"on": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,77 @@
+"""Plan screens through the real request stack: scope, the 6 rõ on submit, status from data."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from xaso.indicators.services import ValueInput, values_write
+from xaso.plans import services
+from xaso.plans.models import Plan, PlanStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(an_vien, an_vien_officer):
+    return services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+
+
+def test_officer_creates_a_plan_from_the_template(client, an_vien, an_vien_officer):
+    client.force_login(an_vien_officer)
+    response = client.post(reverse("plans:create"), {"mode": "template", "unit": an_vien.pk, "year": 2026})
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and response.url == reverse("plans:detail", args=[plan.pk])
+    page = client.get(response.url).content.decode()
+    assert "Kế hoạch chuyển đổi số năm 2026 của Xã An Viễn" in page
+    assert "1. Căn cứ lập kế hoạch" in page and "8. Danh mục nhiệm vụ, dự án" in page
+
+
+def test_target_and_task_added_through_forms_show_status_from_data(client, plan, an_vien, an_vien_officer, catalog):
+    client.force_login(an_vien_officer)
+    response = client.post(reverse("plans:target_add", args=[plan.pk]), {
+        "indicator": catalog["fibre"].pk, "comparator": ">=", "value": "80", "horizon_year": 2026,
+    })  # fmt: skip
+    assert response.status_code == 302
+    values_write(user=an_vien_officer, rows=[ValueInput("households_total", an_vien.code, "2025", 8500),
+                                             ValueInput("households_fibre", an_vien.code, "2025", 6970)])  # fmt: skip
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "82" in page and "Đã đạt" in page  # 6,970 / 8,500 = 82.0% ≥ 80%
+
+
+def test_submit_with_incomplete_task_names_what_is_missing(client, plan, an_vien_officer, catalog):
+    client.force_login(an_vien_officer)
+    services.target_save(user=an_vien_officer, plan=plan, indicator=catalog["online"], value=85, horizon_year=2026)
+    services.task_save(user=an_vien_officer, plan=plan, area="government", title="Tuyên truyền")
+    response = client.post(reverse("plans:transition", args=[plan.pk, "submit"]), follow=True)
+    page = response.content.decode()
+    assert "Nhiệm vụ “Tuyên truyền” còn thiếu: rõ người" in page
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_other_commune_officer_cannot_see_or_edit_the_plan(client, plan, nga_dien_officer):
+    client.force_login(nga_dien_officer)
+    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
+    assert client.post(reverse("plans:target_add", args=[plan.pk]), {}).status_code == 404
+    assert plan.title not in client.get(reverse("plans:list")).content.decode()
+
+
+def test_analyst_reads_but_cannot_edit(client, plan, province_analyst):
+    client.force_login(province_analyst)
+    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
+    response = client.post(reverse("plans:edit", args=[plan.pk]), {"title": "X", "year_from": 2026, "year_to": 2026})
+    assert response.status_code == 403
+
+
+def test_plan_page_query_count_does_not_grow_with_tasks(
+    client, plan, an_vien_officer, catalog, django_assert_max_num_queries
+):
+    client.force_login(an_vien_officer)
+    target = services.target_save(
+        user=an_vien_officer, plan=plan, indicator=catalog["online"], value=85, horizon_year=2026
+    )
+    for i in range(12):
+        services.task_save(user=an_vien_officer, plan=plan, area="government", title=f"Nhiệm vụ {i}", targets=[target])
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
