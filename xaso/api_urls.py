@@ -6,4 +6,5 @@ urlpatterns = [
     path("auth/", include("xaso.accounts.api.urls")),
     path("", include("xaso.geo.api.urls")),
     path("", include("xaso.indicators.api.urls")),
+    path("", include("xaso.plans.api.urls")),
 ]

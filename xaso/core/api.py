@@ -47,5 +47,6 @@ def exception_handler(exc, context):
         response.data = {"detail": _("Dữ liệu không hợp lệ."), "code": "invalid", "errors": _flatten(exc.detail)}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        response.data = {"detail": str(detail), "code": getattr(detail, "code", exc.default_code)}
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", None) or "not_found"
+        response.data = {"detail": str(detail), "code": code}
     return response

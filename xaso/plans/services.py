@@ -197,6 +197,14 @@ def responsibility_save(*, user, plan: Plan, unit_name: str, duties: str, sort_o
 
 
 @transaction.atomic
+def plan_child_delete(*, user, obj) -> None:
+    """Remove a target, task or budget line of a draft plan."""
+    _require_writer(user, obj.plan.unit)
+    _require_editable(obj.plan)
+    obj.delete()
+
+
+@transaction.atomic
 def plan_submit(*, plan: Plan, user) -> Plan:
     """Draft → submitted: every task must satisfy the "6 rõ"; the message names what is missing."""
     _require_writer(user, plan.unit)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from xaso.indicators.models import Indicator
+from xaso.plans.models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
+
+
+class LegalBasisSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalBasis
+        fields = ["id", "number", "issued_on", "issuer", "title"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    legal_bases = LegalBasisSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id", "unit", "unit_name", "title", "year_from", "year_to", "status", "version", "supersedes",
+            "previous_plan", "parent_plan", "legal_bases", "general_goal", "roadmap", "budget_text", "number",
+            "issued_on", "signer_name", "signer_title", "evaluation", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "status", "version", "supersedes", "previous_plan", "parent_plan", "number", "issued_on", "signer_name",
+            "signer_title", "evaluation",
+        ]  # fmt: skip
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=["template", "previous", "parent"], default="template")
+    unit = serializers.CharField(help_text="Mã đơn vị (official code), ví dụ 26296.")
+    year = serializers.IntegerField(min_value=2020, max_value=2100)
+    source = serializers.IntegerField(required=False, help_text="Kế hoạch nguồn (id) cho mode previous/parent.")
+
+
+class ApproveSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    issued_on = serializers.DateField()
+    signer_name = serializers.CharField(max_length=150)
+    signer_title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class CloseSerializer(serializers.Serializer):
+    evaluation = serializers.CharField()
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    status = serializers.SerializerMethodField()
+    latest = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Target
+        fields = [
+            "id", "plan", "indicator", "comparator", "value", "horizon_year", "baseline_value", "baseline_date",
+            "stated_text", "is_vague", "source", "carried_from", "latest", "status",
+        ]  # fmt: skip
+        read_only_fields = ["carried_from"]
+
+    def _progress(self, obj):
+        return self.context.get("progress", {}).get(obj.id)
+
+    def get_status(self, obj) -> str | None:
+        p = self._progress(obj)
+        return p.status.code if p else None
+
+    def get_latest(self, obj) -> float | None:
+        p = self._progress(obj)
+        return p.latest if p else None
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    targets = serializers.PrimaryKeyRelatedField(many=True, queryset=Target.objects.all(), required=False)
+    missing = serializers.SerializerMethodField(help_text="Các yêu cầu “6 rõ” còn thiếu.")
+
+    class Meta:
+        model = Task
+        fields = [
+            "id", "plan", "area", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date",
+            "start_date", "recurrence", "timeframe_text", "deliverable", "approver", "method", "expected_effect",
+            "duration", "status", "targets", "missing",
+        ]  # fmt: skip
+
+    def get_missing(self, obj) -> list[str]:
+        from xaso.plans.six import task_missing_six
+
+        return task_missing_six(obj)
+
+
+class TaskUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskUpdate
+        fields = ["id", "task", "on", "percent_done", "text", "evidence", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    invest_total = serializers.IntegerField(read_only=True)
+    running_total = serializers.IntegerField(read_only=True)
+    alloc_total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "id", "plan", "area", "item", "invest_equipment", "invest_socialised", "invest_rented",
+            "running_maintenance", "running_rented", "alloc_province", "alloc_district", "alloc_commune", "alloc_self",
+            "notes", "invest_total", "running_total", "alloc_total",
+        ]  # fmt: skip

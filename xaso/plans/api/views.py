@@ -1,0 +1,213 @@
+"""Plans API: the same services and scoping as the screens. Writes on a plan outside the user's unit → 403;
+plans outside the readable scope → 404; approved plans are read-only (400 with the reason)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from xaso.geo.models import AdminUnit
+from xaso.plans import selectors, services
+from xaso.plans.models import BudgetLine, Plan, Target, Task, TaskUpdate
+
+from .serializers import (
+    ApproveSerializer,
+    BudgetLineSerializer,
+    CloseSerializer,
+    PlanCreateSerializer,
+    PlanSerializer,
+    TargetSerializer,
+    TaskSerializer,
+    TaskUpdateSerializer,
+)
+
+
+class PlanDiffSerializer(serializers.Serializer):
+    added = serializers.ListField(child=serializers.CharField())
+    removed = serializers.ListField(child=serializers.CharField())
+    changed = serializers.ListField(child=serializers.CharField())
+
+
+PLAN_FILTER = OpenApiParameter("plan", int, description="Lọc theo kế hoạch (id).")
+
+
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        return selectors.plans_for_user(self.request.user).prefetch_related("legal_bases").order_by("-year_from", "id")
+
+    def perform_update(self, serializer):
+        services.plan_sections_save(user=self.request.user, plan=serializer.instance, **serializer.validated_data)
+
+    @extend_schema(request=PlanCreateSerializer, responses={201: PlanSerializer})
+    def create(self, request):
+        payload = PlanCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        d = payload.validated_data
+        unit = AdminUnit.objects.for_user(request.user).filter(code=d["unit"]).first()
+        if unit is None:
+            raise ValidationError({"unit": [f"Không có đơn vị “{d['unit']}” trong phạm vi của bạn."]})
+        if d["mode"] == "template":
+            plan = services.plan_create_from_template(user=request.user, unit=unit, year=d["year"])
+        else:
+            source = selectors.plan_sources_for(request.user).filter(pk=d.get("source")).first()
+            if source is None:
+                raise ValidationError({"source": ["Chọn kế hoạch nguồn trong phạm vi của bạn."]})
+            if d["mode"] == "previous":
+                plan = services.plan_create_from_previous(user=request.user, previous=source, year=d["year"])
+            else:
+                plan = services.plan_create_from_parent(user=request.user, parent=source, unit=unit, year=d["year"])
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    def _transition(self, fn, **kwargs):
+        plan = fn(plan=self.get_object(), user=self.request.user, **kwargs)
+        return Response(PlanSerializer(plan).data)
+
+    @extend_schema(request=None, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(services.plan_submit)
+
+    @extend_schema(request=ApproveSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        payload = ApproveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._transition(services.plan_approve, **payload.validated_data)
+
+    @extend_schema(request=None, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(services.plan_start_execution)
+
+    @extend_schema(request=CloseSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        payload = CloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._transition(services.plan_close, **payload.validated_data)
+
+    @extend_schema(request=None, responses={201: PlanSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        plan = services.plan_new_version(plan=self.get_object(), user=request.user)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=PlanDiffSerializer)
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        plan = self.get_object()
+        if not plan.supersedes_id:
+            raise ValidationError({"plan": ["Kế hoạch này không có phiên bản trước."]})
+        old = get_object_or_404(self.get_queryset(), pk=plan.supersedes_id)
+        d = selectors.plan_diff(old, plan)
+        return Response({"added": d.added, "removed": d.removed, "changed": d.changed})
+
+
+class _PlanChildViewSet(viewsets.ModelViewSet):
+    """Children of a plan (targets, tasks, budget lines): readable in the plan's scope, written by services."""
+
+    model: type = Target
+
+    def get_queryset(self):
+        qs = self.model.objects.filter(plan__in=selectors.plans_for_user(self.request.user).values("id"))
+        plan = self.request.query_params.get("plan")
+        if plan:
+            if not plan.isdigit():
+                raise ValidationError({"plan": ["Mã kế hoạch phải là số."]})
+            qs = qs.filter(plan_id=int(plan))
+        return qs.select_related("plan__unit")
+
+    def _plan(self, serializer) -> Plan:
+        plan = serializer.validated_data.get("plan") or serializer.instance.plan
+        if not selectors.plans_for_user(self.request.user).filter(pk=plan.pk).exists():
+            raise ValidationError({"plan": ["Không có kế hoạch này trong phạm vi của bạn."]})
+        return plan
+
+    def perform_destroy(self, instance):
+        services.plan_child_delete(user=self.request.user, obj=instance)
+
+
+@extend_schema(parameters=[PLAN_FILTER])
+class TargetViewSet(_PlanChildViewSet):
+    model = Target
+    serializer_class = TargetSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action in ("list", "retrieve"):
+            targets = list(self.filter_queryset(self.get_queryset()).select_related("indicator", "plan__parent_plan"))
+            progress = selectors.target_progress(user=self.request.user, targets=targets)
+            context["progress"] = {p.target.id: p for p in progress}
+        return context
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        plan = self._plan(serializer)
+        data.pop("plan")
+        serializer.instance = services.target_save(user=self.request.user, plan=plan, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("plan", None)
+        services.target_save(user=self.request.user, plan=self._plan(serializer), target=serializer.instance, **data)
+
+
+@extend_schema(parameters=[PLAN_FILTER])
+class TaskViewSet(_PlanChildViewSet):
+    model = Task
+    serializer_class = TaskSerializer
+
+    def _save(self, serializer, task=None):
+        data = dict(serializer.validated_data)
+        plan = self._plan(serializer)
+        data.pop("plan", None)
+        targets = data.pop("targets", None)
+        serializer.instance = services.task_save(user=self.request.user, plan=plan, task=task, targets=targets, **data)
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, task=serializer.instance)
+
+
+@extend_schema(parameters=[PLAN_FILTER])
+class BudgetLineViewSet(_PlanChildViewSet):
+    model = BudgetLine
+    serializer_class = BudgetLineSerializer
+
+    def _save(self, serializer, line=None):
+        data = dict(serializer.validated_data)
+        plan = self._plan(serializer)
+        data.pop("plan", None)
+        serializer.instance = services.budget_line_save(user=self.request.user, plan=plan, line=line, **data)
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, line=serializer.instance)
+
+
+class TaskUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):  # fmt: skip
+    serializer_class = TaskUpdateSerializer
+
+    def get_queryset(self):
+        plans = selectors.plans_for_user(self.request.user).values("id")
+        qs = TaskUpdate.objects.filter(task__plan__in=plans)
+        task = self.request.query_params.get("task")
+        return qs.filter(task_id=task) if task and task.isdigit() else qs
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        task = data.pop("task")
+        if not selectors.plans_for_user(self.request.user).filter(pk=task.plan_id).exists():
+            raise ValidationError({"task": ["Không có nhiệm vụ này trong phạm vi của bạn."]})
+        serializer.instance = services.task_update_add(task=task, user=self.request.user, **data)
