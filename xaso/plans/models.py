@@ -54,6 +54,13 @@ class Plan(TimeStampedModel):
     parent_plan = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="child_plans", verbose_name=_("kế hoạch cấp trên")
     )
+    covered_units = models.ManyToManyField(
+        AdminUnit,
+        blank=True,
+        related_name="covering_plans",
+        verbose_name=_("các xã thuộc phạm vi"),
+        help_text=_("Với kế hoạch của huyện/tỉnh áp dụng cho một số xã (ví dụ 10 xã của Nghi Lộc)."),
+    )
     legal_bases = models.ManyToManyField(LegalBasis, blank=True, related_name="plans", verbose_name=_("căn cứ"))
     general_goal = models.TextField(_("mục tiêu tổng quát"), blank=True)
     roadmap = models.TextField(_("lộ trình thực hiện"), blank=True)
