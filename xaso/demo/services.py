@@ -82,6 +82,10 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
     for block in data.get("values", []):
         comment = SAMPLE_COMMENT if block.get("sample") else f"Nguồn: {block.get('source', '')}"[:500]
         for code, value in block["figures"].items():
-            rows.append(ValueInput(element=code, unit=str(block["unit"]), period=str(block["period"]), value=value, comment=comment))
+            rows.append(
+                ValueInput(
+                    element=code, unit=str(block["unit"]), period=str(block["period"]), value=value, comment=comment
+                )
+            )
     result = values_write(user=admin, rows=rows, source=ChangeSource.SYSTEM)
     return DemoResult(users=len(users), villages=villages, values=result.total)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from xaso.core.testing import wipe_committed_data
 from xaso.geo.loader import DATA_VERSION
 from xaso.geo.models import AdminUnit, Level, UnitSuccession
 
@@ -16,9 +17,7 @@ def loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_units", stdout=open("/dev/null", "w"))  # noqa: SIM115
         yield
-        UnitSuccession.objects.all().delete()
-        AdminUnit.objects.update(parent=None, province=None, district=None, commune=None)
-        AdminUnit.objects.all().delete()
+        wipe_committed_data()
 
 
 def test_the_whole_country_after_july_2025(loaded):

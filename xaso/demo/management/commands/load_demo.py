@@ -13,6 +13,6 @@ class Command(BaseCommand):
         except BulkValueError as exc:
             raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {result.values} số liệu, {result.villages} thôn mới."))
-        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<10} {login.full_name}")

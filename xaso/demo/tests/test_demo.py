@@ -1,0 +1,54 @@
+"""The demo data reproduces the source documents' figures (seed 003: Nga Điền, 2023)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from xaso.accounts.models import User
+from xaso.core.models import Period
+from xaso.core.testing import wipe_committed_data
+from xaso.geo.models import AdminUnit
+from xaso.indicators.models import DataValue, Indicator
+from xaso.indicators.selectors import indicator_values
+from xaso.indicators.validation import violations_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for command in ("load_units", "load_catalog", "load_demo"):
+            call_command(command, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        yield
+        wipe_committed_data()
+
+
+def test_nga_dien_2023_fibre_70_6_and_smartphones_70_0_flagged(demo):
+    admin = User.objects.get(username="admin")
+    nga_dien = AdminUnit.objects.get(code="legacy:16150")
+    year = Period.objects.get(code="2023")
+    fibre, smartphone = (
+        Indicator.objects.get(code="households_fibre_rate"),
+        Indicator.objects.get(code="adults_smartphone_rate"),
+    )
+    table = indicator_values(user=admin, indicators=[fibre, smartphone], units=[nga_dien], periods=[year])
+    assert round(table[(nga_dien.id, fibre.id, year.id)].value, 1) == 70.6
+    cell = table[(nga_dien.id, smartphone.id, year.id)]
+    assert round(cell.value, 1) == 70.0 and cell.stated == 75 and cell.is_stated_mismatch
+
+
+def test_demo_figures_break_no_rule_and_loading_again_changes_nothing(demo):
+    units = list(AdminUnit.objects.filter(data_values__isnull=False).distinct())
+    periods = list(Period.objects.filter(data_values__isnull=False).distinct())
+    assert violations_for(units=units, periods=periods) == []
+    before = DataValue.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert DataValue.objects.count() == before
+
+
+def test_demo_logins_are_scoped(demo):
+    officer = User.objects.get(username="anvien")
+    assert officer.unit.code == "26296" and officer.check_password("xaso-demo-2026")
+    assert User.objects.get(username="dongnai").unit.code == "75"
