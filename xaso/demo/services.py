@@ -17,6 +17,7 @@ from xaso.geo.models import AdminUnit, Level
 from xaso.geo.services import village_create
 from xaso.indicators.models import ChangeSource
 from xaso.indicators.services import ValueInput, values_write
+from xaso.plans.loader import PLANS_PATH, plans_load
 
 DEMO_PATH = Path(__file__).parent / "data" / "demo.yaml"
 DEMO_PASSWORD = "xaso-demo-2026"
@@ -45,6 +46,7 @@ class DemoResult:
     users: int
     villages: int
     values: int
+    plans: int = 0
 
 
 def _demo_users() -> dict[str, User]:
@@ -88,4 +90,5 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
                 )
             )
     result = values_write(user=admin, rows=rows, source=ChangeSource.SYSTEM)
-    return DemoResult(users=len(users), villages=villages, values=result.total)
+    plans = plans_load().created if PLANS_PATH.exists() else 0
+    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans)
