@@ -12,7 +12,8 @@ class Command(BaseCommand):
             result = demo_load()
         except BulkValueError as exc:
             raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {result.values} số liệu, {result.villages} thôn mới, {result.plans} kế hoạch mới."))
+        summary = f"{result.values} số liệu, {result.villages} thôn mới, {result.plans} kế hoạch mới"
+        self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {summary}."))
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<10} {login.full_name}")
