@@ -18,7 +18,7 @@ plans:
     legal_bases:
       - {number: 91/KH-UBND, issued_on: 2026-02-12, issuer: UBND tỉnh Đồng Nai, title: Triển khai Nghị quyết 57-NQ/TW}
     targets:
-      - {indicator: dossiers_online_rate, comparator: ">=", value: 85, horizon_year: 2026, stated_text: "Có ≥ 85% hồ sơ"}
+      - {indicator: dossiers_online_rate, comparator: ">=", value: 85, horizon_year: 2026, stated_text: "≥ 85%"}
       - {indicator: dossiers_online_rate, comparator: ">=", value: 95, horizon_year: 2030}
       - {indicator: dossiers_online_rate, comparator: ">=", value: 100, horizon_year: 2045}
     tasks:
