@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_write_unit
 from xaso.core.formatting import format_value
-from xaso.core.models import periods_ensure
+from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
 
+from .bulk import values_save
 from .errors import BulkValueError, RowError
-from .models import ChangeSource, DataElement, DataValue, DataValueChange
+from .models import ChangeSource, DataElement
 from .parsing import ValueParseError, parse_value
 from .rollup import rollup_refresh
 from .validation import stored_states, violations_for_states
@@ -71,6 +72,9 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
     today = timezone.localdate()
     checked: list[_Checked] = []
     seen: dict[tuple[str, str, str], int | None] = {}
+    # a file repeats a few units and periods thousands of times: judge each once
+    unit_refusals: dict[int, tuple[str, str] | None] = {}
+    specs: dict[str, PeriodSpec | PeriodError] = {}
     for row in rows:
         col = row.columns
         element = elements.get(row.element.strip())
@@ -90,31 +94,22 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
                     row.row, col["unit"], _("Không có đơn vị hành chính mã “%(c)s”.") % {"c": row.unit}, "unknown_unit"
                 )
             )
-        elif unit.level not in WRITABLE_LEVELS:
-            errors.append(
-                RowError(
-                    row.row,
-                    col["unit"],
-                    _("Số liệu chỉ nhập cho xã hoặc thôn/ấp; “%(u)s” là cấp %(l)s.")
-                    % {"u": unit.name, "l": unit.get_level_display()},
-                    "unit_level",
-                )
-            )
-            unit = None
-        elif not can_write_unit(user, unit):
-            errors.append(
-                RowError(
-                    row.row,
-                    col["unit"],
-                    _("Bạn không có quyền nhập số liệu cho %(u)s.") % {"u": unit.name},
-                    "out_of_scope",
-                )
-            )
-            unit = None
-        try:
-            spec = parse_period(str(row.period))
-        except PeriodError as exc:
-            errors.append(RowError(row.row, col["period"], str(exc), "bad_period"))
+        else:
+            if unit.id not in unit_refusals:
+                unit_refusals[unit.id] = _unit_refusal(unit, user)
+            refusal = unit_refusals[unit.id]
+            if refusal is not None:
+                errors.append(RowError(row.row, col["unit"], *refusal))
+                unit = None
+        period_text = str(row.period)
+        if period_text not in specs:
+            try:
+                specs[period_text] = parse_period(period_text)
+            except PeriodError as exc:
+                specs[period_text] = exc
+        spec = specs[period_text]
+        if isinstance(spec, PeriodError):
+            errors.append(RowError(row.row, col["period"], str(spec), "bad_period"))
             spec = None
         if spec and element and spec.type != element.period_type:
             errors.append(
@@ -162,6 +157,19 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
     return checked, errors
 
 
+def _unit_refusal(unit: AdminUnit, user) -> tuple[str, str] | None:
+    """(message, code) when values cannot be written for `unit` by `user`, else None."""
+    if unit.level not in WRITABLE_LEVELS:
+        return (
+            _("Số liệu chỉ nhập cho xã hoặc thôn/ấp; “%(u)s” là cấp %(l)s.")
+            % {"u": unit.name, "l": unit.get_level_display()},
+            "unit_level",
+        )
+    if not can_write_unit(user, unit):
+        return _("Bạn không có quyền nhập số liệu cho %(u)s.") % {"u": unit.name}, "out_of_scope"
+    return None
+
+
 @transaction.atomic
 def values_write(
     *, user, rows: Sequence[ValueInput], source: str = ChangeSource.FORM, allow_delete: bool = False
@@ -172,16 +180,8 @@ def values_write(
         raise BulkValueError(errors)
     if not checked:
         return WriteResult()
-    periods = periods_ensure([c.spec for c in checked])
+    periods = periods_ensure(list({c.spec.code: c.spec for c in checked}.values()))
     pairs = {(c.unit.id, periods[c.spec.code].id) for c in checked}
-    existing = {
-        (v.data_element_id, v.unit_id, v.period_id): v
-        for v in DataValue.objects.filter(
-            unit_id__in={u for u, _p in pairs},
-            period_id__in={p for _u, p in pairs},
-            data_element_id__in={c.element.id for c in checked},
-        )
-    }
     # validation rules on the figures as they would be after this write
     states = stored_states(pairs)
     for c in checked:
@@ -210,91 +210,22 @@ def values_write(
         )
     if errors:
         raise BulkValueError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
-    return _save(user=user, checked=checked, periods=periods, existing=existing, source=source)
+    return _save(user=user, checked=checked, periods=periods, source=source)
 
 
-def _save(*, user, checked, periods, existing, source) -> WriteResult:
-    result = WriteResult()
+def _save(*, user, checked: list[_Checked], periods: dict[str, Period], source: str) -> WriteResult:
+    """Save the checked rows set-based (`bulk.values_save`), then refresh the rollups they touch."""
     user_id = user.id if user is not None and user.is_authenticated else None
-    now = timezone.now()
-    to_create, to_update, to_delete, changes = [], [], [], []
-    for c in checked:
-        period = periods[c.spec.code]
-        old = existing.get((c.element.id, c.unit.id, period.id))
-        comment = (c.row.comment or "").strip()[:500]
-        if c.value is None:
-            if old is not None:
-                to_delete.append(old.id)
-                changes.append(
-                    DataValueChange(
-                        data_element=c.element,
-                        unit=c.unit,
-                        period=period,
-                        old_value=old.value,
-                        new_value=None,
-                        comment=comment,
-                        source=source,
-                        changed_by_id=user_id,
-                    )
-                )
-                result.deleted += 1
-            continue
-        if old is None:
-            to_create.append(
-                DataValue(
-                    data_element=c.element,
-                    unit=c.unit,
-                    period=period,
-                    value=c.value,
-                    comment=comment,
-                    created_by_id=user_id,
-                    updated_by_id=user_id,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            changes.append(
-                DataValueChange(
-                    data_element=c.element,
-                    unit=c.unit,
-                    period=period,
-                    old_value=None,
-                    new_value=c.value,
-                    comment=comment,
-                    source=source,
-                    changed_by_id=user_id,
-                )
-            )
-            result.created += 1
-        elif old.value != c.value or (comment and comment != old.comment):
-            changes.append(
-                DataValueChange(
-                    data_element=c.element,
-                    unit=c.unit,
-                    period=period,
-                    old_value=old.value,
-                    new_value=c.value,
-                    comment=comment,
-                    source=source,
-                    changed_by_id=user_id,
-                )
-            )
-            old.value, old.updated_by_id, old.updated_at = c.value, user_id, now
-            if comment:
-                old.comment = comment
-            to_update.append(old)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if to_delete:
-        DataValue.objects.filter(id__in=to_delete).delete()
-    DataValue.objects.bulk_create(to_create, batch_size=5000)
-    DataValue.objects.bulk_update(to_update, ["value", "comment", "updated_by", "updated_at"], batch_size=2000)
-    DataValueChange.objects.bulk_create(changes, batch_size=5000)
-    if changes:
+    rows = [
+        (n, c.element.id, c.unit.id, periods[c.spec.code].id, c.value, (c.row.comment or "").strip()[:500])
+        for n, c in enumerate(checked)
+    ]
+    counts = values_save(rows=rows, user_id=user_id, source=source, now=timezone.now())
+    if counts.created or counts.updated or counts.deleted:
         rollup_refresh(
             element_ids={c.element.id for c in checked},
             commune_ids={c.unit.commune_id for c in checked},
             year_ids={periods[c.spec.code].year_id for c in checked},
         )
-    return result
+    return WriteResult(created=counts.created, updated=counts.updated, deleted=counts.deleted,
+                       unchanged=counts.unchanged)  # fmt: skip
