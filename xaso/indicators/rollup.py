@@ -19,12 +19,6 @@ from xaso.geo.models import AdminUnit
 
 from .models import Aggregation, DataElement, DataValue, ElementRollup
 
-# (rollup period column, filter selecting the raw periods that roll into it)
-_LEVELS = (
-    ("p.id", "p.type = 'month'"),
-    ("p.quarter_id", "p.quarter_id IS NOT NULL"),
-    ("p.year_id", "p.year_id IS NOT NULL"),
-)
 _SQL_AGG = {Aggregation.SUM: "SUM", Aggregation.MAX: "MAX", Aggregation.MIN: "MIN"}
 
 
@@ -71,48 +65,63 @@ def rollup_refresh(
             )
             params.extend(years)
         cursor.execute(f"DELETE FROM {t['roll']} WHERE {where}", params)
-        for column, level_filter in _LEVELS:
-            for aggregation, sql_agg in _SQL_AGG.items():
-                params = [aggregation]
-                filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
-                filters += _in("p.year_id", years, params)
-                cursor.execute(
-                    f"""
-                    INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
-                    SELECT v.data_element_id, u.commune_id, {column}, {sql_agg}(v.value), COUNT(*)
-                    FROM {t["dv"]} v
-                    JOIN {t["de"]} de ON de.id = v.data_element_id
-                    JOIN {t["unit"]} u ON u.id = v.unit_id
-                    JOIN {t["period"]} p ON p.id = v.period_id
-                    WHERE de.aggregation = %s AND u.commune_id IS NOT NULL AND {level_filter} {filters}
-                    GROUP BY v.data_element_id, u.commune_id, {column}
-                    """,
-                    params,
-                )
-            # `last`: each unit's latest value inside the period, then summed over the commune's units
-            params = [Aggregation.LAST]
-            filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
-            filters += _in("p.year_id", years, params)
-            cursor.execute(
-                f"""
-                INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
-                SELECT data_element_id, commune_id, anc_id, SUM(value), COUNT(*)
-                FROM (
-                    SELECT v.data_element_id, u.commune_id, {column} AS anc_id, v.value,
-                           ROW_NUMBER() OVER (
-                               PARTITION BY v.data_element_id, v.unit_id, {column} ORDER BY p.start DESC
-                           ) AS rn
-                    FROM {t["dv"]} v
-                    JOIN {t["de"]} de ON de.id = v.data_element_id
-                    JOIN {t["unit"]} u ON u.id = v.unit_id
-                    JOIN {t["period"]} p ON p.id = v.period_id
-                    WHERE de.aggregation = %s AND u.commune_id IS NOT NULL AND {level_filter} {filters}
-                ) latest
-                WHERE rn = 1
-                GROUP BY data_element_id, commune_id, anc_id
-                """,
-                params,
-            )
+        # sum, max and min at the three levels in one pass over the raw values
+        params = []
+        targets = _targets(t["period"], years, params)
+        params.extend(_SQL_AGG)
+        filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
+        combine = " ".join(f"WHEN '{aggregation}' THEN {sql}(v.value)" for aggregation, sql in _SQL_AGG.items())
+        cursor.execute(
+            f"""
+            INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
+            SELECT v.data_element_id, u.commune_id, t.target_id, CASE de.aggregation {combine} END, COUNT(*)
+            FROM {t["dv"]} v
+            JOIN {t["de"]} de ON de.id = v.data_element_id
+            JOIN {t["unit"]} u ON u.id = v.unit_id
+            JOIN ({targets}) t ON t.period_id = v.period_id
+            WHERE de.aggregation IN (%s, %s, %s) AND u.commune_id IS NOT NULL {filters}
+            GROUP BY v.data_element_id, u.commune_id, t.target_id, de.aggregation
+            """,
+            params,
+        )
+        # `last`: each unit's latest value inside the period, then summed over the commune's units
+        params = []
+        targets = _targets(t["period"], years, params)
+        params.append(Aggregation.LAST)
+        filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
+        cursor.execute(
+            f"""
+            INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
+            SELECT data_element_id, commune_id, target_id, SUM(value), COUNT(*)
+            FROM (
+                SELECT v.data_element_id, u.commune_id, t.target_id, v.value,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY v.data_element_id, v.unit_id, t.target_id ORDER BY t.start DESC
+                       ) AS rn
+                FROM {t["dv"]} v
+                JOIN {t["de"]} de ON de.id = v.data_element_id
+                JOIN {t["unit"]} u ON u.id = v.unit_id
+                JOIN ({targets}) t ON t.period_id = v.period_id
+                WHERE de.aggregation = %s AND u.commune_id IS NOT NULL {filters}
+            ) latest
+            WHERE rn = 1
+            GROUP BY data_element_id, commune_id, target_id
+            """,
+            params,
+        )
+
+
+def _targets(period_table: str, years: list[int] | None, params: list) -> str:
+    """Raw period → the rollup periods it counts in: a month in itself, its quarter and its year; a quarter in
+    itself and its year; a year in itself (only raw periods of `years`)."""
+    parts = []
+    for target, level_filter in (("id", "type = 'month'"), ("quarter_id", "quarter_id IS NOT NULL"),
+                                 ("year_id", "year_id IS NOT NULL")):  # fmt: skip
+        parts.append(
+            f"SELECT id AS period_id, {target} AS target_id, start FROM {period_table} WHERE {level_filter}"
+            + _in("year_id", years, params)
+        )
+    return " UNION ALL ".join(parts)
 
 
 def rollup_rebuild() -> None:
