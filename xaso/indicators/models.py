@@ -119,8 +119,9 @@ class Indicator(TimeStampedModel):
 class DataValue(models.Model):
     """One figure for one data element, one unit and one period."""
 
-    data_element = models.ForeignKey(DataElement, models.PROTECT, related_name="values")
-    unit = models.ForeignKey(AdminUnit, models.PROTECT, related_name="data_values")
+    # no index of their own: unique_data_value leads with data_element, the (unit, period) index with unit
+    data_element = models.ForeignKey(DataElement, models.PROTECT, related_name="values", db_index=False)
+    unit = models.ForeignKey(AdminUnit, models.PROTECT, related_name="data_values", db_index=False)
     period = models.ForeignKey(Period, models.PROTECT, related_name="data_values")
     value = models.FloatField(_("giá trị"))
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
@@ -151,7 +152,8 @@ class ChangeSource(models.TextChoices):
 class DataValueChange(models.Model):
     """The history of a figure: every creation, change and deletion, old → new, by whom and when."""
 
-    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+")
+    # no index of its own: the (data_element, unit, period) index leads with it
+    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
     period = models.ForeignKey(Period, models.CASCADE, related_name="+")
     old_value = models.FloatField(_("giá trị cũ"), null=True, blank=True)
@@ -180,7 +182,8 @@ class ElementRollup(models.Model):
 
     data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+")
     unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
-    period = models.ForeignKey(Period, models.CASCADE, related_name="+")
+    # no index of its own: unique_element_rollup leads with period
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_index=False)
     value = models.FloatField()
     value_count = models.PositiveIntegerField(default=0)
 
