@@ -125,8 +125,14 @@ class DataValue(models.Model):
     period = models.ForeignKey(Period, models.PROTECT, related_name="data_values")
     value = models.FloatField(_("giá trị"))
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # who typed it: the signed-in user, set by values_write; not checked again by the database on each of the
+    # thousands of rows an import writes (docs/decisions/0004-bulk-writes.md); Django still nulls it on deletion
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -150,17 +156,25 @@ class ChangeSource(models.TextChoices):
 
 
 class DataValueChange(models.Model):
-    """The history of a figure: every creation, change and deletion, old → new, by whom and when."""
+    """The history of a figure: every creation, change and deletion, old → new, by whom and when.
+
+    Written only by `values_write`, next to the DataValue row whose element, unit and period the database
+    checks, so the database does not check them a second time here (`db_constraint=False`,
+    docs/decisions/0004-bulk-writes.md): per-row checks cost as much as the rest of an import. Django still
+    cascades deletions.
+    """
 
     # no index of its own: the (data_element, unit, period) index leads with it
-    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False)
-    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
-    period = models.ForeignKey(Period, models.CASCADE, related_name="+")
+    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_constraint=False)
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_constraint=False)
     old_value = models.FloatField(_("giá trị cũ"), null=True, blank=True)
     new_value = models.FloatField(_("giá trị mới"), null=True, blank=True)
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
     source = models.CharField(_("nguồn thay đổi"), max_length=8, choices=ChangeSource.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
     changed_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

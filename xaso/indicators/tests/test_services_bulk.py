@@ -182,3 +182,22 @@ def test_values_save_alone(catalog, nga_dien, nga_dien_officer):
     second = values_save(rows=[row], user_id=nga_dien_officer.id, source="system", now=now)
     assert (first.created, second.unchanged) == (1, 1)
     assert stored(nga_dien, "2023", "camera_points").created_at == now
+
+
+def test_deleting_an_author_keeps_the_figures_and_their_history(catalog, an_vien, an_vien_officer, an_vien_leader):
+    # authors are not checked by the database (docs/decisions/0004-bulk-writes.md): Django nulls them
+    values_write(user=an_vien_officer, rows=rows_for(an_vien, "2025", camera_points=10))
+    values_write(user=an_vien_leader, rows=rows_for(an_vien, "2025", camera_points=12))
+    an_vien_officer.delete()
+    value = stored(an_vien, "2025", "camera_points")
+    assert (value.value, value.created_by, value.updated_by) == (12, None, an_vien_leader)
+    assert [c.changed_by for c in DataValueChange.objects.order_by("id")] == [None, an_vien_leader]
+
+
+def test_deleting_a_village_without_figures_removes_its_history(catalog, nga_dien_villages, nga_dien_officer):
+    village = nga_dien_villages[0]
+    values_write(user=nga_dien_officer, rows=rows_for(village, "2024", households_total=100))
+    values_write(user=nga_dien_officer, rows=rows_for(village, "2024", households_total=""), allow_delete=True)
+    assert DataValueChange.objects.filter(unit=village).count() == 2
+    village.delete()
+    assert not DataValueChange.objects.filter(unit_id=village.id).exists()
