@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .views import UnitViewSet
+
+router = SimpleRouter()
+router.register("units", UnitViewSet, basename="unit")
+
+urlpatterns = router.urls

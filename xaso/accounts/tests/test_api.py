@@ -1,0 +1,85 @@
+"""API access: tokens for machine clients, 401 in Vietnamese."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_from_username_and_password_opens_the_api(an_vien_officer):
+    client = APIClient()
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "an_vien_officer", "password": "pw-an_vien_officer"}, format="json"
+    )
+    assert response.status_code == 200
+    key = response.json()["token"]
+    assert Token.objects.get(user=an_vien_officer).key == key
+
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    units = client.get("/api/v1/units/")
+    assert units.status_code == 200
+    assert [u["code"] for u in units.json()["results"]] == ["26296"]
+    # asking again gives the same key
+    again = APIClient().post("/api/v1/auth/token/", {"username": "an_vien_officer", "password": "pw-an_vien_officer"})
+    assert again.json()["token"] == key
+
+
+def test_wrong_password_is_a_vietnamese_400_without_a_token(an_vien_officer):
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "an_vien_officer", "password": "sai"}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    error = body["errors"]["non_field_errors"][0]
+    assert error["code"] == "invalid_credentials"
+    assert "mật khẩu không đúng" in error["message"]
+    assert not Token.objects.exists()
+
+
+def test_missing_fields_are_named_in_vietnamese(db):
+    response = APIClient().post("/api/v1/auth/token/", {"username": "ai_do"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"password": [{"message": "Trường này là bắt buộc.", "code": "required"}]}
+
+
+def test_inactive_user_gets_no_token(an_vien_officer):
+    an_vien_officer.is_active = False
+    an_vien_officer.save()
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "an_vien_officer", "password": "pw-an_vien_officer"}, format="json"
+    )
+    assert response.status_code == 400
+
+
+def test_without_credentials_the_api_answers_401_asking_for_a_token(db):
+    response = APIClient().get("/api/v1/units/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
+    assert "Authorization: Token" in response.json()["detail"]
+
+
+def test_unknown_token_is_401_in_vietnamese(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
+    response = client.get("/api/v1/units/")
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "Khóa xác thực không đúng hoặc đã bị thu hồi.",
+        "code": "authentication_failed",
+    }
+
+
+def test_revoked_users_token_stops_working(an_vien_officer):
+    token = Token.objects.create(user=an_vien_officer)
+    an_vien_officer.is_active = False
+    an_vien_officer.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/units/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Người dùng không còn hoạt động, hoặc đã bị xoá."
