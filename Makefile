@@ -55,7 +55,7 @@ system-deps:
 postgres-available:
 	@$(PY) -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null
 
-test: install system-deps lint
+test: install var system-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-key-for-checks-only DJANGO_ALLOWED_HOSTS=xaso.example $(PY) manage.py check --deploy --fail-level WARNING
 	@echo "== SQLite =="
