@@ -301,7 +301,8 @@ def _table_units(user, query: dict) -> list[AdminUnit]:
         check_units_readable(user, [parent])
         level = Level.VILLAGE if parent.level in (Level.COMMUNE, Level.VILLAGE) else Level.COMMUNE
         listed = {u.id for u in units}
-        units += [u for u in AdminUnit.objects.in_subtree(parent).filter(level=level) if u.id not in listed]
+        below = AdminUnit.objects.in_subtree(parent).filter(level=level).exclude(pk=parent.pk)
+        units += [u for u in below if u.id not in listed]
     check_units_readable(user, units)
     return units
 

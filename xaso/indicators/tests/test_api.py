@@ -12,6 +12,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xaso.geo.services import village_create
 from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, ValidationRule
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +213,12 @@ def test_province_analyst_reads_the_province_table_but_cannot_write(
         ("26296", 80.0),
     ]
     assert table.json()[0]["inputs"] == {"households_fibre": 550, "households_total": 800}
+    # a commune's children are its villages; a village has none
+    village_create(commune=an_vien, name="Ấp 1", user=an_vien_officer)
+    fibre_2025 = {"indicators": "households_fibre_rate", "periods": "2025"}
+    villages = client.get("/api/v1/indicator-values/", {"children_of": "26296", **fibre_2025}).json()
+    assert [(r["unit"], r["value"]) for r in villages] == [("26296-001", None)]
+    assert client.get("/api/v1/indicator-values/", {"children_of": "26296-001", **fibre_2025}).json() == []
     values = client.get("/api/v1/data-values/", {"unit": "75", "include_descendants": "true", "period": "2025"})
     assert values.json()["count"] == 4
     assert client.get("/api/v1/data-values/", {"unit": "75"}).json()["count"] == 0  # the province itself holds none
