@@ -100,6 +100,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# the shared layout's assets (xaso.css, vendored htmx and Chart.js) live outside any app
+STATICFILES_DIRS = [BASE_DIR / "xaso" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -119,6 +121,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "xaso.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"auth_token": "20/minute"},
 }
 
 SPECTACULAR_SETTINGS = {

@@ -15,7 +15,9 @@ class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
 
     def for_user(self, user) -> AdminUnitQuerySet:
         """Units the user may read: the subtree of their unit; everything for administrators."""
-        if user.is_superuser:
+        from xaso.accounts.permissions import is_admin
+
+        if is_admin(user):
             return self
         if not user.is_authenticated or user.unit_id is None:
             return self.none()

@@ -23,7 +23,8 @@ def village_create(
     if not name:
         raise ValidationError({"name": _("Tên thôn/ấp không được để trống.")})
     siblings = AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE)
-    if siblings.filter(name__iexact=name).exists():
+    # compared in Python: SQLite's case-insensitive match ignores case for ASCII letters only ("Ấp" vs "ấp")
+    if any(n.casefold() == name.casefold() for n in siblings.values_list("name", flat=True)):
         raise ValidationError(
             {"name": _("%(unit)s đã có thôn/ấp tên “%(name)s”.") % {"unit": commune.name, "name": name}}
         )

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from xaso.accounts.permissions import is_admin
 from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import month, year
 from xaso.geo.models import AdminUnit
@@ -25,7 +26,7 @@ BUDGET_COLUMNS = (
 
 def plans_for_user(user) -> QuerySet[Plan]:
     """Plans of the units the user may read, plus those of the older units their units absorbed (July 2025)."""
-    if user.is_superuser:
+    if is_admin(user):
         return Plan.objects.select_related("unit")
     units = AdminUnit.objects.for_user(user)
     absorbed = AdminUnit.objects.filter(successions__new_unit__in=units)
@@ -34,7 +35,7 @@ def plans_for_user(user) -> QuerySet[Plan]:
 
 def plan_sources_for(user) -> QuerySet[Plan]:
     """Plans a new plan may start from: the user's own (last year's) and those of the units above theirs."""
-    if user.is_superuser:
+    if is_admin(user):
         return Plan.objects.select_related("unit")
     unit = user.unit
     above = (

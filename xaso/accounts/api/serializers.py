@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .base import VietnameseMessages
+from xaso.core.api import VietnameseMessages
 
 
 class TokenObtainSerializer(VietnameseMessages, serializers.Serializer):

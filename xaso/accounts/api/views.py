@@ -9,16 +9,21 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from .base import ApiViewMixin, ErrorSerializer
+from xaso.core.api import ErrorSerializer
+
 from .serializers import TokenObtainSerializer, TokenSerializer
 
 
-class TokenObtainApi(ApiViewMixin, APIView):
+class TokenObtainApi(APIView):
     # no session: a machine client has none, and it would demand a CSRF token
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # slow down password guessing: a few tries a minute per client address
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"
 
     @extend_schema(
         operation_id="auth_token_obtain",

@@ -110,3 +110,16 @@ def test_schema_and_docs_are_served(an_vien_officer):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert "/api/v1/indicator-values/" in schema.json()["paths"]
+
+
+def test_token_endpoint_slows_down_password_guessing(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = APIClient()
+    answers = [client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json")
+               for _ in range(21)]  # fmt: skip
+    assert [a.status_code for a in answers[:20]] == [400] * 20
+    assert answers[20].status_code == 429
+    assert "Quá nhiều yêu cầu" in answers[20].json()["detail"]
+    cache.clear()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from xaso.accounts.api.base import VietnameseMessages
+from xaso.core.api import VietnameseMessages
 from xaso.geo.models import AdminUnit
 
 

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from xaso.accounts.api.base import ApiViewMixin, ErrorSerializer
+from xaso.core.api import ErrorSerializer
 from xaso.geo.filters import UnitFilter
 from xaso.geo.models import AdminUnit
 from xaso.geo.services import village_create
@@ -30,7 +30,7 @@ CODE = OpenApiParameter(
         responses={200: UnitDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     ),
 )
-class UnitViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
     lookup_field = "code"

@@ -21,9 +21,9 @@ def test_commune_officer_adds_villages_numbered_under_the_commune(nga_dien, nga_
 
 
 def test_duplicate_village_name_is_refused(nga_dien, nga_dien_officer):
-    village_create(commune=nga_dien, name="Thôn 1", user=nga_dien_officer)
+    village_create(commune=nga_dien, name="Ấp Đông", user=nga_dien_officer)
     with pytest.raises(ValidationError, match="đã có thôn/ấp"):
-        village_create(commune=nga_dien, name="thôn 1", user=nga_dien_officer)
+        village_create(commune=nga_dien, name="ấp đông", user=nga_dien_officer)
 
 
 def test_officer_cannot_add_villages_to_another_commune(an_vien, nga_dien_officer):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from xaso.accounts.api.base import FieldErrorSerializer, VietnameseMessages
+from xaso.core.api import FieldErrorSerializer, VietnameseMessages
 from xaso.indicators.errors import RowError
 from xaso.indicators.models import DataElement, DataValue, DataValueChange, Indicator
 from xaso.indicators.services import ValueInput

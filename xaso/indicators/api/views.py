@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from xaso.accounts.api.base import ApiViewMixin, ErrorSerializer
 from xaso.accounts.permissions import is_admin
+from xaso.core.api import ErrorSerializer
 from xaso.core.models import Period
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.api.lookups import check_units_readable, unit_by_code, units_by_code, units_readable
@@ -105,7 +105,7 @@ def _round(value: float | None, decimals: int) -> float | None:
         summary="Một chỉ tiêu dữ liệu", responses={200: DataElementSerializer, 404: ErrorSerializer}
     ),
 )
-class DataElementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class DataElementViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = DataElement.objects.order_by("area", "code")
     serializer_class = DataElementSerializer
     filterset_class = DataElementFilter
@@ -116,7 +116,7 @@ class DataElementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Danh mục chỉ số (công thức trên các chỉ tiêu dữ liệu)"),
     retrieve=extend_schema(summary="Một chỉ số", responses={200: IndicatorSerializer, 404: ErrorSerializer}),
 )
-class IndicatorViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = selectors.indicators_active().prefetch_related("elements")
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
@@ -146,7 +146,7 @@ def _write(*, user, items: list) -> WriteResult:
     return result
 
 
-class DataValueListApi(ApiViewMixin, GenericAPIView):
+class DataValueListApi(GenericAPIView):
     serializer_class = DataValueSerializer
     filter_backends: list = []
     parser_classes = [JSONParser]
@@ -214,7 +214,7 @@ class DataValueListApi(ApiViewMixin, GenericAPIView):
 
 
 # a list computed by a selector, paginated like every other list (limit, offset)
-class _SelectorListApi(ApiViewMixin, APIView):
+class _SelectorListApi(APIView):
     pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
     def paginated(self, rows, serializer_class) -> Response:
@@ -318,7 +318,7 @@ def _table_units(user, query: dict) -> list[AdminUnit]:
     responses={200: IndicatorValueSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer,
                403: ErrorSerializer},
 )  # fmt: skip
-class IndicatorValueTableApi(ApiViewMixin, APIView):
+class IndicatorValueTableApi(APIView):
     def get(self, request):
         query = _query(IndicatorValueQuerySerializer, request)
         specs = _period_specs(query["periods"], field="periods")

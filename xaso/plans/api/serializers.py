@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from xaso.core.api import VietnameseMessages
 from xaso.indicators.models import Indicator
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
 
 
-class LegalBasisSerializer(serializers.ModelSerializer):
+class LegalBasisSerializer(VietnameseMessages, serializers.ModelSerializer):
     class Meta:
         model = LegalBasis
         fields = ["id", "number", "issued_on", "issuer", "title"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(VietnameseMessages, serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     legal_bases = LegalBasisSerializer(many=True, read_only=True)
@@ -30,25 +31,25 @@ class PlanSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class PlanCreateSerializer(serializers.Serializer):
+class PlanCreateSerializer(VietnameseMessages, serializers.Serializer):
     mode = serializers.ChoiceField(choices=["template", "previous", "parent"], default="template")
     unit = serializers.CharField(help_text="Mã đơn vị (official code), ví dụ 26296.")
     year = serializers.IntegerField(min_value=2020, max_value=2100)
     source = serializers.IntegerField(required=False, help_text="Kế hoạch nguồn (id) cho mode previous/parent.")
 
 
-class ApproveSerializer(serializers.Serializer):
+class ApproveSerializer(VietnameseMessages, serializers.Serializer):
     number = serializers.CharField(max_length=40)
     issued_on = serializers.DateField()
     signer_name = serializers.CharField(max_length=150)
     signer_title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(VietnameseMessages, serializers.Serializer):
     evaluation = serializers.CharField()
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(VietnameseMessages, serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
     status = serializers.SerializerMethodField()
     latest = serializers.SerializerMethodField()
@@ -73,7 +74,7 @@ class TargetSerializer(serializers.ModelSerializer):
         return p.latest if p else None
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(VietnameseMessages, serializers.ModelSerializer):
     targets = serializers.PrimaryKeyRelatedField(many=True, queryset=Target.objects.all(), required=False)
     missing = serializers.SerializerMethodField(help_text="Các yêu cầu “6 rõ” còn thiếu.")
 
@@ -91,14 +92,14 @@ class TaskSerializer(serializers.ModelSerializer):
         return task_missing_six(obj)
 
 
-class TaskUpdateSerializer(serializers.ModelSerializer):
+class TaskUpdateSerializer(VietnameseMessages, serializers.ModelSerializer):
     class Meta:
         model = TaskUpdate
         fields = ["id", "task", "on", "percent_done", "text", "evidence", "created_at"]
         read_only_fields = ["created_at"]
 
 
-class BudgetLineSerializer(serializers.ModelSerializer):
+class BudgetLineSerializer(VietnameseMessages, serializers.ModelSerializer):
     invest_total = serializers.IntegerField(read_only=True)
     running_total = serializers.IntegerField(read_only=True)
     alloc_total = serializers.IntegerField(read_only=True)
