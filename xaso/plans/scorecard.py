@@ -1,0 +1,141 @@
+"""What the operations centre shows from plans: a commune's targets in execution, and a province's
+communes side by side on its key targets with a composite score.
+
+Composite progress score of a commune (0–100), documented in docs/rules/target-status.md:
+for each key target, attainment = min(latest / target, 1) for a "≥" target, min(target / latest, 1) for
+a "≤" target (1 when latest is 0), 1 or 0 for "="; a target without data counts 0. The score is the mean
+attainment × 100, rounded to one decimal. Communes are ranked by score, ties by name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from xaso.core.models import periods_ensure
+from xaso.core.periods import year
+from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.selectors import indicator_values
+
+from .models import Comparator, Plan, PlanStatus, Target
+from .selectors import TargetProgress, plans_for_user, target_progress
+from .status import EQUAL_TOLERANCE, NO_DATA, target_status
+
+ACTIVE_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
+
+
+def attainment(comparator: str, target: float, latest: float | None) -> float:
+    if latest is None:
+        return 0.0
+    if comparator == Comparator.GE:
+        return 1.0 if target <= 0 else max(0.0, min(latest / target, 1.0))
+    if comparator == Comparator.LE:
+        return 1.0 if latest <= target or latest == 0 else max(0.0, min(target / latest, 1.0))
+    return 1.0 if abs(latest - target) <= EQUAL_TOLERANCE else 0.0
+
+
+def active_plans(*, user, unit: AdminUnit) -> QuerySet[Plan]:
+    """Approved or executing plans of the unit and of the older units it absorbed (July 2025)."""
+    absorbed = AdminUnit.objects.filter(successions__new_unit=unit).values("id")
+    return plans_for_user(user).filter(Q(unit=unit) | Q(unit__in=absorbed), status__in=ACTIVE_STATUSES)
+
+
+@dataclass
+class CommuneTargets:
+    progress: list[TargetProgress]
+    by_area: dict[str, Counter] = field(default_factory=dict)
+    gaps: list[TargetProgress] = field(default_factory=list)
+
+
+def commune_targets(*, user, unit: AdminUnit, today: date | None = None) -> CommuneTargets:
+    """Every target of the commune's active plans with its latest value and status, per pillar, and gaps."""
+    today = today or date.today()
+    targets = list(
+        Target.objects.filter(plan__in=active_plans(user=user, unit=unit).values("id"))
+        .select_related("indicator", "plan__unit", "plan__parent_plan")
+        .order_by("indicator__area", "indicator__sort_order", "horizon_year")
+    )
+    progress = target_progress(user=user, targets=targets, today=today)
+    by_area: dict[str, Counter] = {}
+    for p in progress:
+        by_area.setdefault(p.target.indicator.area, Counter())[p.status.code] += 1
+    gaps = [p for p in progress if p.status.code == NO_DATA]
+    return CommuneTargets(progress, by_area, gaps)
+
+
+@dataclass
+class ScoreCell:
+    target: Target
+    value: float | None
+    status: str
+
+
+@dataclass
+class CommuneScore:
+    unit: AdminUnit
+    cells: list[ScoreCell]
+    score: float
+    rank: int = 0
+
+
+def key_targets(*, user, province: AdminUnit, horizon: int) -> list[Target]:
+    """The province's key targets: those of its active plans for the nearest horizon from `horizon` on."""
+    targets = list(
+        Target.objects.filter(plan__in=active_plans(user=user, unit=province).values("id"), horizon_year__gte=horizon)
+        .select_related("indicator", "plan")
+        .order_by("horizon_year", "indicator__area", "sort_order")
+    )
+    if not targets:
+        return []
+    nearest = min(t.horizon_year for t in targets)
+    return [t for t in targets if t.horizon_year == nearest]
+
+
+def province_scorecard(
+    *, user, province: AdminUnit, targets: list[Target], today: date | None = None
+) -> list[CommuneScore]:
+    """Communes × key targets in one aggregation pass; scored, ranked."""
+    today = today or date.today()
+    communes = list(
+        AdminUnit.objects.in_subtree(province)
+        .filter(level=Level.COMMUNE, is_legacy=province.is_legacy)
+        .order_by("name")
+    )
+    if not communes or not targets:
+        return [CommuneScore(c, [], 0.0) for c in communes]
+    this_year, last_year = year(today.year), year(today.year - 1)
+    periods = periods_ensure([this_year, last_year])
+    indicators = {t.indicator_id: t.indicator for t in targets}
+    table = indicator_values(user=user, indicators=list(indicators.values()), units=communes,
+                             periods=[periods[this_year.code], periods[last_year.code]])  # fmt: skip
+    rows = []
+    for commune in communes:
+        cells = []
+        for t in targets:
+            latest = None
+            for code in (this_year.code, last_year.code):
+                cell = table.get((commune.id, t.indicator_id, periods[code].id))
+                if cell is not None and cell.value is not None:
+                    latest = cell.value
+                    break
+            status = target_status(
+                comparator=t.comparator,
+                target=t.value,
+                horizon_year=t.horizon_year,
+                latest=latest,
+                baseline=None,
+                baseline_date=None,
+                start_year=t.plan.year_from,
+                today=today,
+            )
+            cells.append(ScoreCell(t, latest, status.code))
+        score = round(
+            100 * sum(attainment(c.target.comparator, c.target.value, c.value) for c in cells) / len(cells), 1
+        )
+        rows.append(CommuneScore(commune, cells, score))
+    for rank, row in enumerate(sorted(rows, key=lambda r: (-r.score, r.unit.name)), start=1):
+        row.rank = rank
+    return rows
