@@ -1,0 +1,585 @@
+"""Data values in and out of files: CSV and XLSX, in one column layout, all-or-nothing on import.
+
+The layout (a header row; names are matched without case or diacritics, English aliases accepted):
+
+    chi_tieu | ten_chi_tieu | don_vi | ten_don_vi | ky   | gia_tri | ghi_chu
+    element  |  (ignored)   | unit   |  (ignored)  | 2023 | 1.384   | optional
+
+Row numbers are the spreadsheet's (header = row 1), so a report line "Dòng 7, cột gia_tri" points at
+the cell a person sees. CSV text may be UTF-8 (with or without BOM), UTF-16 with BOM (Excel's
+"Unicode text") or Windows-1258, the legacy Vietnamese code page, whose text uses combining tone
+marks: every text is normalised to NFC. charset-normalizer is asked only when UTF-8 fails, and only
+believed for UTF-16/32 (it takes short Windows-1258 Vietnamese for Korean). An export re-imports
+unchanged: codes are written as text, values exactly (CSV: shortest round-trip form, XLSX: numbers).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xaso.core.formatting import format_number
+from xaso.core.models import Period
+from xaso.geo.models import AdminUnit
+
+from .errors import BulkValueError, RowError
+from .models import ChangeSource, DataElement, DataValue, ValueType
+from .selectors import check_readable
+from .services import ValueInput, WriteResult, values_write
+
+#: most data rows one file may hold (a commune-year of villages × months × elements is about 23,000)
+MAX_ROWS = 200_000
+#: largest file accepted, in bytes
+MAX_FILE_SIZE = 50 * 1024 * 1024
+MAX_COMMENT = 500
+
+CSV, XLSX = "csv", "xlsx"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+#: canonical column names as written in templates and exports
+HEADERS = {
+    "element": "chi_tieu",
+    "element_name": "ten_chi_tieu",
+    "unit": "don_vi",
+    "unit_name": "ten_don_vi",
+    "period": "ky",
+    "value": "gia_tri",
+    "comment": "ghi_chu",
+}
+EXPORT_KEYS = ("element", "element_name", "unit", "unit_name", "period", "value", "comment")
+REQUIRED_KEYS = ("element", "unit", "period", "value")
+#: accepted header spellings after `_header_key` (lower case, no diacritics, `_` between words)
+ALIASES = {
+    "element": {"chi_tieu", "ma_chi_tieu", "chi_tieu_du_lieu", "ma_chi_tieu_du_lieu", "element", "element_code",
+                "data_element", "dataelement"},
+    "element_name": {"ten_chi_tieu", "element_name"},
+    "unit": {"don_vi", "ma_don_vi", "unit", "unit_code", "org_unit", "orgunit"},
+    "unit_name": {"ten_don_vi", "unit_name"},
+    "period": {"ky", "ky_bao_cao", "ma_ky", "period"},
+    "value": {"gia_tri", "so_lieu", "value"},
+    "comment": {"ghi_chu", "comment", "note", "notes"},
+}  # fmt: skip
+_BY_ALIAS = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_DELIMITERS = (",", ";", "\t")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# text that a spreadsheet would run as a formula; exported with a leading apostrophe, read back without it
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (format, encoding, header, size); the message is for people."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, checking only, would do); `errors` empty means it was saved."""
+
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    result: WriteResult | None = None
+    check_only: bool = False
+    encoding: str = ""
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> bool:
+        return self.is_ok and not self.check_only
+
+
+# reading
+
+
+def _header_key(text: object) -> str:
+    """`Giá trị ` → `gia_tri`; `Đơn vị` → `don_vi`."""
+    decomposed = unicodedata.normalize("NFD", str(text or "").strip().lower().replace("đ", "d"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+
+
+def _kind(data: bytes, filename: str) -> str:
+    suffix = PurePath(filename or "").suffix.lower()
+    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+        raise ImportFileError(
+            _("Tệp “%(f)s” là Excel 97-2003 (.xls), chưa được hỗ trợ: mở tệp và lưu lại dạng .xlsx hoặc CSV.")
+            % {"f": filename}
+        )
+    if data.startswith(_ZIP_MAGIC) or suffix in _XLSX_SUFFIXES:
+        return XLSX
+    if suffix in _CSV_SUFFIXES:
+        return CSV
+    raise ImportFileError(
+        _("Tệp “%(f)s” không phải CSV hay XLSX: chọn tệp .csv hoặc .xlsx (tải tệp mẫu để xem cách trình bày).")
+        % {"f": filename}
+    )
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text in NFC, encoding name) for a CSV's bytes; ImportFileError when it is not readable text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise ImportFileError(_("Tệp có dấu hiệu %(enc)s nhưng chứa byte không hợp lệ ở vị trí %(pos)s.")
+                                  % {"enc": encoding.upper(), "pos": exc.start}) from exc  # fmt: skip
+        text, encoding = _decode_legacy(data, exc)
+    if _CONTROL.search(text):
+        raise ImportFileError(_("Tệp không phải văn bản CSV (có ký tự điều khiển): chọn tệp .csv hoặc .xlsx."))
+    return unicodedata.normalize("NFC", text), encoding
+
+
+def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    """Not UTF-8: UTF-16/32 without BOM if charset-normalizer is sure, else Windows-1258."""
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data[:65536]).best()
+    if guess is not None and guess.encoding.startswith(("utf_16", "utf_32")):
+        try:
+            return data.decode(guess.encoding), guess.encoding
+        except UnicodeDecodeError:
+            pass
+    # mostly valid UTF-8 with a few broken bytes: say where, rather than read it as Windows-1258 mojibake
+    loose = data.decode("utf-8", errors="replace")
+    broken = loose.count("\ufffd")
+    multibyte = sum(1 for c in loose if ord(c) > 127) - broken
+    if multibyte > 2 * broken:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise ImportFileError(
+            _("Tệp UTF-8 bị lỗi mã hóa ở dòng %(line)s (byte không hợp lệ): lưu lại tệp dạng “CSV UTF-8”.")
+            % {"line": line}
+        ) from utf8_error
+    try:
+        return data.decode("cp1258"), "windows-1258"
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("Không đọc được bảng mã của tệp (không phải UTF-8 hay Windows-1258): lưu lại tệp dạng “CSV UTF-8”.")
+        ) from exc
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter among , ; tab that splits the header into the most known column names."""
+    first = next(iter(text.splitlines()), "")
+    best, best_score = ",", (-1, -1)
+    for delimiter in _DELIMITERS:
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        score = (sum(1 for c in cells if _header_key(c) in _BY_ALIAS), len(cells))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(data: bytes) -> tuple[Iterator[list[object]], str, str]:
+    text, encoding = decode_text(data)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[list[object]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Tệp CSV sai cấu trúc ở dòng %(line)s: %(err)s.") % {"line": reader.line_num, "err": exc}
+            ) from exc
+
+    return rows(), encoding, delimiter
+
+
+def _xlsx_cell(cell) -> object:
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return value * 100  # 0.706 shown as 70,6% means 70.6
+    return value
+
+
+def _xlsx_rows(data: bytes) -> tuple[Iterator[list[object]], str, str]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
+        raise ImportFileError(
+            _("Không mở được tệp XLSX (tệp hỏng hoặc không phải Excel): mở bằng Excel và lưu lại dạng .xlsx.")
+        ) from exc
+
+    def rows() -> Iterator[list[object]]:
+        try:
+            for row in sheet.iter_rows():
+                yield [_xlsx_cell(c) for c in row]
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ImportFileError(_("Tệp XLSX hỏng, không đọc hết được: mở bằng Excel và lưu lại.")) from exc
+        finally:
+            workbook.close()
+
+    return rows(), "xlsx", ""
+
+
+def _text(value: object, *, key: str) -> str:
+    """A cell as text: numbers without `.0`, a date in the period column as its month (Excel turns 2023-11
+    into 1 Nov 2023), NFC, trimmed; a leading apostrophe guarding a formula sign removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return f"{value.year}-{value.month:02d}" if key == "period" else value.isoformat()
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if key in ("comment", "element_name", "unit_name") and text[:1] == "'" and text[1:2] in _FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def _header(cells: Sequence[object]) -> dict[str, tuple[int, str]]:
+    """Column key → (index, header as written); ImportFileError for missing or repeated columns."""
+    found: dict[str, tuple[int, str]] = {}
+    for index, cell in enumerate(cells):
+        written = str(cell or "").strip()
+        key = _BY_ALIAS.get(_header_key(written))
+        if key is None:
+            continue
+        if key in found:
+            raise ImportFileError(
+                _("Cột “%(a)s” và cột “%(b)s” cùng là cột %(key)s: chỉ giữ một cột.")
+                % {"a": found[key][1], "b": written, "key": HEADERS[key]}
+            )
+        found[key] = (index, written)
+    missing = [HEADERS[k] for k in REQUIRED_KEYS if k not in found]
+    if missing:
+        seen = ", ".join(f"“{str(c).strip()}”" for c in cells if str(c or "").strip()) or _("(trống)")
+        raise ImportFileError(
+            _("Thiếu cột bắt buộc: %(missing)s. Dòng tiêu đề (dòng đầu) cần các cột chi_tieu, don_vi, ky, gia_tri "
+              "(ghi_chu không bắt buộc); tệp có: %(seen)s.") % {"missing": ", ".join(missing), "seen": seen}
+        )  # fmt: skip
+    return found
+
+
+@dataclass
+class Table:
+    """A file read: its well-formed rows, the shape errors of the others, how many data rows, the encoding."""
+
+    rows: list[ValueInput]
+    errors: list[RowError]
+    count: int
+    encoding: str
+
+
+def table_read(data: bytes, filename: str) -> Table:
+    """The data rows of a CSV or XLSX file as ValueInput, with the rows' own shape errors.
+
+    Raises ImportFileError when the file cannot be read at all (format, encoding, header, size).
+    """
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFileError(_("Tệp rỗng: không có dòng nào."))
+    if len(data) > MAX_FILE_SIZE:
+        raise ImportFileError(
+            _("Tệp lớn quá %(mb)s MB: chia thành nhiều tệp nhỏ hơn.") % {"mb": MAX_FILE_SIZE // (1024 * 1024)}
+        )
+    kind = _kind(data, filename)
+    rows, encoding, delimiter = _xlsx_rows(data) if kind == XLSX else _csv_rows(data)
+    layout: _Layout | None = None
+    values: list[ValueInput] = []
+    errors: list[RowError] = []
+    count = 0
+    for number, cells in enumerate(rows, start=1):
+        if not any(_text(c, key="") for c in cells):
+            continue  # blank lines, and the empty tail spreadsheets keep
+        if layout is None:
+            header = _header(cells)
+            layout = _Layout(
+                header=header,
+                columns={k: header[k][1] for k in REQUIRED_KEYS},
+                width=max(i for i, c in enumerate(cells) if _text(c, key="")) + 1,
+                raw_width=len(cells) if kind == CSV else 0,
+                comma_csv=delimiter == ",",
+            )
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ImportFileError(
+                _("Tệp có hơn %(n)s dòng số liệu: chia thành nhiều tệp nhỏ hơn.") % {"n": format_number(MAX_ROWS)}
+            )
+        row = _row(number, cells, layout, errors)
+        if row is not None:
+            values.append(row)
+    if layout is None:
+        raise ImportFileError(_("Tệp rỗng: không có dòng nào."))
+    if count == 0:
+        raise ImportFileError(_("Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào."))
+    split = _split_decimals(values, layout)
+    if split:
+        refused = {e.row for e in split}
+        values = [r for r in values if r.row not in refused]
+        errors = sorted(errors + split, key=lambda e: (e.row or 0, e.column))
+    return Table(values, errors, count, encoding)
+
+
+@dataclass
+class _Layout:
+    header: dict[str, tuple[int, str]]  # column key → (index, header as written)
+    columns: dict[str, str]  # column key → header as written, for error reports
+    width: int  # up to the last non-empty header cell
+    raw_width: int  # cells of the CSV header line, trailing empty ones included (0 for XLSX)
+    comma_csv: bool
+
+
+_WHOLE = re.compile(r"^-?\d+$")
+_DIGITS = re.compile(r"^\d{1,3}$")
+
+
+def _split_decimals(rows: list[ValueInput], layout: _Layout) -> list[RowError]:
+    """Rows of a comma CSV whose whole value and 1–3 digit comment look like one decimal split at its comma
+    (`70,6` unquoted → 70 and "6"), for elements that take decimals. Exports write such values as `75.0`."""
+    value_index = layout.header["value"][0]
+    comment_index = layout.header.get("comment", (-1, ""))[0]
+    if not layout.comma_csv or comment_index != value_index + 1:
+        return []
+    suspects = [r for r in rows if isinstance(r.value, str) and _WHOLE.match(r.value) and _DIGITS.match(r.comment)]
+    if not suspects:
+        return []
+    decimal = DataElement.objects.filter(code__in={r.element for r in suspects}, value_type__in=_DECIMAL_TYPES)
+    decimal_codes = set(decimal.values_list("code", flat=True))
+    message = _(
+        "Giá trị “%(v)s” và ghi chú “%(c)s”: có phải là %(v)s,%(c)s bị tách ở dấu phẩy? Đặt giá trị có dấu "
+        'phẩy trong ngoặc kép ("%(v)s,%(c)s") hoặc lưu tệp phân cách bằng dấu “;”.'
+    )
+    return [
+        RowError(r.row, layout.columns["value"], message % {"v": r.value, "c": r.comment}, "split_decimal")
+        for r in suspects
+        if r.element in decimal_codes
+    ]
+
+
+def _row(number: int, cells: Sequence[object], layout: _Layout, errors: list[RowError]) -> ValueInput | None:
+    """One data row as ValueInput, or None after recording in `errors` why it cannot be one."""
+    header, columns = layout.header, layout.columns
+
+    def cell(key: str) -> str:
+        index = header[key][0] if key in header else len(cells)
+        return _text(cells[index], key=key) if index < len(cells) else ""
+
+    problems = []
+    comment = cell("comment")
+    # "70,6" unquoted in a comma-separated file splits into 70 and 6: one cell too many here, or 6 as the
+    # comment (judged in `_split_decimals`, which knows the element's value type)
+    if (layout.raw_width and len(cells) > layout.raw_width) or any(_text(c, key="") for c in cells[layout.width :]):
+        problems.append(RowError(number, columns["value"], _(
+            "Dòng có %(n)s ô, nhiều hơn %(w)s cột của dòng tiêu đề: có thể giá trị viết dấu phẩy (70,6) trong tệp "
+            "CSV phân cách bằng dấu phẩy mà không đặt trong ngoặc kép. Đặt giá trị trong ngoặc kép (\"70,6\") hoặc "
+            "lưu tệp phân cách bằng dấu “;”.") % {"n": len(cells), "w": layout.raw_width or layout.width},
+            "extra_cells"))  # fmt: skip
+    for key, what in (("element", _("mã chỉ tiêu")), ("unit", _("mã đơn vị")), ("period", _("kỳ báo cáo"))):
+        if not cell(key):
+            problems.append(RowError(number, columns[key], _("Ô trống: cần %(what)s.") % {"what": what}, "blank"))
+    if len(comment) > MAX_COMMENT:
+        problems.append(RowError(number, header["comment"][1], _(
+            "Ghi chú dài %(n)s ký tự, quá %(max)s ký tự cho phép.") % {"n": len(comment), "max": MAX_COMMENT},
+            "comment_too_long"))  # fmt: skip
+    if problems:
+        errors.extend(problems)
+        return None
+    index = header["value"][0]
+    raw = cells[index] if index < len(cells) else None
+    value = raw if isinstance(raw, int | float) else _text(raw, key="value")
+    return ValueInput(element=cell("element"), unit=cell("unit"), period=cell("period"), value=value,
+                      comment=comment, row=number, columns=columns)  # fmt: skip
+
+
+def read_table(data: bytes, filename: str) -> list[ValueInput]:
+    """The rows of a CSV or XLSX file; ImportFileError (whole file) or BulkValueError (rows) otherwise."""
+    table = table_read(data, filename)
+    if table.errors:
+        raise BulkValueError(table.errors)
+    return table.rows
+
+
+def values_import(*, user, data: bytes, filename: str, check_only: bool = False) -> ImportReport:
+    """Read a file and write its values all-or-nothing (`values_write`); with `check_only`, save nothing.
+
+    Raises ImportFileError when the file cannot be read; row problems come back in the report.
+    """
+    table = table_read(data, filename)
+    errors = table.errors
+    report = ImportReport(rows=table.count, check_only=check_only, encoding=table.encoding)
+    try:
+        with transaction.atomic():
+            result = values_write(user=user, rows=table.rows, source=ChangeSource.IMPORT)
+            if errors or check_only:
+                transaction.set_rollback(True)
+    except BulkValueError as exc:
+        errors = errors + exc.errors
+        result = None
+    report.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))
+    report.result = None if report.errors else result
+    return report
+
+
+# writing
+
+
+_DECIMAL_TYPES = (ValueType.DECIMAL, ValueType.PERCENT)
+
+
+def _value_text(value: float, value_type: str) -> str:
+    """Exactly, in a form every reader takes: `1384`, `70.6`, never grouped or rounded; decimals keep their
+    point (`75.0`) so that a whole value beside a short numeric comment never looks like a split `75,6`."""
+    if float(value).is_integer():
+        return f"{int(value)}.0" if value_type in _DECIMAL_TYPES else str(int(value))
+    return repr(float(value))
+
+
+def _safe_text(text: str) -> str:
+    return "'" + text if text[:1] in _FORMULA_START else text
+
+
+def _export_rows(values: Iterable[DataValue]) -> Iterator[tuple[DataValue, list[object]]]:
+    for v in values:
+        yield v, [v.data_element.code, v.data_element.name, v.unit.code, v.unit.name, v.period.code, v.value,
+                  v.comment]  # fmt: skip
+
+
+def _values(*, user, units: Sequence[AdminUnit], periods: Sequence[Period], elements: Sequence[DataElement] | None):
+    check_readable(user, units)
+    values = DataValue.objects.filter(unit__in=units, period__in=list(periods))
+    if elements is not None:
+        values = values.filter(data_element__in=list(elements))
+    return (
+        values.select_related("data_element", "unit", "period")
+        .only(
+            "value",
+            "comment",
+            "data_element__code",
+            "data_element__name",
+            "data_element__value_type",
+            "unit__code",
+            "unit__name",
+            "period__code",
+        )  # fmt: skip
+        .order_by("unit__path", "data_element__area", "data_element__code", "period__start", "-period__end")
+    )
+
+
+def export_values(
+    *,
+    user,
+    units: Sequence[AdminUnit],
+    periods: Sequence[Period],
+    elements: Sequence[DataElement] | None = None,
+    fmt: str = CSV,
+) -> bytes:
+    """The stored values of these units × periods (× elements) as a file that `values_import` takes back."""
+    values = _values(user=user, units=units, periods=periods, elements=elements).iterator(chunk_size=5000)
+    header = [HEADERS[k] for k in EXPORT_KEYS]
+    if fmt == XLSX:
+        return _xlsx_bytes(header, _export_rows(values))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for v, row in _export_rows(values):
+        value = _value_text(row[5], v.data_element.value_type)
+        writer.writerow([row[0], _safe_text(row[1]), row[2], _safe_text(row[3]), row[4], value, _safe_text(row[6])])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+_NUMBER_FORMATS = {ValueType.INTEGER: "#,##0", ValueType.BOOLEAN: "0"}
+_DECIMAL_FORMAT = "0.0##"  # at least one decimal, never hides up to three
+_WIDTHS = {"element": 30, "element_name": 48, "unit": 16, "unit_name": 28, "period": 10, "value": 14, "comment": 40}
+
+
+def _xlsx_bytes(header: list[str], rows: Iterable[tuple[DataValue | None, list[object]]], extra_sheets=()) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("so_lieu")
+    sheet.freeze_panes = "A2"
+    keys = [k for k, v in HEADERS.items() if v in header]
+    for index, key in enumerate(keys, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[key]
+    bold = Font(bold=True)
+
+    def text_cell(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # a comment starting with "=" stays text, never a formula
+        return cell
+
+    head = []
+    for name in header:
+        cell = text_cell(name)
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    value_index = header.index(HEADERS["value"]) if HEADERS["value"] in header else -1
+    for source, row in rows:
+        cells = []
+        for index, item in enumerate(row):
+            if index == value_index and isinstance(item, float | int):
+                number = int(item) if float(item).is_integer() else item
+                cell = WriteOnlyCell(sheet, value=number)
+                value_type = source.data_element.value_type if source is not None else ValueType.INTEGER
+                cell.number_format = _NUMBER_FORMATS.get(value_type, _DECIMAL_FORMAT)
+                cells.append(cell)
+            else:
+                cells.append(text_cell("" if item is None else str(item)))
+        sheet.append(cells)
+    for title, sheet_header, sheet_rows in extra_sheets:
+        extra = workbook.create_sheet(title)
+        extra.freeze_panes = "A2"
+        for index in range(1, len(sheet_header) + 1):
+            extra.column_dimensions[get_column_letter(index)].width = 36 if index > 1 else 30
+        head = []
+        for name in sheet_header:
+            cell = WriteOnlyCell(extra, value=name)
+            cell.font = bold
+            head.append(cell)
+        extra.append(head)
+        for sheet_row in sheet_rows:
+            extra.append(sheet_row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_file(fmt: str) -> bytes:
+    """An empty import file with the right header; the XLSX adds a sheet listing every data element code."""
+    header = [HEADERS[k] for k in EXPORT_KEYS]
+    if fmt != XLSX:
+        return ("\ufeff" + ",".join(header) + "\r\n").encode("utf-8")
+    elements = DataElement.objects.order_by("area", "code")
+    guide = [
+        (e.code, e.name, e.get_period_type_display(), e.get_value_type_display(), e.unit_label, e.get_area_display())
+        for e in elements
+    ]
+    guide_header = ["chi_tieu", _("Tên chỉ tiêu"), _("Kỳ thu thập"), _("Kiểu giá trị"), _("Đơn vị tính"),
+                    _("Lĩnh vực")]  # fmt: skip
+    return _xlsx_bytes(header, [], extra_sheets=[("danh_muc_chi_tieu", guide_header, guide)])
