@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "geo"
+
+urlpatterns = [
+    path("<str:code>/villages/", views.village_list, name="villages"),
+    path("<str:code>/villages/<str:village_code>/rename/", views.village_rename, name="village_rename"),
+]
