@@ -52,3 +52,17 @@ def test_demo_logins_are_scoped(demo):
     officer = User.objects.get(username="anvien")
     assert officer.unit.code == "26296" and officer.check_password("xaso-demo-2026")
     assert User.objects.get(username="dongnai").unit.code == "75"
+
+
+def test_source_plans_are_loaded_with_their_horizons(demo):
+    from xaso.plans.models import Plan
+
+    an_vien = Plan.objects.get(unit__code="26296")
+    online = an_vien.targets.filter(indicator__code="dossiers_online_rate").order_by("horizon_year")
+    assert [(t.horizon_year, t.value) for t in online] == [(2026, 85), (2030, 95), (2045, 100)]
+    assert {t.horizon_year for t in an_vien.targets.all()} == {2026, 2030, 2045}
+    nghi_loc = Plan.objects.get(unit__code="legacy:429")
+    assert nghi_loc.covered_units.count() == 10
+    nga_dien = Plan.objects.get(unit__code="legacy:16150")
+    fibre = nga_dien.targets.get(indicator__code="households_fibre_rate")
+    assert fibre.baseline_value == 70.6
