@@ -46,6 +46,8 @@ def format_date(value: date | None) -> str:
 
 
 def format_date_long(value: date, place: str = "") -> str:
-    """`An Viễn, ngày 12 tháng 02 năm 2026` (Decree 30, Appendix I)."""
-    text = f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+    """`An Viễn, ngày 12 tháng 02 năm 2026`, `ngày 05 tháng 3 năm 2026` (Decree 30, Appendix I, II.4: a day
+    below 10 and the months 1 and 2 take a leading zero, the other months do not)."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    text = f"ngày {value.day:02d} tháng {month} năm {value.year}"
     return f"{place}, {text}" if place else text
