@@ -46,11 +46,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# System packages the browser tests need (Debian): installed once, when missing.
+# System packages the browser tests and the PDF documents need (Debian): installed once, when missing.
+# LibreOffice converts .docx to PDF; fonts-liberation2 is metric-compatible with Times New Roman, with Vietnamese.
 system-deps:
-	@if [ ! -x "$(CHROMIUM)" ] || ! command -v pdftotext >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
-		else echo "Cần cài chromium: sudo apt-get install chromium" >&2; fi; fi
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito >/dev/null; \
+		else echo "Cần cài: sudo apt-get install chromium poppler-utils libreoffice-writer-nogui fonts-liberation2" >&2; fi; fi
 
 postgres-available:
 	@$(PY) -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null

@@ -26,12 +26,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_tasks_db",
     "xaso.core",
     "xaso.geo",
     "xaso.accounts",
     "xaso.indicators",
     "xaso.coc",
     "xaso.plans",
+    "xaso.reports",
     "xaso.demo",
 ]
 
@@ -138,6 +140,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"xaso": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# Background jobs (large exports): Django's task framework, stored in the database; run `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Values more than this many years after today are refused on entry.
 XASO_MAX_FUTURE_YEARS = 0

@@ -1,0 +1,332 @@
+"""Reads for the official documents and exports: each returns the data one document needs, scoped to the user.
+
+Formatting into Vietnamese text is `documents.py`; this module only gathers figures, in a fixed number of
+queries whatever the size of the plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from xaso.core.models import Period, periods_ensure
+from xaso.core.periods import MONTH, QUARTER, YEAR, PeriodSpec, month, year
+from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.models import Area, Indicator
+from xaso.indicators.selectors import IndicatorValue, indicator_values
+from xaso.plans.models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task, TaskStatus, TaskUpdate
+from xaso.plans.selectors import (
+    BudgetTotals,
+    budget_totals,
+    plans_for_user,
+    task_is_overdue,
+    task_next_due,
+)
+from xaso.plans.status import ACHIEVED, NO_DATA, TargetStatus, target_status
+
+AREA_ORDER = {code: i for i, code in enumerate(Area.values)}
+
+
+def plan_for_user(user, pk: int) -> Plan:
+    """The plan if the user may read it; Plan.DoesNotExist otherwise (views turn it into 404)."""
+    return plans_for_user(user).select_related("unit__parent").get(pk=pk)
+
+
+def require_readable(user, plan: Plan) -> None:
+    if not plans_for_user(user).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền xem kế hoạch “%(p)s”.") % {"p": plan.title})
+
+
+def _targets(plan: Plan) -> list[Target]:
+    targets = list(plan.targets.select_related("indicator", "plan__unit"))
+    targets.sort(key=lambda t: (AREA_ORDER.get(t.indicator.area, 99), t.sort_order, t.indicator.sort_order,
+                                t.indicator.name, t.horizon_year))  # fmt: skip
+    return targets
+
+
+def _tasks(plan: Plan) -> list[Task]:
+    updates = Prefetch("updates", queryset=TaskUpdate.objects.order_by("on", "id"))
+    tasks = list(plan.tasks.prefetch_related(updates))
+    tasks.sort(key=lambda t: (AREA_ORDER.get(t.area, 99), t.sort_order, t.id))
+    return tasks
+
+
+@dataclass
+class PlanData:
+    plan: Plan
+    legal_bases: list[LegalBasis]
+    targets: list[Target]
+    tasks: list[Task]
+    budget_lines: list[BudgetLine]
+    totals: BudgetTotals
+    responsibilities: list[Responsibility]
+
+
+def plan_data(*, user, plan: Plan) -> PlanData:
+    """Everything the plan document (KH) prints: seven queries for any size of plan."""
+    require_readable(user, plan)
+    lines = list(plan.budget_lines.all())
+    lines.sort(key=lambda line: (AREA_ORDER.get(line.area, 99), line.sort_order, line.id))
+    return PlanData(
+        plan=plan,
+        legal_bases=sorted(plan.legal_bases.all(), key=lambda b: (b.issued_on or date.min, b.number)),
+        targets=_targets(plan),
+        tasks=_tasks(plan),
+        budget_lines=lines,
+        totals=budget_totals(plan),
+        responsibilities=list(plan.responsibilities.all()),
+    )
+
+
+# --- values of indicators -------------------------------------------------------------------------------------
+
+
+def _values(user, unit: AdminUnit, indicators: list[Indicator], specs: list[PeriodSpec]):
+    periods = periods_ensure(specs)
+    wanted = [periods[s.code] for s in specs]
+    table = indicator_values(user=user, indicators=indicators, units=[unit], periods=wanted) if indicators else {}
+    return periods, table
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    value: IndicatorValue | None  # the figure used (None: no data)
+    period: Period | None  # the period it comes from, when not the report's own
+    status: TargetStatus
+
+    @property
+    def current(self) -> float | None:
+        return self.value.value if self.value else None
+
+
+def _rows(targets: list[Target], table, periods: dict[str, Period], order: list[str], asof: date) -> list[TargetRow]:
+    rows = []
+    for t in targets:
+        found, at = None, None
+        for code in order:
+            cell = table.get((t.plan.unit_id, t.indicator_id, periods[code].id))
+            if cell is not None and cell.value is not None:
+                found, at = cell, periods[code]
+                break
+        status = target_status(
+            comparator=t.comparator, target=t.value, horizon_year=t.horizon_year, latest=found.value if found else None,
+            baseline=t.baseline_value, baseline_date=t.baseline_date, start_year=t.plan.year_from, today=asof,
+        )  # fmt: skip
+        rows.append(TargetRow(t, found, at if at and at.code != order[0] else None, status))
+    return rows
+
+
+def _asof(spec: PeriodSpec, today: date) -> date:
+    return min(spec.end, today)
+
+
+def _last_update(task: Task, until: date) -> TaskUpdate | None:
+    found = None
+    for u in task.updates.all():  # prefetched, oldest first
+        if u.on <= until:
+            found = u
+    return found
+
+
+def _done_on(task: Task) -> date | None:
+    done = [u.on for u in task.updates.all() if u.percent_done == 100]
+    return max(done) if done else None
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    update: TaskUpdate | None
+    due: date | None
+
+
+@dataclass
+class ProgressData:
+    plan: Plan
+    spec: PeriodSpec
+    asof: date
+    rows: list[TargetRow]
+    done: list[TaskRow]
+    late: list[TaskRow]
+    in_progress: list[TaskRow]
+    next_due: list[TaskRow]
+    trend: TrendData
+
+
+@dataclass
+class TrendData:
+    labels: list[str]
+    series: list[tuple[Indicator, list[float | None]]] = field(default_factory=list)
+
+
+def _trend(user, unit: AdminUnit, targets: list[Target], spec: PeriodSpec, *, limit: int = 4) -> TrendData:
+    """The key indicators (percentages first) over the months of the report's year, or over five years."""
+    if spec.type == YEAR:
+        specs = [year(spec.year - i) for i in range(4, -1, -1)]
+        labels = [str(s.year) for s in specs]
+    else:
+        specs = [month(spec.year, m) for m in range(1, spec.end.month + 1)]
+        labels = [f"T{s.start.month}" for s in specs]
+    indicators = list({t.indicator_id: t.indicator for t in targets}.values())
+    periods, table = _values(user, unit, indicators, specs)
+    series = []
+    for ind in indicators:
+        values = [
+            cell.value if (cell := table.get((unit.id, ind.id, periods[s.code].id))) is not None else None
+            for s in specs
+        ]
+        points = sum(v is not None for v in values)
+        if points >= 2:
+            series.append((points, ind.is_percent, ind, values))
+    series.sort(key=lambda s: (-int(s[1]), -s[0], s[2].name))
+    return TrendData(labels, [(ind, values) for _p, _pct, ind, values in series[:limit]])
+
+
+def progress_data(*, user, plan: Plan, spec: PeriodSpec, today: date | None = None) -> ProgressData:
+    """The periodic report (BC): each target's baseline, value for the period and status; tasks done, late, open."""
+    require_readable(user, plan)
+    today = today or date.today()
+    asof = _asof(spec, today)
+    targets = _targets(plan)
+    # the period itself, then its year, then the year before: the latest complete figure
+    order = [spec.code]
+    if spec.type != YEAR:
+        order.append(year(spec.year).code)
+    order.append(year(spec.year - 1).code)
+    specs = [spec] + [y for y in (year(spec.year), year(spec.year - 1)) if y.code != spec.code]
+    indicators = list({t.indicator_id: t.indicator for t in targets}.values())
+    periods, table = _values(user, plan.unit, indicators, specs)
+    rows = _rows(targets, table, periods, order, asof)
+
+    done, late, open_ = [], [], []
+    for task in _tasks(plan):
+        if task.status == TaskStatus.CANCELLED:
+            continue
+        row = TaskRow(task, _last_update(task, asof), task.due_date or task_next_due(task, today=asof))
+        if task.status == TaskStatus.DONE:
+            finished = _done_on(task)
+            if finished is None or spec.start <= finished <= asof:
+                done.append(row)
+        elif task_is_overdue(task, today=asof):
+            late.append(row)
+        else:
+            open_.append(row)
+    nxt = _next_spec(spec)
+    next_due = []
+    for row in open_ + late:
+        due = task_next_due(row.task, today=nxt.start)
+        if due and nxt.start <= due <= nxt.end:
+            next_due.append(TaskRow(row.task, row.update, due))
+    return ProgressData(plan, spec, asof, rows, done, late, open_, next_due,
+                        _trend(user, plan.unit, targets, spec))  # fmt: skip
+
+
+def _next_spec(spec: PeriodSpec) -> PeriodSpec:
+    from xaso.core.periods import quarter
+
+    if spec.type == MONTH:
+        return month(spec.year + 1, 1) if spec.start.month == 12 else month(spec.year, spec.start.month + 1)
+    if spec.type == QUARTER:
+        q = (spec.start.month - 1) // 3 + 1
+        return quarter(spec.year + 1, 1) if q == 4 else quarter(spec.year, q + 1)
+    return year(spec.year + 1)
+
+
+# --- the year-end evaluation ------------------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationData:
+    plan: Plan
+    year: int
+    rows: list[TargetRow]  # one per indicator: the target of the year (or the nearest later horizon)
+    tasks: list[Task]
+    next_plan: Plan | None
+    next_targets: list[Target]
+    next_tasks: list[Task]
+    element_values: dict[str, float]  # the counts behind the ratios (households, population ...)
+
+
+def _year_targets(targets: list[Target], y: int) -> list[Target]:
+    """Per indicator, the target whose horizon is the year, else the nearest later one."""
+    best: dict[int, Target] = {}
+    for t in targets:
+        if t.horizon_year < y:
+            continue
+        current = best.get(t.indicator_id)
+        if current is None or t.horizon_year < current.horizon_year:
+            best[t.indicator_id] = t
+    return [t for t in targets if best.get(t.indicator_id) is t]
+
+
+def evaluation_data(*, user, plan: Plan, year_: int | None = None, today: date | None = None) -> EvaluationData:
+    """The year-end evaluation (seed 003, Part 1): the year's measured figures against the year's targets, the
+    tasks' outcome, then the next year's plan (the plan made from this one, else what remains of this one)."""
+    require_readable(user, plan)
+    today = today or date.today()
+    y = year_ or plan.year_to
+    spec = year(y)
+    targets = _targets(plan)
+    chosen = _year_targets(targets, y)
+    indicators = list({t.indicator_id: t.indicator for t in chosen}.values())
+    periods, table = _values(user, plan.unit, indicators, [spec])
+    rows = _rows(chosen, table, periods, [spec.code], _asof(spec, today))
+    element_values: dict[str, float] = {}
+    for row in rows:
+        if row.value:
+            element_values.update({k: v for k, v in row.value.inputs.items() if v is not None})
+    next_plan = (
+        plans_for_user(user).filter(unit=plan.unit, year_from=y + 1).order_by("-version", "-id").first()
+        or plans_for_user(user).filter(previous_plan=plan).order_by("-version", "-id").first()
+    )
+    if next_plan is not None:
+        next_targets, next_tasks = _targets(next_plan), _tasks(next_plan)
+    else:
+        next_targets = [t for t in targets if t.horizon_year > y]
+        next_tasks = [t for t in _tasks(plan) if t.status not in (TaskStatus.DONE, TaskStatus.CANCELLED)]
+    return EvaluationData(plan, y, rows, _tasks(plan), next_plan, next_targets, next_tasks, element_values)
+
+
+def achieved_count(rows: list[TargetRow]) -> tuple[int, int, int]:
+    """(achieved, not achieved, without data) among the rows."""
+    achieved = sum(r.status.code == ACHIEVED for r in rows)
+    no_data = sum(r.status.code == NO_DATA for r in rows)
+    return achieved, len(rows) - achieved - no_data, no_data
+
+
+def pillar_progress(rows: list[TargetRow]) -> list[tuple[str, float, int]]:
+    """Per pillar: the mean share of the way from baseline to target (achieved = 100%), over targets with data."""
+    sums: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        if r.status.code == NO_DATA or r.status.progress is None:
+            continue
+        sums[r.target.indicator.area].append(r.status.progress)
+    out = []
+    for area in sorted(sums, key=lambda a: AREA_ORDER.get(a, 99)):
+        values = sums[area]
+        out.append((str(Area(area).label), 100 * sum(values) / len(values), len(values)))
+    return out
+
+
+# --- province-wide -----------------------------------------------------------------------------------------------
+
+
+def communes_for(user, unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """The communes under `unit` that the user may read (the unit itself when it is a commune)."""
+    units = AdminUnit.objects.for_user(user).filter(level=Level.COMMUNE, path__startswith=unit.path)
+    return units.order_by("name", "code")
+
+
+def latest_plans(user, communes: list[AdminUnit], year_: int) -> dict[int, Plan]:
+    """Each commune's plan for the year (newest version): one query."""
+    plans = plans_for_user(user).filter(unit__in=communes, year_from__lte=year_, year_to__gte=year_)
+    out: dict[int, Plan] = {}
+    for p in plans.order_by("unit_id", "version", "id"):
+        out[p.unit_id] = p
+    return out
