@@ -198,15 +198,20 @@ def _delimiter(text: str) -> str:
 def _csv_rows(data: bytes) -> tuple[Iterator[list[object]], str, str]:
     text, encoding = decode_text(data)
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
     def rows() -> Iterator[list[object]]:
+        start = 1
         try:
-            yield from reader
+            for row in reader:
+                yield row
+                start = reader.line_num + 1
         except csv.Error as exc:
             raise ImportFileError(
-                _("Tệp CSV sai cấu trúc ở dòng %(line)s: %(err)s.") % {"line": reader.line_num, "err": exc}
-            ) from exc
+                _("Tệp CSV sai cấu trúc ở dòng %(line)s: dấu ngoặc kép (\") không được đóng hoặc đặt sai chỗ. "
+                  "Giá trị có dấu phân cách phải nằm trọn trong cặp ngoặc kép, ví dụ \"70,6\".")
+                % {"line": start}
+            ) from exc  # fmt: skip
 
     return rows(), encoding, delimiter
 

@@ -159,7 +159,7 @@ def test_unknown_extra_columns_are_ignored_and_blank_lines_skipped(catalog, an_v
         "unknown-element",
         "blank-element",
         "duplicate",
-    ],  # fmt: skip
+    ],
 )
 def test_file_with_one_bad_row_saves_nothing_and_names_row_and_column(
     catalog, an_vien, tri_an, an_vien_officer, bad_row, column, message
@@ -255,6 +255,12 @@ def test_read_table_raises_the_row_errors(catalog):
         (b"PK\x03\x04 not really a zip", "so-lieu.xlsx", "Không mở được tệp XLSX"),
         (b"chi_tieu,don_vi\x00\x01\x02", "a.csv", "ký tự điều khiển"),
         (b"chi_tieu,chi_tieu,don_vi,ky,gia_tri\r\n", "a.csv", "cùng là cột chi_tieu"),
+        (
+            b'chi_tieu,don_vi,ky,gia_tri\r\na,b,2023,1\r\na,b,2023,"1961\r\na,b,2023,1\r\n',
+            "a.csv",
+            "ở dòng 3: dấu ngoặc",
+        ),
+        (b'chi_tieu,don_vi,ky,gia_tri\r\na,b,2023,"70"6\r\n', "a.csv", "ở dòng 2: dấu ngoặc"),
     ],
     ids=[
         "empty",
@@ -267,7 +273,9 @@ def test_read_table_raises_the_row_errors(catalog):
         "broken-xlsx",
         "binary",
         "repeated-column",
-    ],  # fmt: skip
+        "unclosed-quote",
+        "stray-quote",
+    ],
 )
 def test_unreadable_file_is_refused_with_a_clear_message(an_vien_officer, data, filename, message):
     with pytest.raises(ImportFileError, match=message):
