@@ -4,6 +4,11 @@ from . import views
 
 app_name = "coc"
 
+# unit codes may hold a colon (pre-2025 units: "legacy:16150") and a dash (villages: "legacy:16150-001")
 urlpatterns = [
     path("", views.home, name="home"),
+    path("coc/units/", views.unit_picker, name="units"),
+    path("coc/unit/<str:code>/", views.unit_overview, name="unit"),
+    path("coc/unit/<str:code>/villages/", views.unit_villages, name="unit_villages"),
+    path("coc/province/<str:code>/", views.province_overview, name="province"),
 ]

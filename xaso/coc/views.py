@@ -1,7 +1,191 @@
+"""Operations centre screens: the home dispatch, a commune's indicators, a province's communes side by side."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xaso.accounts.permissions import can_read_unit, is_admin
+from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.models import Area, Direction
+from xaso.indicators.selectors import indicators_active
+
+from . import selectors
+
+COMMUNE_LEVELS = (Level.COMMUNE, Level.VILLAGE)
+PROVINCE_LEVELS = (Level.PROVINCE, Level.DISTRICT)
+
+
+def _readable_unit(request, code: str, levels) -> AdminUnit:
+    """The unit if the user may read it; otherwise 404, so that no page tells what lies outside one's scope."""
+    unit = AdminUnit.objects.select_related("parent", "province", "district").filter(code=code).first()
+    if unit is None or unit.level not in levels or not can_read_unit(request.user, unit):
+        raise Http404(_("Không tìm thấy đơn vị “%(code)s” trong phạm vi bạn được xem.") % {"code": code})
+    return unit
+
+
+def _year(request, unit: AdminUnit) -> tuple[int, str]:
+    """The year asked for (`?year=2025`), else the latest year with data; and an error for a bad year."""
+    raw = (request.GET.get("year") or "").strip()
+    last = timezone.localdate().year + 1
+    if raw.isdigit() and selectors.FIRST_YEAR <= int(raw) <= last:
+        return int(raw), ""
+    error = ""
+    if raw:
+        error = _("Năm “%(year)s” không hợp lệ: chọn một năm từ %(first)s đến %(last)s.") % {
+            "year": raw,
+            "first": selectors.FIRST_YEAR,
+            "last": last,
+        }
+    return selectors.default_year(unit), error
 
 
 @login_required
 def home(request):
-    return render(request, "coc/home.html", {})
+    """Each user lands on their own unit: a commune (or village) on its indicators, a province on its communes."""
+    user = request.user
+    if not is_admin(user) and user.unit_id is not None:
+        unit = user.unit
+        name = "coc:unit" if unit.level in COMMUNE_LEVELS else "coc:province"
+        return redirect(name, code=unit.code)
+    return unit_picker(request)
+
+
+@login_required
+def unit_picker(request):
+    """Search a unit to open (administrators land here); htmx swaps in the results as one types."""
+    query = request.GET.get("q", "")
+    units = list(selectors.units_search(user=request.user, query=query))
+    context = {"query": query, "units": units, "has_scope": is_admin(request.user) or request.user.unit_id is not None}
+    template = "coc/_unit_results.html" if request.htmx else "coc/unit_picker.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_overview(request, code: str):
+    """A commune's (or a village's) indicators for a year, by pillar, with the trend and the data gaps."""
+    unit = _readable_unit(request, code, COMMUNE_LEVELS)
+    year, year_error = _year(request, unit)
+    overview = selectors.commune_overview(user=request.user, unit=unit, year=year)
+    villages = unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()
+    breakdown = None
+    chosen = (request.GET.get("indicator") or "").strip()
+    if chosen and villages:
+        indicator = next((r.indicator for r in overview.rows if r.indicator.code == chosen), None)
+        if indicator is not None:
+            breakdown = selectors.village_breakdown(user=request.user, commune=unit, indicator=indicator, year=year)
+    ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
+    return render(
+        request,
+        "coc/unit.html",
+        {
+            "unit": unit,
+            "overview": overview,
+            "year": year,
+            "year_error": year_error,
+            "years": selectors.year_choices(selected=year),
+            "trends": overview.trends(),
+            "has_villages": villages,
+            "breakdown": breakdown,
+            "breadcrumbs": [
+                (u, "coc:unit" if u.level in COMMUNE_LEVELS else "coc:province")
+                for u in ancestors
+                if can_read_unit(request.user, u)
+            ],
+        },
+    )
+
+
+@login_required
+def unit_villages(request, code: str):
+    """The village breakdown of one indicator (an htmx fragment of the commune page)."""
+    unit = _readable_unit(request, code, (Level.COMMUNE,))
+    year, _error = _year(request, unit)
+    chosen = (request.GET.get("indicator") or "").strip()
+    if not request.htmx:
+        return redirect(reverse("coc:unit", args=[unit.code]) + "?" + urlencode({"year": year, "indicator": chosen}))
+    indicator = indicators_active().filter(code=chosen).first()
+    if indicator is None:
+        raise Http404(_("Không có chỉ số “%(code)s”.") % {"code": chosen})
+    breakdown = selectors.village_breakdown(user=request.user, commune=unit, indicator=indicator, year=year)
+    return render(request, "coc/_villages.html", {"unit": unit, "breakdown": breakdown})
+
+
+def _codes(request) -> list[str]:
+    """`?indicators=a,b` (links) or `?indicators=a&indicators=b` (the chooser's checkboxes)."""
+    return [c for raw in request.GET.getlist("indicators") for c in raw.split(",") if c.strip()]
+
+
+def _columns(table: selectors.ProvinceTable, base: dict) -> list[dict]:
+    """Header cells: the link that sorts by the column (again: the other way) and the current aria-sort."""
+
+    def cell(key: str, label: str, indicator=None) -> dict:
+        active = table.sort == key
+        if active:
+            direction = "asc" if table.direction == "desc" else "desc"
+        elif indicator is not None and indicator.direction == Direction.HIGHER:
+            direction = "desc"  # best first
+        else:
+            direction = "asc"
+        aria = ("ascending" if table.direction == "asc" else "descending") if active else "none"
+        return {
+            "key": key,
+            "label": label,
+            "indicator": indicator,
+            "query": urlencode({**base, "sort": key, "dir": direction}),
+            "aria_sort": aria,
+            "active": active,
+            "direction": table.direction if active else "",
+        }
+
+    return [cell(selectors.SORT_NAME, _("Xã/Phường"))] + [cell(i.code, i.name, i) for i in table.indicators]
+
+
+@login_required
+def province_overview(request, code: str):
+    """The communes of a province (or district) side by side for chosen indicators; sortable by any column."""
+    province = _readable_unit(request, code, PROVINCE_LEVELS)
+    year, year_error = _year(request, province)
+    catalog = selectors.catalog_indicators()
+    chosen, unknown = selectors.indicators_pick(catalog, _codes(request))
+    if not chosen:
+        chosen = selectors.province_default_indicators(user=request.user, province=province, year=year, catalog=catalog)
+    only_with_data = request.GET.get("with_data") == "1"
+    table = selectors.province_table(
+        user=request.user,
+        province=province,
+        indicators=chosen,
+        year=year,
+        sort=request.GET.get("sort", selectors.SORT_NAME),
+        direction=request.GET.get("dir", "asc"),
+        only_with_data=only_with_data,
+    )
+    base = {"year": year, "indicators": ",".join(i.code for i in chosen)}
+    if only_with_data:
+        base["with_data"] = "1"
+    context = {
+        "province": province,
+        "table": table,
+        "columns": _columns(table, base),
+        "year": year,
+        "year_error": year_error,
+        "unknown": unknown,
+        "base_query": urlencode(base),
+        "sort_query": urlencode({**base, "sort": table.sort, "dir": table.direction}),
+    }
+    if request.htmx:
+        return render(request, "coc/_province_table.html", context)
+    chosen_codes = {i.code for i in chosen}
+    chooser = [
+        (str(label), [(i, i.code in chosen_codes) for i in catalog if i.area == area])
+        for area, label in Area.choices
+        if any(i.area == area for i in catalog)
+    ]
+    context.update({"years": selectors.year_choices(selected=year), "chooser": chooser})
+    return render(request, "coc/province.html", context)
