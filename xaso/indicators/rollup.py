@@ -5,7 +5,8 @@ values) cannot be summed on each read in under 300 ms. Each write refreshes only
 the communes, elements and years it touched, inside the writer's transaction, so the very next
 read sees it. See docs/decisions/0002-rollups.md.
 
-The statements are plain SQL that SQLite (≥ 3.25, window functions) and PostgreSQL both run.
+The statements are plain SQL that SQLite (≥ 3.35: window functions, `AS MATERIALIZED`; Django 6
+needs 3.37) and PostgreSQL (≥ 12) both run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from xaso.geo.models import AdminUnit
 
 from .models import Aggregation, DataElement, DataValue, ElementRollup
 
-_SQL_AGG = {Aggregation.SUM: "SUM", Aggregation.MAX: "MAX", Aggregation.MIN: "MIN"}
+_COMBINE = ((Aggregation.SUM, "SUM", "total"), (Aggregation.MAX, "MAX", "maximum"), (Aggregation.MIN, "MIN", "minimum"))
 
 
 def _tables() -> dict[str, str]:
@@ -65,50 +66,67 @@ def rollup_refresh(
             )
             params.extend(years)
         cursor.execute(f"DELETE FROM {t['roll']} WHERE {where}", params)
-        # sum, max and min at the three levels in one pass over the raw values
+        # the raw values concerned, read once (through the (unit, period) index), then counted in the month,
+        # quarter and year of each: sum, max and min per raw period first, then per rollup period
         params = []
+        raw = _raw_values(t, elements, communes, years, params)
         targets = _targets(t["period"], years, params)
-        params.extend(_SQL_AGG)
-        filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
-        combine = " ".join(f"WHEN '{aggregation}' THEN {sql}(v.value)" for aggregation, sql in _SQL_AGG.items())
+        combine = " ".join(f"WHEN '{aggregation}' THEN {sql}(r.{column})" for aggregation, sql, column in _COMBINE)
         cursor.execute(
             f"""
+            WITH raw AS MATERIALIZED ({raw})
             INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
-            SELECT v.data_element_id, u.commune_id, t.target_id, CASE de.aggregation {combine} END, COUNT(*)
-            FROM {t["dv"]} v
-            JOIN {t["de"]} de ON de.id = v.data_element_id
-            JOIN {t["unit"]} u ON u.id = v.unit_id
-            JOIN ({targets}) t ON t.period_id = v.period_id
-            WHERE de.aggregation IN (%s, %s, %s) AND u.commune_id IS NOT NULL {filters}
-            GROUP BY v.data_element_id, u.commune_id, t.target_id, de.aggregation
+            SELECT r.data_element_id, r.commune_id, t.target_id, CASE r.aggregation {combine} END, SUM(r.n)
+            FROM (
+                SELECT data_element_id, commune_id, period_id, aggregation,
+                       SUM(value) AS total, MAX(value) AS maximum, MIN(value) AS minimum, COUNT(*) AS n
+                FROM raw
+                WHERE aggregation <> '{Aggregation.LAST}'
+                GROUP BY data_element_id, commune_id, period_id, aggregation
+            ) r
+            JOIN ({targets}) t ON t.period_id = r.period_id
+            GROUP BY r.data_element_id, r.commune_id, t.target_id, r.aggregation
             """,
             params,
         )
         # `last`: each unit's latest value inside the period, then summed over the commune's units
         params = []
+        raw = _raw_values(t, elements, communes, years, params)
         targets = _targets(t["period"], years, params)
-        params.append(Aggregation.LAST)
-        filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
         cursor.execute(
             f"""
+            WITH raw AS MATERIALIZED ({raw})
             INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
             SELECT data_element_id, commune_id, target_id, SUM(value), COUNT(*)
             FROM (
-                SELECT v.data_element_id, u.commune_id, t.target_id, v.value,
+                SELECT r.data_element_id, r.commune_id, t.target_id, r.value,
                        ROW_NUMBER() OVER (
-                           PARTITION BY v.data_element_id, v.unit_id, t.target_id ORDER BY t.start DESC
+                           PARTITION BY r.data_element_id, r.unit_id, t.target_id ORDER BY t.start DESC
                        ) AS rn
-                FROM {t["dv"]} v
-                JOIN {t["de"]} de ON de.id = v.data_element_id
-                JOIN {t["unit"]} u ON u.id = v.unit_id
-                JOIN ({targets}) t ON t.period_id = v.period_id
-                WHERE de.aggregation = %s AND u.commune_id IS NOT NULL {filters}
+                FROM raw r
+                JOIN ({targets}) t ON t.period_id = r.period_id
+                WHERE r.aggregation = '{Aggregation.LAST}'
             ) latest
             WHERE rn = 1
             GROUP BY data_element_id, commune_id, target_id
             """,
             params,
         )
+
+
+def _raw_values(t: dict[str, str], elements, communes, years, params: list) -> str:
+    """The raw values of the elements × communes × years (None = all), with their commune and aggregation."""
+    params.extend(Aggregation.values)
+    filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
+    if years is not None:
+        filters += f" AND v.period_id IN (SELECT id FROM {t['period']} WHERE 1=1{_in('year_id', years, params)})"
+    return f"""
+        SELECT v.data_element_id, v.unit_id, u.commune_id, v.period_id, v.value, de.aggregation
+        FROM {t["dv"]} v
+        JOIN {t["de"]} de ON de.id = v.data_element_id
+        JOIN {t["unit"]} u ON u.id = v.unit_id
+        WHERE de.aggregation IN ({", ".join(["%s"] * len(Aggregation.values))}) AND u.commune_id IS NOT NULL {filters}
+    """
 
 
 def _targets(period_table: str, years: list[int] | None, params: list) -> str:
