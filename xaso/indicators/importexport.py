@@ -554,8 +554,12 @@ def _xlsx_bytes(header: list[str], rows: Iterable[tuple[DataValue | None, list[o
                 value_type = source.data_element.value_type if source is not None else ValueType.INTEGER
                 cell.number_format = _NUMBER_FORMATS.get(value_type, _DECIMAL_FORMAT)
                 cells.append(cell)
+            elif item is None or item == "":
+                cells.append(None)
             else:
-                cells.append(text_cell("" if item is None else str(item)))
+                text = str(item)
+                # plain strings are cheaper; only one starting with "=" needs marking so it stays text
+                cells.append(text_cell(text) if text.startswith("=") else text)
         sheet.append(cells)
     for title, sheet_header, sheet_rows in extra_sheets:
         extra = workbook.create_sheet(title)
