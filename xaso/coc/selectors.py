@@ -20,7 +20,13 @@ from xaso.core.models import Period
 from xaso.core.periods import YEAR
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Indicator
-from xaso.indicators.selectors import IndicatorValue, indicator_values, indicators_active, latest_year_with_data
+from xaso.indicators.selectors import (
+    PUBLIC_AGGREGATES,
+    IndicatorValue,
+    indicator_values,
+    indicators_active,
+    latest_year_with_data,
+)
 
 #: how many years the trend shows, the chosen one included
 TREND_YEARS = 5
@@ -33,6 +39,8 @@ SORT_NAME = "name"
 
 
 def _check_readable(user, unit: AdminUnit) -> None:
+    if user is PUBLIC_AGGREGATES:  # the public page: the caller checked the commune published these figures
+        return
     if not can_read_unit(user, unit):
         raise PermissionDenied(_("Bạn không có quyền xem số liệu của %(unit)s.") % {"unit": unit.name})
 

@@ -11,4 +11,7 @@ urlpatterns = [
     path("coc/unit/<str:code>/", views.unit_overview, name="unit"),
     path("coc/unit/<str:code>/villages/", views.unit_villages, name="unit_villages"),
     path("coc/province/<str:code>/", views.province_overview, name="province"),
+    path("coc/province/<str:code>/scorecard/", views.province_scorecard, name="scorecard"),
+    path("coc/unit/<str:code>/publication/", views.publication_edit, name="publication"),
+    path("public/<str:code>/", views.public_page, name="public"),
 ]

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xaso.accounts.permissions import can_read_unit, is_admin
+from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
-from xaso.indicators.selectors import indicators_active
+from xaso.indicators.selectors import PUBLIC_AGGREGATES, indicators_active
+from xaso.plans import scorecard
+from xaso.plans import selectors as plan_selectors
+from xaso.plans.models import Plan
 
-from . import selectors
+from . import selectors, services
+from .forms import PublicationForm
+from .models import Publication
 
 COMMUNE_LEVELS = (Level.COMMUNE, Level.VILLAGE)
 PROVINCE_LEVELS = (Level.PROVINCE, Level.DISTRICT)
@@ -81,6 +88,7 @@ def unit_overview(request, code: str):
         if indicator is not None:
             breakdown = selectors.village_breakdown(user=request.user, commune=unit, indicator=indicator, year=year)
     ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
+    plan_context = _plan_context(request.user, unit) if unit.level == Level.COMMUNE else {}
     return render(
         request,
         "coc/unit.html",
@@ -98,8 +106,30 @@ def unit_overview(request, code: str):
                 for u in ancestors
                 if can_read_unit(request.user, u)
             ],
+            "can_publish": unit.level == Level.COMMUNE and can_write_unit(request.user, unit),
+            **plan_context,
         },
     )
+
+
+def _plan_context(user, unit: AdminUnit) -> dict:
+    """The commune's plans in execution: targets with status per pillar, late and due tasks, target data gaps."""
+    today = timezone.localdate()
+    plans = scorecard.active_plans(user=user, unit=unit)
+    targets = scorecard.commune_targets(user=user, unit=unit, today=today, plans=plans)
+    late, due = plan_selectors.tasks_late_and_due(plans=plans, today=today)
+    labels = dict(Area.choices)
+    pillars = [
+        {"area": area, "label": labels.get(area, area), "counts": counts, "total": sum(counts.values())}
+        for area, counts in targets.by_area.items()
+    ]
+    return {
+        "plan_targets": targets,
+        "plan_pillars": pillars,
+        "late_tasks": late,
+        "due_tasks": due,
+        "active_plans": list(plans),
+    }
 
 
 @login_required
@@ -189,3 +219,54 @@ def province_overview(request, code: str):
     ]
     context.update({"years": selectors.year_choices(selected=year), "chooser": chooser})
     return render(request, "coc/province.html", context)
+
+
+@login_required
+def province_scorecard(request, code: str):
+    """Communes × the province's key targets: status colours, composite score, ranking, drill-down."""
+    province = _readable_unit(request, code, PROVINCE_LEVELS)
+    today = timezone.localdate()
+    targets = scorecard.key_targets(user=request.user, province=province, horizon=today.year)
+    rows = scorecard.province_scorecard(user=request.user, province=province, targets=targets, today=today)
+    rows.sort(key=lambda r: (r.rank, r.unit.name))
+    return render(request, "coc/scorecard.html", {"province": province, "targets": targets, "rows": rows})
+
+
+@login_required
+def publication_edit(request, code: str):
+    """A commune chooses which aggregate figures its public page shows."""
+    unit = _readable_unit(request, code, (Level.COMMUNE,))
+    publication = Publication.objects.filter(unit=unit).first()
+    form = PublicationForm(request.POST or None, instance=publication)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_save(user=request.user, unit=unit, **form.cleaned_data)
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        messages.success(request, _("Đã lưu trang công khai."))
+        return redirect("coc:public", code=unit.code)
+    return render(request, "coc/publication_form.html", {"unit": unit, "form": form})
+
+
+def public_page(request, code: str):
+    """The commune's public figures (no login): only what it chose to publish, aggregates only."""
+    publication = (
+        Publication.objects.select_related("unit")
+        .filter(unit__code=code, unit__level=Level.COMMUNE, is_published=True)
+        .first()
+    )
+    if publication is None:
+        raise Http404(_("Xã này chưa công khai số liệu."))
+    unit = publication.unit
+    year = selectors.default_year(unit)
+    indicators = list(publication.indicators.all())
+    overview = selectors.commune_overview(user=PUBLIC_AGGREGATES, unit=unit, year=year, indicators=indicators)
+    targets = None
+    if publication.show_targets:
+        plans = Plan.objects.filter(unit=unit, status__in=scorecard.ACTIVE_STATUSES)
+        targets = scorecard.commune_targets(user=PUBLIC_AGGREGATES, unit=unit, plans=plans)
+    return render(
+        request,
+        "coc/public.html",
+        {"unit": unit, "year": year, "overview": overview, "trends": overview.trends(), "plan_targets": targets},
+    )

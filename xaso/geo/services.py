@@ -10,6 +10,17 @@ from xaso.accounts.permissions import can_write_unit
 from .models import AdminUnit, Level
 
 
+def _check_unique_name(commune: AdminUnit, name: str, exclude: AdminUnit | None = None) -> None:
+    """Compared in Python: SQLite's case-insensitive match ignores case for ASCII letters only ("Ấp" vs "ấp")."""
+    siblings = AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE)
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude.pk)
+    if any(n.casefold() == name.casefold() for n in siblings.values_list("name", flat=True)):
+        raise ValidationError(
+            {"name": _("%(unit)s đã có thôn/ấp tên “%(name)s”.") % {"unit": commune.name, "name": name}}
+        )
+
+
 @transaction.atomic
 def village_create(
     *, commune: AdminUnit, name: str, user, division_type: str = "thôn", is_sample: bool = False
@@ -60,6 +71,7 @@ def village_rename(*, village: AdminUnit, name: str, user) -> AdminUnit:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Tên thôn/ấp không được để trống.")})
+    _check_unique_name(village.parent, name, exclude=village)
     village.name = name
     village.save(update_fields=["name"])
     return village

@@ -50,11 +50,12 @@ class CommuneTargets:
     gaps: list[TargetProgress] = field(default_factory=list)
 
 
-def commune_targets(*, user, unit: AdminUnit, today: date | None = None) -> CommuneTargets:
+def commune_targets(*, user, unit: AdminUnit, today: date | None = None, plans=None) -> CommuneTargets:
     """Every target of the commune's active plans with its latest value and status, per pillar, and gaps."""
     today = today or date.today()
+    plans = plans if plans is not None else active_plans(user=user, unit=unit)
     targets = list(
-        Target.objects.filter(plan__in=active_plans(user=user, unit=unit).values("id"))
+        Target.objects.filter(plan__in=plans.values("id"))
         .select_related("indicator", "plan__unit", "plan__parent_plan")
         .order_by("indicator__area", "indicator__sort_order", "horizon_year")
     )

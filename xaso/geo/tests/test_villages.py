@@ -43,3 +43,11 @@ def test_scope_of_each_persona(an_vien, tri_an, nga_dien, an_vien_officer, provi
     assert set(AdminUnit.objects.for_user(an_vien_officer)) == {an_vien}
     assert set(AdminUnit.objects.for_user(province_analyst).filter(level="commune")) == {an_vien, tri_an}
     assert AdminUnit.objects.for_user(administrator).filter(pk=nga_dien.pk).exists()
+
+
+def test_renaming_to_a_sibling_name_is_refused(nga_dien, nga_dien_officer):
+    village_create(commune=nga_dien, name="Ấp Đông", user=nga_dien_officer)
+    other = village_create(commune=nga_dien, name="Ấp Tây", user=nga_dien_officer)
+    with pytest.raises(ValidationError, match="đã có thôn/ấp"):
+        village_rename(village=other, name="ẤP ĐÔNG", user=nga_dien_officer)
+    assert village_rename(village=other, name="Ấp Tây Mới", user=nga_dien_officer).name == "Ấp Tây Mới"

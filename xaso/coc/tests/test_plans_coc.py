@@ -1,0 +1,88 @@
+"""The operations centre from plans: targets in execution on the commune page, the province scorecard,
+and the public page that shows only what the commune chose to publish."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from xaso.coc import services
+from xaso.indicators.services import ValueInput, values_write
+from xaso.plans import services as plan_services
+from xaso.plans.models import PlanStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def executing_plan(unit, user, targets):
+    plan = plan_services.plan_create_from_template(user=user, unit=unit, year=2026)
+    for indicator, value in targets:
+        plan_services.target_save(user=user, plan=plan, indicator=indicator, value=value, horizon_year=2026)
+    plan.status = PlanStatus.IN_EXECUTION
+    plan.save()
+    return plan
+
+
+@pytest.fixture
+def an_vien_figures(an_vien_officer):
+    values_write(
+        user=an_vien_officer,
+        rows=[
+            ValueInput("dossiers_received", "26296", "2026-03", 200),
+            ValueInput("dossiers_online", "26296", "2026-03", 180),
+            ValueInput("households_total", "26296", "2025", 8000),
+            ValueInput("households_fibre", "26296", "2025", 6000),
+        ],
+    )
+
+
+def test_commune_page_shows_targets_in_execution_with_status(
+    client, an_vien, an_vien_officer, catalog, an_vien_figures
+):
+    executing_plan(an_vien, an_vien_officer, [(catalog["online"], 85), (catalog["smartphone"], 80)])
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("coc:unit", args=["26296"])).content.decode()
+    assert "Chỉ tiêu kế hoạch đang thực hiện" in page
+    assert "90,0%" in page and "Đã đạt" in page  # 180 / 200 online ≥ 85%
+    assert "Chỉ tiêu chưa có số liệu:" in page and "Tỷ lệ người có điện thoại thông minh (2026)" in page
+
+
+def test_province_scorecard_ranks_and_drills_down(client, dong_nai, an_vien, tri_an, administrator, province_analyst,
+                                                  catalog, an_vien_figures):  # fmt: skip
+    executing_plan(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    client.force_login(province_analyst)
+    page = client.get(reverse("coc:scorecard", args=["75"])).content.decode()
+    assert page.index("Xã An Viễn") < page.index("Xã Trị An")
+    assert "96,9" in page  # (1.0 + 75/80) / 2
+    assert reverse("coc:unit", args=["26296"]) in page
+
+
+def test_scorecard_is_scoped(client, dong_nai, an_vien_officer):
+    client.force_login(an_vien_officer)
+    assert client.get(reverse("coc:scorecard", args=["75"])).status_code == 404
+
+
+def test_public_page_shows_only_published_aggregates(client, an_vien, an_vien_officer, tri_an_officer, catalog,
+                                                     an_vien_figures):  # fmt: skip
+    assert client.get(reverse("coc:public", args=["26296"])).status_code == 404
+    with pytest.raises(Exception, match="không có quyền"):
+        services.publication_save(
+            user=tri_an_officer, unit=an_vien, is_published=True, indicators=[], show_targets=False
+        )
+    services.publication_save(
+        user=an_vien_officer, unit=an_vien, is_published=True, indicators=[catalog["online"]], show_targets=False
+    )
+    page = client.get(reverse("coc:public", args=["26296"])).content.decode()  # no login
+    assert "Tỷ lệ hồ sơ trực tuyến" in page and "90,0%" in page
+    assert "Tỷ lệ hộ có cáp quang" not in page  # not published
+    assert "Nguyễn Văn An" not in page  # no names of officials
+
+
+def test_publication_form_saves(client, an_vien, an_vien_officer, catalog):
+    client.force_login(an_vien_officer)
+    response = client.post(
+        reverse("coc:publication", args=["26296"]),
+        {"is_published": "on", "show_targets": "on", "indicators": [catalog["fibre"].pk]},
+    )
+    assert response.status_code == 302
+    assert an_vien.publication.indicators.get() == catalog["fibre"]
