@@ -10,6 +10,9 @@ Rules and clause numbers: `decree30.py` and docs/decree30.md.
 
 from __future__ import annotations
 
+import zipfile
+from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
 from docx import Document
@@ -254,6 +257,9 @@ class Builder:
         self.doc.core_properties.title = title
         self.doc.core_properties.language = "vi-VN"
         self.doc.core_properties.author = "xaso"
+        # fixed dates: rebuilding unchanged templates gives the same files
+        self.doc.core_properties.created = self.doc.core_properties.modified = datetime(2026, 1, 1)
+        self.doc.core_properties.revision = 1
         _doc_defaults(self.doc)
         _add_styles(self.doc)
         # the default template's first, empty paragraph
@@ -334,9 +340,16 @@ class Builder:
         self.tag("endif")
 
     def save(self, name: str) -> Path:
+        """Write the file with fixed zip timestamps, so that an unchanged template is byte for byte the same."""
         TEMPLATES_DIR.mkdir(exist_ok=True)
         path = TEMPLATES_DIR / name
-        self.doc.save(path)
+        raw = BytesIO()
+        self.doc.save(raw)
+        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, source.read(item.filename))
         return path
 
 

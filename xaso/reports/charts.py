@@ -49,11 +49,11 @@ def progress_chart(rows: list[tuple[str, float, int]], *, title: str = "") -> by
     if not rows:
         return None
     s = SCALE
-    width, bar_h, gap, left, top = 1400, 56, 28, 420, 90 if title else 30
+    width, bar_h, gap, left, top = 1400, 60, 28, 470, 90 if title else 30
     height = top + len(rows) * (bar_h + gap) + 60
     image = Image.new("RGB", (width * s, height * s), "white")
     draw = ImageDraw.Draw(image)
-    label_font, small = _font(26), _font(22)
+    label_font, small = _font(30), _font(26)
     if title:
         draw.text((width * s // 2, 30 * s), title, fill=INK, font=_font(28, bold=True), anchor="mt")
     plot_w = width - left - 170
@@ -79,12 +79,12 @@ def trend_chart(
     if not series or len(labels) < 2:
         return None
     s = SCALE
-    width, height, left, right, top = 1400, 760, 110, 40, 40
+    width, height, left, right, top = 1400, 620, 120, 40, 40
     legend_h = 44 * len(series)
     bottom = 80 + legend_h
     image = Image.new("RGB", (width * s, height * s + legend_h * s), "white")
     draw = ImageDraw.Draw(image)
-    small, label_font = _font(22), _font(24)
+    small, label_font = _font(26), _font(28)
     plot_w, plot_h = width - left - right, height - top - 80
     values = [v for _name, vs in series for v in vs if v is not None]
     top_value = 100.0 if percent and max(values) <= 100 else max(values) * 1.1 or 1.0

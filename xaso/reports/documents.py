@@ -423,10 +423,11 @@ def _status_text(row: TargetRow) -> str:
 
 
 def _plan_reference(plan: Plan) -> str:
+    """`Kế hoạch số 45/KH-UBND ngày 05 tháng 3 năm 2026 của Ủy ban nhân dân xã An Viễn`, or the title of a draft."""
     if plan.number:
         when = f" {format_date_long(plan.issued_on)}" if plan.issued_on else ""
         return f"Kế hoạch số {plan.number}{when} của Ủy ban nhân dân {unit_phrase(plan.unit)}"
-    return f"Kế hoạch “{plan.title}”"
+    return "Kế hoạch " + _lower_first(_subject(plan))
 
 
 def _task_row(row: TaskRow, n: int, *, done: bool = False) -> dict:
@@ -460,15 +461,15 @@ def progress_context(data: ProgressData, narrative: Narrative) -> dict:
             "baseline": value_text(r.target.indicator, r.target.baseline_value, measured=False),
             "current": _current_text(r), "target": target_text(r.target), "status": _status_text(r),
         } for n, r in enumerate(rows, start=1)]})  # fmt: skip
-    doc = doc_header(unit=plan.unit, type_code="BC", year_=data.asof.year,
+    doc = doc_header(unit=plan.unit, type_code="BC", year_=min(data.today.year, data.spec.year + 1),
                      summary=f"Kết quả thực hiện kế hoạch chuyển đổi số {phrase}")  # fmt: skip
     total_tasks = len(data.done) + len(data.late) + len(data.in_progress)
     return {
         "doc": doc,
         "report": {
             "intro": [
-                f"Thực hiện {_plan_reference(plan)}, Ủy ban nhân dân {doc['unit_phrase']} báo cáo kết quả "
-                f"thực hiện {phrase} như sau:"
+                f"Thực hiện {_plan_reference(plan)}, Ủy ban nhân dân {_division(plan.unit) or doc['unit_phrase']} "
+                f"báo cáo kết quả thực hiện {phrase} như sau:"
             ],  # fmt: skip
             "period_short": period_short(data.spec),
             "target_summary": (
@@ -579,17 +580,22 @@ def evaluation_context(data: EvaluationData, elements: dict[str, DataElement]) -
         next_intro = [f"Năm {y + 1}, tiếp tục thực hiện các chỉ tiêu, nhiệm vụ chưa hoàn thành và các mục tiêu đến các "
                       f"mốc tiếp theo của kế hoạch:"]  # fmt: skip
         horizon_plan = plan
+
+    def when(t: Target) -> str:
+        if t.horizon_year <= y:  # not reached in the year: carried into the next
+            return f"tiếp tục thực hiện năm {y + 1}"
+        return horizon_label(horizon_plan, t.horizon_year).lower()
+
     next_targets = [
         {"heading": f"{i}. {area_label(area)}", "lines": [
-            f"- {t.indicator.name}: {target_text(t)} ({horizon_label(horizon_plan, t.horizon_year).lower()})."
-            for t in ts]}
+            f"- {t.indicator.name}: {target_text(t)} ({when(t)})." for t in ts]}
         for i, (area, ts) in enumerate(_grouped(data.next_targets, lambda t: t.indicator.area), start=1)
     ]  # fmt: skip
     next_tasks = [
         {"heading": f"{i}. {area_label(area)}", "lines": [_task_line(t) for t in ts]}
         for i, (area, ts) in enumerate(_grouped(data.next_tasks, lambda t: t.area), start=1)
     ]
-    doc = doc_header(unit=plan.unit, type_code="BC", year_=y,
+    doc = doc_header(unit=plan.unit, type_code="BC", year_=min(data.today.year, y + 1),
                      summary=f"Kết quả thực hiện chuyển đổi số năm {y} và kế hoạch năm {y + 1}")  # fmt: skip
     overview = [
         f"Năm {y}, Ủy ban nhân dân {doc['unit_phrase']} triển khai {_plan_reference(plan)}. Trong {len(data.rows)} chỉ "

@@ -150,6 +150,7 @@ class TaskRow:
 class ProgressData:
     plan: Plan
     spec: PeriodSpec
+    today: date
     asof: date
     rows: list[TargetRow]
     done: list[TaskRow]
@@ -223,7 +224,7 @@ def progress_data(*, user, plan: Plan, spec: PeriodSpec, today: date | None = No
         due = task_next_due(row.task, today=nxt.start)
         if due and nxt.start <= due <= nxt.end:
             next_due.append(TaskRow(row.task, row.update, due))
-    return ProgressData(plan, spec, asof, rows, done, late, open_, next_due,
+    return ProgressData(plan, spec, today, asof, rows, done, late, open_, next_due,
                         _trend(user, plan.unit, targets, spec))  # fmt: skip
 
 
@@ -245,6 +246,7 @@ def _next_spec(spec: PeriodSpec) -> PeriodSpec:
 class EvaluationData:
     plan: Plan
     year: int
+    today: date
     rows: list[TargetRow]  # one per indicator: the target of the year (or the nearest later horizon)
     tasks: list[Task]
     next_plan: Plan | None
@@ -285,12 +287,14 @@ def evaluation_data(*, user, plan: Plan, year_: int | None = None, today: date |
         plans_for_user(user).filter(unit=plan.unit, year_from=y + 1).order_by("-version", "-id").first()
         or plans_for_user(user).filter(previous_plan=plan).order_by("-version", "-id").first()
     )
+    tasks = _tasks(plan)
     if next_plan is not None:
         next_targets, next_tasks = _targets(next_plan), _tasks(next_plan)
-    else:
-        next_targets = [t for t in targets if t.horizon_year > y]
-        next_tasks = [t for t in _tasks(plan) if t.status not in (TaskStatus.DONE, TaskStatus.CANCELLED)]
-    return EvaluationData(plan, y, rows, _tasks(plan), next_plan, next_targets, next_tasks, element_values)
+    else:  # what remains: targets not reached in the year, later horizons, unfinished tasks
+        missed = {r.target.id for r in rows if r.status.code != ACHIEVED}
+        next_targets = [t for t in targets if t.horizon_year > y or t.id in missed]
+        next_tasks = [t for t in tasks if t.status not in (TaskStatus.DONE, TaskStatus.CANCELLED)]
+    return EvaluationData(plan, y, today, rows, tasks, next_plan, next_targets, next_tasks, element_values)
 
 
 def achieved_count(rows: list[TargetRow]) -> tuple[int, int, int]:

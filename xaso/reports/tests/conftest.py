@@ -137,12 +137,12 @@ def docx_text(document) -> str:
     def walk(container):
         for block in container.iter_inner_content():
             if hasattr(block, "rows"):
+                seen = set()  # a merged cell is listed under every row and column it spans: read it once
                 for row in block.rows:
-                    seen = set()
                     for cell in row.cells:
-                        if id(cell._tc) in seen:
+                        if cell._tc in seen:
                             continue
-                        seen.add(id(cell._tc))
+                        seen.add(cell._tc)
                         walk(cell)
             else:
                 parts.append(block.text)
