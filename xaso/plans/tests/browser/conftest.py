@@ -1,0 +1,1 @@
+from xaso.coc.tests.browser.conftest import browser, open_session  # noqa: F401
