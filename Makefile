@@ -65,7 +65,7 @@ test: install var system-deps lint
 		DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -q $(PYTEST_ARGS); \
 	else echo "== PostgreSQL: không có máy chủ tại $(PG_URL), bỏ qua =="; fi
 	@echo "== Browser (Chromium) =="
-	XASO_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -m browser -p no:xdist $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	XASO_TEST_SQLITE_FILE=1 XASO_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -m browser -p no:xdist $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: install
 	$(PY) bench/run.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from xaso.accounts.models import Role, User
+from xaso.core.browser import browser, open_session  # noqa: F401  (real-browser fixtures, created only when asked)
 from xaso.geo.models import AdminUnit, Level
 from xaso.geo.services import village_create
 

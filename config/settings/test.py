@@ -1,6 +1,9 @@
 """Test settings: fast hashing, an in-memory cache, the same database choice as local."""
 
+import os
+
 from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -15,3 +18,9 @@ WHITENOISE_AUTOREFRESH = True
 
 # report jobs run inside the request that queues them
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Browser tests: the live server answers in several threads at once. An in-memory SQLite database is one
+# connection shared by all of them ("database table is locked"); a file gives each thread its own connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get("XASO_TEST_SQLITE_FILE"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-browser.sqlite3")}
+    DATABASES["default"]["OPTIONS"]["timeout"] = 30

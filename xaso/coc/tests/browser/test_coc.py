@@ -7,8 +7,7 @@ import re
 import pytest
 
 from xaso.coc.tests.conftest import write
-
-from .conftest import PHONE
+from xaso.core.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

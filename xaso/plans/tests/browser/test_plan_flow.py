@@ -87,3 +87,33 @@ def test_plan_from_template_to_status_on_the_operations_centre(
     assert other.page.goto(f"/plans/{plan.pk}/").status == 404
     assert other.page.goto("/coc/unit/26296/").status == 404
     assert officer.errors == [] and officer.foreign_requests() == []
+
+
+NO_HORIZONTAL_OVERFLOW = """() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)
+    <= window.innerWidth"""
+
+
+def test_plan_pages_fit_a_phone(open_session, catalog, an_vien, an_vien_officer):
+    from datetime import date
+
+    from xaso.core.browser import PHONE
+    from xaso.plans import services
+
+    plan = services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+    target = services.target_save(
+        user=an_vien_officer, plan=plan, indicator=catalog["online"], value=85, horizon_year=2026
+    )
+    services.task_save(
+        user=an_vien_officer, plan=plan, area="government", title="Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+        person="Nguyễn Văn An", lead_unit="Trung tâm Phục vụ Hành chính công", timeframe_kind="date",
+        due_date=date(2026, 3, 31), deliverable="Báo cáo", approver="Chủ tịch UBND xã", targets=[target],
+    )  # fmt: skip
+    services.budget_line_save(user=an_vien_officer, plan=plan, area="government", item="Hệ thống hội nghị truyền hình",
+                              invest_equipment=300_000_000, alloc_commune=300_000_000)  # fmt: skip
+    session = open_session(viewport=PHONE)
+    session.login("an_vien_officer")
+    for url in ("/plans/", f"/plans/{plan.pk}/", f"/plans/{plan.pk}/tasks/new/", "/plans/new/"):
+        session.page.goto(url)
+        assert session.page.evaluate(NO_HORIZONTAL_OVERFLOW), f"{url} is wider than a phone"
+    session.page.goto(f"/plans/{plan.pk}/")
+    assert "300.000.000" in session.page.locator('[data-testid="budget"]').inner_text()

@@ -1,4 +1,6 @@
-"""A real browser for UI tests: Debian's Chromium driven by Playwright (sync API) against pytest-django's live server.
+"""Shared by every app's browser tests (made available in xaso/conftest.py).
+
+A real browser for UI tests: Debian's Chromium driven by Playwright (sync API) against pytest-django's live server.
 
     XASO_CHROMIUM=/usr/bin/chromium .venv/bin/python -m pytest -q -m browser -p no:xdist xaso/coc/tests/browser
 
@@ -13,9 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the fixtures' database calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("XASO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,6 +35,9 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django would then refuse the fixtures' database calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps` or set XASO_CHROMIUM.", pytrace=False)

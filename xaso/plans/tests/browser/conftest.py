@@ -1,1 +1,0 @@
-from xaso.coc.tests.browser.conftest import browser, open_session  # noqa: F401
