@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/", include("xaso.geo.urls")),
     path("data/", include("xaso.indicators.urls")),
     path("plans/", include("xaso.plans.urls")),
+    path("reports/", include("xaso.reports.urls")),
     path("", include("xaso.coc.urls")),
 ]
 

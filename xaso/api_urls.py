@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("xaso.geo.api.urls")),
     path("", include("xaso.indicators.api.urls")),
     path("", include("xaso.plans.api.urls")),
+    path("", include("xaso.reports.api.urls")),
 ]
