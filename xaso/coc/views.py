@@ -118,10 +118,10 @@ def _plan_context(user, unit: AdminUnit) -> dict:
     plans = scorecard.active_plans(user=user, unit=unit)
     targets = scorecard.commune_targets(user=user, unit=unit, today=today, plans=plans)
     late, due = plan_selectors.tasks_late_and_due(plans=plans, today=today)
-    labels = dict(Area.choices)
     pillars = [
-        {"area": area, "label": labels.get(area, area), "counts": counts, "total": sum(counts.values())}
-        for area, counts in targets.by_area.items()
+        {"area": area, "label": label, "counts": targets.by_area[area], "total": sum(targets.by_area[area].values())}
+        for area, label in Area.choices
+        if area in targets.by_area
     ]
     return {
         "plan_targets": targets,
