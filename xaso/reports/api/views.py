@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -46,12 +47,12 @@ class FileApi(APIView):
         try:
             return selectors.plan_for_user(self.request.user, pk)
         except Plan.DoesNotExist as exc:
-            raise NotFound("Không tìm thấy kế hoạch.") from exc
+            raise NotFound(_("Không tìm thấy kế hoạch.")) from exc
 
 
 def _fmt(ext: str) -> str:
     if ext not in ("docx", "pdf"):
-        raise NotFound("Định dạng phải là docx hoặc pdf.")
+        raise NotFound(_("Định dạng phải là docx hoặc pdf."))
     return ext
 
 
@@ -106,7 +107,9 @@ class EvaluationApi(FileApi):
         plan, ext = self.plan(pk), _fmt(ext)
         raw = request.query_params.get("year") or str(plan.year_to)
         if not raw.isdigit() or not plan.year_from <= int(raw) <= plan.year_to:
-            raise ValidationError({"year": [f"Chọn năm từ {plan.year_from} đến {plan.year_to}."]})
+            raise ValidationError(
+                {"year": [_("Chọn năm từ %(a)s đến %(b)s.") % {"a": plan.year_from, "b": plan.year_to}]}
+            )
         try:
             content = (services.document_evaluation_pdf if ext == "pdf" else services.document_evaluation_docx)(
                 plan, request.user, int(raw)
@@ -156,7 +159,7 @@ class ReportJobListApi(APIView):
         payload.is_valid(raise_exception=True)
         d = payload.validated_data
         if d["kind"] not in JobKind.values:
-            raise ValidationError({"kind": ["Loại báo cáo không hợp lệ."]})
+            raise ValidationError({"kind": [_("Loại báo cáo không hợp lệ.")]})
         job = services.report_job_create(user=request.user, kind=d["kind"], unit=d["unit"], year=d["year"])
         return Response(ReportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
@@ -173,5 +176,5 @@ class ReportJobFileApi(FileApi):
     def get(self, request, job_id: int):
         job = get_object_or_404(ReportJob, pk=job_id, created_by=request.user)
         if not job.result:
-            raise Http404("Tệp chưa sẵn sàng.")
+            raise Http404(_("Tệp chưa sẵn sàng."))
         return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.filename)
