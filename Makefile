@@ -38,8 +38,10 @@ demo: migrate
 	$(PY) manage.py load_catalog
 	$(PY) manage.py load_demo
 
+# The report worker (large exports run as background jobs) runs beside the web server and stops with it.
 run: demo
-	$(PY) manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install

@@ -75,3 +75,12 @@ def test_plan_page_query_count_does_not_grow_with_tasks(
         services.task_save(user=an_vien_officer, plan=plan, area="government", title=f"Nhiệm vụ {i}", targets=[target])
     with django_assert_max_num_queries(40):
         assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
+
+
+def test_plan_page_offers_the_documents(client, plan, an_vien_officer):
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "Tải kế hoạch (.docx)" in page
+    response = client.get(reverse("reports:plan_docx", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
