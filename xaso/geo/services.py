@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_write_unit
+from xaso.core.i18n import in_vietnamese
 
 from .models import AdminUnit, Level
 
@@ -21,6 +22,7 @@ def _check_unique_name(commune: AdminUnit, name: str, exclude: AdminUnit | None 
         )
 
 
+@in_vietnamese
 @transaction.atomic
 def village_create(
     *, commune: AdminUnit, name: str, user, division_type: str = "thôn", is_sample: bool = False

@@ -98,7 +98,7 @@ class ApproveForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, help_text=_("Ví dụ 30/KH-UBND"))
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     signer_name = forms.CharField(label=_("Người ký"), max_length=150)
-    signer_title = forms.CharField(label=_("Chức vụ"), max_length=150, initial=_("Phó Chủ tịch"))
+    signer_title = forms.CharField(label=_("Chức vụ"), max_length=150, initial="Phó Chủ tịch")
     signed_file = forms.FileField(label=_("Bản ký (PDF)"), required=False)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_approve, can_write_unit
+from xaso.core.i18n import in_vietnamese
 from xaso.geo.models import AdminUnit
 
 from .models import BudgetLine, LegalBasis, Plan, PlanStatus, Responsibility, Target, Task, TaskUpdate
@@ -36,6 +37,7 @@ def _require_editable(plan: Plan) -> None:
         )
 
 
+@in_vietnamese
 @transaction.atomic
 def plan_create_from_template(*, user, unit: AdminUnit, year: int, title: str = "") -> Plan:
     """A new draft on the national framework (seed 001, Part I): the eight sections ready to fill."""
@@ -78,6 +80,7 @@ def _copy_children(source: Plan, plan: Plan, *, carry_targets: bool) -> None:
     plan.legal_bases.set(source.legal_bases.all())
 
 
+@in_vietnamese
 @transaction.atomic
 def plan_create_from_previous(*, user, previous: Plan, year: int | None = None) -> Plan:
     """Next year's draft: same structure, targets carried forward (linked for year-on-year comparison)."""
@@ -94,6 +97,7 @@ def plan_create_from_previous(*, user, previous: Plan, year: int | None = None) 
     return plan
 
 
+@in_vietnamese
 @transaction.atomic
 def plan_create_from_parent(*, user, parent: Plan, unit: AdminUnit, year: int | None = None) -> Plan:
     """A commune's draft from a higher unit's plan: the higher unit's targets become its minimums."""

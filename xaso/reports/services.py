@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit
+from xaso.core.i18n import in_vietnamese
 from xaso.core.periods import PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import DataElement
@@ -45,12 +46,14 @@ def document_filename(plan: Plan, kind: str, ext: str, suffix: str = "") -> str:
 # --- the plan (KH) -------------------------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def document_plan_docx(plan: Plan, user) -> bytes:
     """The plan as issued on paper: seed 001 Part I's eight sections, Appendix I (tasks, "6 rõ") and II (budget)."""
     data = selectors.plan_data(user=user, plan=plan)
     return render_docx("kh.docx", documents.plan_context(data))
 
 
+@in_vietnamese
 def document_plan_pdf(plan: Plan, user) -> bytes:
     return docx_to_pdf(document_plan_docx(plan, user))
 
@@ -80,6 +83,7 @@ def narrative_save(*, user, plan: Plan, kind: str, period_code: str, difficultie
     return narrative
 
 
+@in_vietnamese
 def document_progress_docx(plan: Plan, user, period: str | PeriodSpec, *, narrative: documents.Narrative | None = None,
                            today: date | None = None) -> bytes:  # fmt: skip
     """The periodic report for a month, quarter or year: targets (baseline, value, target, status), tasks done, late
@@ -98,6 +102,7 @@ def document_progress_docx(plan: Plan, user, period: str | PeriodSpec, *, narrat
     return render_docx("bc.docx", documents.progress_context(data, narrative), images=images)
 
 
+@in_vietnamese
 def document_progress_pdf(plan: Plan, user, period: str | PeriodSpec, **kwargs) -> bytes:
     return docx_to_pdf(document_progress_docx(plan, user, period, **kwargs))
 
@@ -105,6 +110,7 @@ def document_progress_pdf(plan: Plan, user, period: str | PeriodSpec, **kwargs) 
 # --- the year-end evaluation ------------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def document_evaluation_docx(plan: Plan, user, year: int | None = None, *, today: date | None = None) -> bytes:
     """Seed 003 Part 1: the year's results per pillar with the measured figures written as sentences, then the
     next year's plan."""
@@ -119,6 +125,7 @@ def document_evaluation_docx(plan: Plan, user, year: int | None = None, *, today
     return render_docx("bc_tong_ket.docx", documents.evaluation_context(data, elements), images=images)
 
 
+@in_vietnamese
 def document_evaluation_pdf(plan: Plan, user, year: int | None = None, **kwargs) -> bytes:
     return docx_to_pdf(document_evaluation_docx(plan, user, year, **kwargs))
 
@@ -126,6 +133,7 @@ def document_evaluation_pdf(plan: Plan, user, year: int | None = None, **kwargs)
 # --- spreadsheets ---------------------------------------------------------------------------------------------------
 
 
+@in_vietnamese
 def export_plan_xlsx(plan: Plan, user, table: str, *, today: date | None = None) -> bytes:
     """One table of the plan as a workbook: `targets`, `tasks`, `budget` or `values` (indicator values by unit
     and period: the commune and its villages, by year and quarter of the plan)."""
@@ -176,6 +184,7 @@ def _progress(job: ReportJob, done: int, total: int, message: str) -> None:
     ReportJob.objects.filter(pk=job.pk).update(progress=min(99, percent), message=message[:200])
 
 
+@in_vietnamese
 def report_job_run(job_id: int) -> ReportJob:
     """Run a queued job (called by the task worker): build the file commune by commune, recording progress."""
     job = ReportJob.objects.select_related("unit", "created_by").get(pk=job_id)

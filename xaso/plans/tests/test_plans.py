@@ -186,3 +186,11 @@ def test_old_commune_plan_is_visible_from_the_unit_that_absorbed_it(nga_dien, ng
     UnitSuccession.objects.create(old_unit=nga_dien, new_unit=nga_an, effective_date=date(2025, 7, 1), data_version="t")
     nga_an_officer = make_user("nga_an_officer", "commune_officer", nga_an)
     assert list(selectors.plans_for_user(nga_an_officer)) == [old_plan]
+
+
+def test_a_plan_started_from_the_english_interface_is_written_in_vietnamese(an_vien, an_vien_officer):
+    from django.utils import translation
+
+    with translation.override("en"):
+        plan = services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+    assert plan.title == "Kế hoạch chuyển đổi số năm 2026 của Xã An Viễn"
