@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from xaso.core.browser import CHROMIUM_ARGS  # the same flags as the browser tests
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 SHOTS = ROOT / "docs" / "screenshots"
@@ -40,17 +42,6 @@ PROVINCE_COLUMNS = [
     "camera_points",
 ]
 PROVINCE_QUERY = f"year=2025&indicators={','.join(PROVINCE_COLUMNS)}&sort=households_fibre_rate&dir=desc&with_data=1"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def environment() -> dict[str, str]:

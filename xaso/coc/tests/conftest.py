@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xaso.indicators.services import ValueInput, values_write
-from xaso.indicators.tests.conftest import catalog  # noqa: F401
-
-
-def write(user, unit, period: str, **figures) -> None:
-    values_write(
-        user=user, rows=[ValueInput(element=k, unit=unit.code, period=period, value=v) for k, v in figures.items()]
-    )
+from xaso.indicators.tests.conftest import catalog, write  # noqa: F401
 
 
 @pytest.fixture

@@ -8,19 +8,9 @@ from django.urls import reverse
 
 from xaso.coc import services
 from xaso.indicators.services import ValueInput, values_write
-from xaso.plans import services as plan_services
-from xaso.plans.models import PlanStatus
+from xaso.plans.tests.factories import plan_in_execution
 
 pytestmark = pytest.mark.django_db
-
-
-def executing_plan(unit, user, targets):
-    plan = plan_services.plan_create_from_template(user=user, unit=unit, year=2026)
-    for indicator, value in targets:
-        plan_services.target_save(user=user, plan=plan, indicator=indicator, value=value, horizon_year=2026)
-    plan.status = PlanStatus.IN_EXECUTION
-    plan.save()
-    return plan
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def an_vien_figures(an_vien_officer):
 def test_commune_page_shows_targets_in_execution_with_status(
     client, an_vien, an_vien_officer, catalog, an_vien_figures
 ):
-    executing_plan(an_vien, an_vien_officer, [(catalog["online"], 85), (catalog["smartphone"], 80)])
+    plan_in_execution(an_vien, an_vien_officer, [(catalog["online"], 85), (catalog["smartphone"], 80)])
     client.force_login(an_vien_officer)
     page = client.get(reverse("coc:unit", args=["26296"])).content.decode()
     assert "Chỉ tiêu kế hoạch đang thực hiện" in page
@@ -49,7 +39,7 @@ def test_commune_page_shows_targets_in_execution_with_status(
 
 def test_province_scorecard_ranks_and_drills_down(client, dong_nai, an_vien, tri_an, administrator, province_analyst,
                                                   catalog, an_vien_figures):  # fmt: skip
-    executing_plan(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    plan_in_execution(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
     client.force_login(province_analyst)
     page = client.get(reverse("coc:scorecard", args=["75"])).content.decode()
     assert page.index("Xã An Viễn") < page.index("Xã Trị An")

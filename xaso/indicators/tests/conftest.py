@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xaso.indicators.models import DataElement, Indicator, ValidationRule
+from xaso.indicators.services import ValueInput, values_write
 
 
 def element(code, name, **kw) -> DataElement:
@@ -108,3 +109,10 @@ def catalog(db):
         message="Số hồ sơ trực tuyến lớn hơn số hồ sơ tiếp nhận.",
     )
     return inds
+
+
+def write(user, unit, period: str, **figures):
+    """Figures for one unit and period, written through the real service: `write(officer, unit, "2023", a=1)`."""
+    return values_write(
+        user=user, rows=[ValueInput(element=k, unit=unit.code, period=period, value=v) for k, v in figures.items()]
+    )

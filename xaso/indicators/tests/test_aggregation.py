@@ -9,14 +9,9 @@ from xaso.indicators.errors import BulkValueError
 from xaso.indicators.models import DataValue, DataValueChange, ElementRollup
 from xaso.indicators.selectors import indicator_values
 from xaso.indicators.services import ValueInput, values_write
+from xaso.indicators.tests.conftest import write
 
 pytestmark = pytest.mark.django_db
-
-
-def write(user, unit, period, **figures):
-    return values_write(
-        user=user, rows=[ValueInput(element=k, unit=unit.code, period=period, value=v) for k, v in figures.items()]
-    )
 
 
 def test_seed_003_fibre_is_70_6_and_smartphones_70_0(catalog, nga_dien, nga_dien_officer):

@@ -7,26 +7,17 @@ from datetime import date
 import pytest
 
 from xaso.indicators.services import ValueInput, values_write
-from xaso.plans import scorecard, services
-from xaso.plans.models import PlanStatus
+from xaso.plans import scorecard
+from xaso.plans.tests.factories import plan_in_execution
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
 
 
-def approved_plan(unit, user, targets):
-    plan = services.plan_create_from_template(user=user, unit=unit, year=2026)
-    for indicator, value in targets:
-        services.target_save(user=user, plan=plan, indicator=indicator, value=value, horizon_year=2026)
-    plan.status = PlanStatus.IN_EXECUTION
-    plan.save()
-    return plan
-
-
 def test_province_scorecard_scores_and_ranks_communes(
     dong_nai, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst, administrator, catalog
 ):
-    approved_plan(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    plan_in_execution(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
     # An Viễn: 90% online (≥ 85 → 1.0), fibre 6,000 / 8,000 = 75% (75/80 = 0.9375) → score 96.9
     values_write(
         user=an_vien_officer,
@@ -56,7 +47,7 @@ def test_province_scorecard_scores_and_ranks_communes(
 
 
 def test_commune_targets_group_by_pillar_and_list_gaps(an_vien, an_vien_officer, catalog):
-    approved_plan(an_vien, an_vien_officer, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    plan_in_execution(an_vien, an_vien_officer, [(catalog["online"], 85), (catalog["fibre"], 80)])
     values_write(
         user=an_vien_officer,
         rows=[
