@@ -228,8 +228,18 @@ def province_scorecard(request, code: str):
     today = timezone.localdate()
     targets = scorecard.key_targets(user=request.user, province=province, horizon=today.year)
     rows = scorecard.province_scorecard(user=request.user, province=province, targets=targets, today=today)
-    rows.sort(key=lambda r: (r.rank, r.unit.name))
-    return render(request, "coc/scorecard.html", {"province": province, "targets": targets, "rows": rows})
+    sort, direction = request.GET.get("sort", "rank"), request.GET.get("dir", "asc")
+    rows = scorecard.scorecard_sorted(rows, targets, sort=sort, descending=direction == "desc")
+    columns = [("rank", "#"), ("name", _("Xã/Phường")), ("score", _("Điểm"))] + [(f"t{t.pk}", t) for t in targets]
+
+    def next_direction(key: str) -> str:
+        if key == sort:  # clicking the sorted column again reverses it
+            return "asc" if direction == "desc" else "desc"
+        return "asc" if key in ("rank", "name") else "desc"  # best values first
+
+    headers = [{"key": k, "label": label, "active": k == sort, "dir": next_direction(k)} for k, label in columns]
+    context = {"province": province, "targets": targets, "rows": rows, "headers": headers, "direction": direction}
+    return render(request, "coc/scorecard.html", context)
 
 
 @login_required

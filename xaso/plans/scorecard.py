@@ -140,3 +140,19 @@ def province_scorecard(
     for rank, row in enumerate(sorted(rows, key=lambda r: (-r.score, r.unit.name)), start=1):
         row.rank = rank
     return rows
+
+
+def scorecard_sorted(
+    rows: list[CommuneScore], targets: list[Target], *, sort: str, descending: bool
+) -> list[CommuneScore]:
+    """Sort by rank, name, score or one target's value (`t<id>`); communes without a value stay last."""
+    if sort == "name":
+        return sorted(rows, key=lambda r: r.unit.name, reverse=descending)
+    if sort == "score":
+        return sorted(rows, key=lambda r: (r.score, r.unit.name), reverse=descending)
+    index = next((i for i, t in enumerate(targets) if f"t{t.pk}" == sort), None)
+    if index is None:
+        return sorted(rows, key=lambda r: r.rank, reverse=descending)
+    with_value = [r for r in rows if r.cells[index].value is not None]
+    without = [r for r in rows if r.cells[index].value is None]
+    return sorted(with_value, key=lambda r: r.cells[index].value, reverse=descending) + without

@@ -155,9 +155,27 @@ def target_save(*, user, plan: Plan, target: Target | None = None, **fields) -> 
     target = target or Target(plan=plan)
     for key, value in fields.items():
         setattr(target, key, value)
+    if target.baseline_value is None and "baseline_value" not in fields and target.indicator_id:
+        target.baseline_value, target.baseline_date = _baseline_from_data(user=user, plan=plan, target=target)
     target.full_clean()
     target.save()
     return target
+
+
+def _baseline_from_data(*, user, plan: Plan, target: Target) -> tuple[float | None, date | None]:
+    """The indicator's value for the year before the plan starts (the plan's starting point), when there is one."""
+    from xaso.core.models import Period
+    from xaso.indicators.selectors import indicator_values
+
+    year = Period.objects.filter(code=str(plan.year_from - 1)).first()
+    if year is None:
+        return None, None
+    cell = indicator_values(user=user, indicators=[target.indicator], units=[plan.unit], periods=[year]).get(
+        (plan.unit_id, target.indicator_id, year.id)
+    )
+    if cell is None or cell.value is None:
+        return None, None
+    return round(cell.value, 4), year.end
 
 
 @transaction.atomic

@@ -76,3 +76,17 @@ def test_publication_form_saves(client, an_vien, an_vien_officer, catalog):
     )
     assert response.status_code == 302
     assert an_vien.publication.indicators.get() == catalog["fibre"]
+
+
+def test_scorecard_sorts_by_a_target_and_colours_statuses(
+    client, dong_nai, an_vien, tri_an, administrator, province_analyst, catalog, an_vien_figures
+):
+    plan = plan_in_execution(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    fibre = plan.targets.get(indicator=catalog["fibre"])
+    client.force_login(province_analyst)
+    page = client.get(reverse("coc:scorecard", args=["75"]), {"sort": f"t{fibre.pk}", "dir": "asc"}).content.decode()
+    # An Viễn has 75% fibre, Trị An none: communes without a value stay last
+    assert page.index('data-unit="26296"') < page.index('data-unit="26170"')
+    assert 'class="num cell-achieved"' in page and 'class="num cell-no_data"' in page
+    by_name = client.get(reverse("coc:scorecard", args=["75"]), {"sort": "name", "dir": "desc"}).content.decode()
+    assert by_name.index('data-unit="26170"') < by_name.index('data-unit="26296"')  # Trị An before An Viễn

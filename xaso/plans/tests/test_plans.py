@@ -194,3 +194,22 @@ def test_a_plan_started_from_the_english_interface_is_written_in_vietnamese(an_v
     with translation.override("en"):
         plan = services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
     assert plan.title == "Kế hoạch chuyển đổi số năm 2026 của Xã An Viễn"
+
+
+def test_target_baseline_is_filled_from_last_years_data(an_vien, an_vien_officer, catalog):
+    values_write(
+        user=an_vien_officer,
+        rows=[
+            ValueInput("households_total", "26296", "2025", 8000),
+            ValueInput("households_fibre", "26296", "2025", 6000),
+        ],
+    )
+    plan = services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+    target = services.target_save(
+        user=an_vien_officer, plan=plan, indicator=catalog["fibre"], value=80, horizon_year=2026
+    )
+    assert (target.baseline_value, target.baseline_date) == (75.0, date(2025, 12, 31))
+    stated = services.target_save(
+        user=an_vien_officer, plan=plan, indicator=catalog["online"], value=85, horizon_year=2026, baseline_value=60
+    )
+    assert stated.baseline_value == 60  # a baseline given by the plan is kept
