@@ -7,7 +7,9 @@ Each figure is measured next to a baseline in the same run:
   against PostgreSQL `COPY` (SQLite: `executemany`) of the same rows into a staging copy of the value table;
 - the province table (`indicator_values`, N indicators × every commune × one year) against a hand-written
   SQL GROUP BY over the raw values computing the same ratios (the bench asserts both agree);
-- one edit in one commune: the write with its rollup refresh, and the very next read showing it.
+- one edit in one commune: the write with its rollup refresh, and the very next read showing it;
+- the province view (plans issue, `bench/province_view.py`): the province page and the province scorecard
+  rendered through Django's test `Client` as an analyst, against the same GROUP BY for the same figures.
 
     .venv/bin/python bench/run.py                      # `make bench`: small size, every database available
     .venv/bin/python bench/run.py --database postgres --communes 166    # Thanh Hóa, about 11.5 million values
@@ -34,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PG_DATABASE = "xaso_bench"
+if str(ROOT) not in sys.path:  # `bench.province_view` for the tables, also in the parent of `--database all`
+    sys.path.insert(0, str(ROOT))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -174,7 +178,7 @@ def run_one(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import generate
+    from bench import generate, province_view
     from xaso.indicators import rollup
 
     results: dict = {"database": args.database, "size": size_label(args), "args": vars(args), "machine": machine()}
@@ -215,6 +219,7 @@ def run_one(args) -> dict:
     results["import"] = measure_import(prov, sample, last_year, say)
     analyse(connection)
     results["read"] = measure_read(prov, args, last_year, say)
+    results["province_view"] = province_view.measure(prov, args, say, group_by_sql=group_by_sql, percentile=percentile)
     results["edit"] = measure_edit(prov, args, last_year, say)
     results["total_values"] = count_values()
     results["elapsed_s"] = time.perf_counter() - started
@@ -599,6 +604,9 @@ def table_rows(r: dict) -> list[tuple[str, str, str, str, str]]:
             f"{imp['refresh_s_median'] / per_file:.0%}",
             "refresh < 500 ms",
         ))  # fmt: skip
+    from bench import province_view
+
+    rows += province_view.table_rows(r)
     st = r["setup"]
     rows.append((
         "setup: bulk load (generator included) / rollup_rebuild",
