@@ -66,3 +66,18 @@ def test_source_plans_are_loaded_with_their_horizons(demo):
     nga_dien = Plan.objects.get(unit__code="legacy:16150")
     fibre = nga_dien.targets.get(indicator__code="households_fibre_rate")
     assert fibre.baseline_value == 70.6
+
+
+def test_demo_province_scorecard_ranks_the_dong_nai_communes(demo):
+    from datetime import date
+
+    from xaso.plans import scorecard
+
+    analyst = User.objects.get(username="dongnai")
+    dong_nai = AdminUnit.objects.get(code="75")
+    targets = scorecard.key_targets(user=analyst, province=dong_nai, horizon=2026)
+    assert len(targets) == 6
+    rows = scorecard.province_scorecard(user=analyst, province=dong_nai, targets=targets, today=date(2026, 11, 23))
+    scored = sorted((r for r in rows if r.score > 0), key=lambda r: r.rank)
+    assert {r.unit.code for r in scored} >= {"26296", "26116", "26170", "26173", "26179"}
+    assert all(0 < r.score <= 100 for r in scored)
