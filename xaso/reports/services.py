@@ -8,7 +8,7 @@ import logging
 import re
 import unicodedata
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -241,3 +241,24 @@ def _plans_zip(job: ReportJob) -> tuple[bytes, str]:
 
 
 _JOBS = {JobKind.PROVINCE_XLSX: _province_summary, JobKind.PLANS_ZIP: _plans_zip}
+
+
+@transaction.atomic
+def report_jobs_cleanup(*, stale_after: timedelta = timedelta(hours=1), keep_days: int = 30) -> tuple[int, int]:
+    """Mark jobs a crashed worker left running as failed, and delete result files older than `keep_days`.
+
+    Returns (jobs marked failed, files deleted). Run daily (`manage.py cleanup_report_jobs`).
+    """
+    now = timezone.now()
+    stale = ReportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - stale_after)
+    failed = stale.update(
+        status=JobStatus.FAILED, finished_at=now,
+        error=_("Tiến trình tạo báo cáo bị dừng giữa chừng (máy chủ khởi động lại?). Hãy tạo lại yêu cầu."),
+    )  # fmt: skip
+    deleted = 0
+    for job in ReportJob.objects.filter(finished_at__lt=now - timedelta(days=keep_days)).exclude(result=""):
+        job.result.delete(save=False)
+        job.result = ""
+        job.save(update_fields=["result"])
+        deleted += 1
+    return failed, deleted

@@ -115,3 +115,31 @@ def test_jobs_through_the_api(media, dong_nai, an_vien_plan, province_analyst):
     bad = client.post("/api/v1/report-jobs/", {"kind": "everything", "unit": dong_nai.code, "year": 2026},
                       format="json")  # fmt: skip
     assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+
+
+def test_cleanup_fails_stale_jobs_and_removes_old_files(media, dong_nai, an_vien_plan, province_analyst):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    done = services.report_job_create(user=province_analyst, kind="province_xlsx", unit=dong_nai, year=2026)
+    done.refresh_from_db()
+    path = done.result.path
+    ReportJob.objects.filter(pk=done.pk).update(finished_at=timezone.now() - timedelta(days=40))
+    stuck = ReportJob.objects.create(
+        kind="province_xlsx",
+        unit=dong_nai,
+        year=2026,
+        status=JobStatus.RUNNING,
+        created_by=province_analyst,
+        started_at=timezone.now() - timedelta(hours=3),
+    )
+    call_command("cleanup_report_jobs", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    stuck.refresh_from_db()
+    done.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED and "dừng giữa chừng" in stuck.error
+    assert not done.result
+    import os
+
+    assert not os.path.exists(path)
