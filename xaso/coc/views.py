@@ -230,6 +230,9 @@ def province_scorecard(request, code: str):
     rows = scorecard.province_scorecard(user=request.user, province=province, targets=targets, today=today)
     sort, direction = request.GET.get("sort", "rank"), request.GET.get("dir", "asc")
     rows = scorecard.scorecard_sorted(rows, targets, sort=sort, descending=direction == "desc")
+    only_with_data = request.GET.get("with_data") == "1"
+    if only_with_data:
+        rows = [r for r in rows if any(c.value is not None for c in r.cells)]
     columns = [("rank", "#"), ("name", _("Xã/Phường")), ("score", _("Điểm"))] + [(f"t{t.pk}", t) for t in targets]
 
     def next_direction(key: str) -> str:
@@ -238,7 +241,10 @@ def province_scorecard(request, code: str):
         return "asc" if key in ("rank", "name") else "desc"  # best values first
 
     headers = [{"key": k, "label": label, "active": k == sort, "dir": next_direction(k)} for k, label in columns]
-    context = {"province": province, "targets": targets, "rows": rows, "headers": headers, "direction": direction}
+    context = {
+        "province": province, "targets": targets, "rows": rows, "headers": headers, "direction": direction,
+        "only_with_data": only_with_data, "sort": sort,
+    }  # fmt: skip
     return render(request, "coc/scorecard.html", context)
 
 

@@ -90,3 +90,12 @@ def test_scorecard_sorts_by_a_target_and_colours_statuses(
     assert 'class="num cell-achieved"' in page and 'class="num cell-no_data"' in page
     by_name = client.get(reverse("coc:scorecard", args=["75"]), {"sort": "name", "dir": "desc"}).content.decode()
     assert by_name.index('data-unit="26170"') < by_name.index('data-unit="26296"')  # Trị An before An Viễn
+
+
+def test_scorecard_can_hide_communes_without_data(
+    client, dong_nai, an_vien, tri_an, administrator, province_analyst, catalog, an_vien_figures
+):
+    plan_in_execution(dong_nai, administrator, [(catalog["fibre"], 80)])
+    client.force_login(province_analyst)
+    page = client.get(reverse("coc:scorecard", args=["75"]), {"with_data": "1"}).content.decode()
+    assert 'data-unit="26296"' in page and 'data-unit="26170"' not in page
