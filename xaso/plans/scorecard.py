@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from xaso.core.models import periods_ensure
 from xaso.core.periods import year
 from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.models import Area
 from xaso.indicators.selectors import indicator_values
 
 from .models import Comparator, Plan, PlanStatus, Target
@@ -54,10 +55,12 @@ def commune_targets(*, user, unit: AdminUnit, today: date | None = None, plans=N
     """Every target of the commune's active plans with its latest value and status, per pillar, and gaps."""
     today = today or date.today()
     plans = plans if plans is not None else active_plans(user=user, unit=unit)
-    targets = list(
-        Target.objects.filter(plan__in=plans.values("id"))
-        .select_related("indicator", "plan__unit", "plan__parent_plan")
-        .order_by("indicator__area", "indicator__sort_order", "horizon_year")
+    rank = {area: n for n, area in enumerate(Area.values)}  # the framework's order: the three pillars first
+    targets = sorted(
+        Target.objects.filter(plan__in=plans.values("id")).select_related(
+            "indicator", "plan__unit", "plan__parent_plan"
+        ),
+        key=lambda t: (rank.get(t.indicator.area, len(rank)), t.indicator.sort_order, t.horizon_year),
     )
     progress = target_progress(user=user, targets=targets, today=today)
     by_area: dict[str, Counter] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import is_admin
@@ -162,7 +162,7 @@ def task_is_due_soon(task: Task, *, today: date) -> bool:
 def tasks_late_and_due(*, plans: QuerySet[Plan], today: date) -> tuple[list[Task], list[Task]]:
     tasks = list(
         Task.objects.filter(plan__in=plans).exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
-        .annotate(last_percent=Max("updates__percent_done")).select_related("plan")
+        .select_related("plan")
     )  # fmt: skip
     return (
         [t for t in tasks if task_is_overdue(t, today=today)],
@@ -177,14 +177,13 @@ class BudgetTotals:
 
 
 def budget_totals(plan: Plan) -> BudgetTotals:
-    """Column sums per pillar and overall, computed in SQL."""
+    """Column sums per pillar (in SQL) and overall (the sum of the pillars), with row totals."""
     sums = {c: Sum(c) for c in BUDGET_COLUMNS}
     by_area = {
         row["area"]: {c: row[c] or 0 for c in BUDGET_COLUMNS}
         for row in BudgetLine.objects.filter(plan=plan).values("area").annotate(**sums).order_by("area")
     }
-    total_row = BudgetLine.objects.filter(plan=plan).aggregate(**sums)
-    total = {c: total_row[c] or 0 for c in BUDGET_COLUMNS}
+    total = {c: sum(bucket[c] for bucket in by_area.values()) for c in BUDGET_COLUMNS}
     for bucket in [*by_area.values(), total]:
         bucket["invest_total"] = bucket["invest_equipment"] + bucket["invest_socialised"] + bucket["invest_rented"]
         bucket["running_total"] = bucket["running_maintenance"] + bucket["running_rented"]

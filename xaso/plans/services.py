@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_approve, can_write_unit
 from xaso.core.i18n import in_vietnamese
+from xaso.core.models import Period
 from xaso.geo.models import AdminUnit
+from xaso.indicators.selectors import indicator_values
 
 from .models import BudgetLine, LegalBasis, Plan, PlanStatus, Responsibility, Target, Task, TaskUpdate
 from .six import task_missing_six
@@ -164,9 +166,6 @@ def target_save(*, user, plan: Plan, target: Target | None = None, **fields) -> 
 
 def _baseline_from_data(*, user, plan: Plan, target: Target) -> tuple[float | None, date | None]:
     """The indicator's value for the year before the plan starts (the plan's starting point), when there is one."""
-    from xaso.core.models import Period
-    from xaso.indicators.selectors import indicator_values
-
     year = Period.objects.filter(code=str(plan.year_from - 1)).first()
     if year is None:
         return None, None

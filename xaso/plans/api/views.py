@@ -4,6 +4,7 @@ plans outside the readable scope → 404; approved plans are read-only (400 with
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -51,13 +52,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
         d = payload.validated_data
         unit = AdminUnit.objects.for_user(request.user).filter(code=d["unit"]).first()
         if unit is None:
-            raise ValidationError({"unit": [f"Không có đơn vị “{d['unit']}” trong phạm vi của bạn."]})
+            raise ValidationError(
+                {"unit": [_("Không có đơn vị “%(code)s” trong phạm vi của bạn.") % {"code": d["unit"]}]}
+            )
         if d["mode"] == "template":
             plan = services.plan_create_from_template(user=request.user, unit=unit, year=d["year"])
         else:
             source = selectors.plan_sources_for(request.user).filter(pk=d.get("source")).first()
             if source is None:
-                raise ValidationError({"source": ["Chọn kế hoạch nguồn trong phạm vi của bạn."]})
+                raise ValidationError({"source": [_("Chọn kế hoạch nguồn trong phạm vi của bạn.")]})
             if d["mode"] == "previous":
                 plan = services.plan_create_from_previous(user=request.user, previous=source, year=d["year"])
             else:
@@ -103,7 +106,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     def diff(self, request, pk=None):
         plan = self.get_object()
         if not plan.supersedes_id:
-            raise ValidationError({"plan": ["Kế hoạch này không có phiên bản trước."]})
+            raise ValidationError({"plan": [_("Kế hoạch này không có phiên bản trước.")]})
         old = get_object_or_404(self.get_queryset(), pk=plan.supersedes_id)
         d = selectors.plan_diff(old, plan)
         return Response({"added": d.added, "removed": d.removed, "changed": d.changed})
@@ -119,14 +122,14 @@ class _PlanChildViewSet(viewsets.ModelViewSet):
         plan = self.request.query_params.get("plan")
         if plan:
             if not plan.isdigit():
-                raise ValidationError({"plan": ["Mã kế hoạch phải là số."]})
+                raise ValidationError({"plan": [_("Mã kế hoạch phải là số.")]})
             qs = qs.filter(plan_id=int(plan))
         return qs.select_related("plan__unit")
 
     def _plan(self, serializer) -> Plan:
         plan = serializer.validated_data.get("plan") or serializer.instance.plan
         if not selectors.plans_for_user(self.request.user).filter(pk=plan.pk).exists():
-            raise ValidationError({"plan": ["Không có kế hoạch này trong phạm vi của bạn."]})
+            raise ValidationError({"plan": [_("Không có kế hoạch này trong phạm vi của bạn.")]})
         return plan
 
     def perform_destroy(self, instance):
@@ -209,5 +212,5 @@ class TaskUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.R
         data = dict(serializer.validated_data)
         task = data.pop("task")
         if not selectors.plans_for_user(self.request.user).filter(pk=task.plan_id).exists():
-            raise ValidationError({"task": ["Không có nhiệm vụ này trong phạm vi của bạn."]})
+            raise ValidationError({"task": [_("Không có nhiệm vụ này trong phạm vi của bạn.")]})
         serializer.instance = services.task_update_add(task=task, user=self.request.user, **data)
