@@ -17,13 +17,17 @@ class PlanCreateForm(forms.Form):
         ("parent", _("Từ kế hoạch cấp trên (chỉ tiêu tối thiểu)")),
     ]
     mode = forms.ChoiceField(label=_("Cách lập"), choices=MODES, widget=forms.RadioSelect, initial="template")
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdminUnit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdminUnit.objects.none(), to_field_name="code")
     year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
     source = forms.ModelChoiceField(label=_("Kế hoạch nguồn"), queryset=Plan.objects.none(), required=False)
 
     def __init__(self, *args, units=None, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else AdminUnit.objects.none()
+        if units is not None and units.count() > 50:
+            # an administrator may plan for any unit: typing its code beats a list of thousands of communes
+            self.fields["unit"].widget = forms.TextInput(attrs={"placeholder": "26296"})
+            self.fields["unit"].help_text = _("Mã đơn vị hành chính (ví dụ 26296 cho Xã An Viễn).")
         self.fields["source"].queryset = sources if sources is not None else Plan.objects.none()
 
     def clean(self):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xaso.accounts.permissions import can_approve, can_write_unit
+from xaso.accounts.permissions import can_approve, can_write_unit, is_admin
 from xaso.geo.models import AdminUnit, Level
 
 from . import selectors, services
@@ -56,10 +56,11 @@ def plan_list(request):
 @login_required
 def plan_create(request):
     units = AdminUnit.objects.for_user(request.user).filter(level__in=[Level.COMMUNE, Level.DISTRICT, Level.PROVINCE])
-    if not request.user.is_superuser:
+    if not is_admin(request.user):
         units = units.filter(pk=request.user.unit_id)
+    own = request.user.unit.code if request.user.unit_id else None
     form = PlanCreateForm(request.POST or None, units=units, sources=selectors.plan_sources_for(request.user),
-                          initial={"year": date.today().year, "unit": request.user.unit_id})  # fmt: skip
+                          initial={"year": date.today().year, "unit": own})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

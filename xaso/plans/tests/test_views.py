@@ -19,7 +19,7 @@ def plan(an_vien, an_vien_officer):
 
 def test_officer_creates_a_plan_from_the_template(client, an_vien, an_vien_officer):
     client.force_login(an_vien_officer)
-    response = client.post(reverse("plans:create"), {"mode": "template", "unit": an_vien.pk, "year": 2026})
+    response = client.post(reverse("plans:create"), {"mode": "template", "unit": an_vien.code, "year": 2026})
     plan = Plan.objects.get()
     assert response.status_code == 302 and response.url == reverse("plans:detail", args=[plan.pk])
     page = client.get(response.url).content.decode()
@@ -84,3 +84,15 @@ def test_plan_page_offers_the_documents(client, plan, an_vien_officer):
     response = client.get(reverse("reports:plan_docx", args=[plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+
+
+def test_administrator_types_the_unit_code_instead_of_picking_from_every_commune(client, administrator, dong_nai):
+    from xaso.conftest import make_unit
+
+    for i in range(60):
+        make_unit(f"9{i:04d}", f"Xã Thử {i}", "commune", dong_nai)
+    client.force_login(administrator)
+    page = client.get(reverse("plans:create")).content.decode()
+    assert '<input type="text" name="unit"' in page and "Xã Thử 59" not in page
+    response = client.post(reverse("plans:create"), {"mode": "template", "unit": "90007", "year": 2026})
+    assert Plan.objects.get().unit.name == "Xã Thử 7" and response.status_code == 302
