@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from xaso.core.models import Period, periods_ensure
-from xaso.core.periods import MONTH, QUARTER, YEAR, PeriodSpec, month, year
+from xaso.core.periods import MONTH, QUARTER, YEAR, PeriodSpec, month, quarter, year
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Indicator
 from xaso.indicators.selectors import IndicatorValue, indicator_values
@@ -157,7 +157,6 @@ class ProgressData:
     late: list[TaskRow]
     in_progress: list[TaskRow]
     next_due: list[TaskRow]
-    trend: TrendData
 
 
 @dataclass
@@ -166,15 +165,17 @@ class TrendData:
     series: list[tuple[Indicator, list[float | None]]] = field(default_factory=list)
 
 
-def _trend(user, unit: AdminUnit, targets: list[Target], spec: PeriodSpec, *, limit: int = 4) -> TrendData:
-    """The key indicators (percentages first) over the months of the report's year, or over five years."""
+def progress_trend(*, user, data: ProgressData, limit: int = 4) -> TrendData:
+    """The key indicators of a periodic report (percentages first) over the months of its year, or over five
+    years: only the document's chart needs it, so `progress_data` does not read it."""
+    spec, unit = data.spec, data.plan.unit
     if spec.type == YEAR:
         specs = [year(spec.year - i) for i in range(4, -1, -1)]
         labels = [str(s.year) for s in specs]
     else:
         specs = [month(spec.year, m) for m in range(1, spec.end.month + 1)]
         labels = [f"T{s.start.month}" for s in specs]
-    indicators = list({t.indicator_id: t.indicator for t in targets}.values())
+    indicators = list({r.target.indicator_id: r.target.indicator for r in data.rows}.values())
     periods, table = _values(user, unit, indicators, specs)
     series = []
     for ind in indicators:
@@ -224,13 +225,10 @@ def progress_data(*, user, plan: Plan, spec: PeriodSpec, today: date | None = No
         due = task_next_due(row.task, today=nxt.start)
         if due and nxt.start <= due <= nxt.end:
             next_due.append(TaskRow(row.task, row.update, due))
-    return ProgressData(plan, spec, today, asof, rows, done, late, open_, next_due,
-                        _trend(user, plan.unit, targets, spec))  # fmt: skip
+    return ProgressData(plan, spec, today, asof, rows, done, late, open_, next_due)
 
 
 def _next_spec(spec: PeriodSpec) -> PeriodSpec:
-    from xaso.core.periods import quarter
-
     if spec.type == MONTH:
         return month(spec.year + 1, 1) if spec.start.month == 12 else month(spec.year, spec.start.month + 1)
     if spec.type == QUARTER:

@@ -91,12 +91,13 @@ def document_progress_docx(plan: Plan, user, period: str | PeriodSpec, *, narrat
     spec = _spec(period)
     data = selectors.progress_data(user=user, plan=plan, spec=spec, today=today)
     narrative = narrative or narrative_for(plan, ReportNarrative.Kind.PROGRESS, spec.code)
+    trend = selectors.progress_trend(user=user, data=data)
     images = {
         "progress": charts.progress_chart(selectors.pillar_progress(data.rows)),
         "trend": charts.trend_chart(
-            data.trend.labels,
-            [(i.name, v) for i, v in data.trend.series],
-            percent=all(i.is_percent for i, _v in data.trend.series),
+            trend.labels,
+            [(i.name, v) for i, v in trend.series],
+            percent=all(i.is_percent for i, _v in trend.series),
         ),  # fmt: skip
     }
     return render_docx("bc.docx", documents.progress_context(data, narrative), images=images)
