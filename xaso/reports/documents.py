@@ -110,14 +110,15 @@ def date_text(issued_on: date | None, place: str, year_: int) -> str:
     """II.4: `An Viễn, ngày 12 tháng 02 năm 2026`; a draft leaves day and month blank."""
     if issued_on:
         return format_date_long(issued_on, place)
-    return f"{place}, ngày{BLANK}tháng{BLANK}năm {year_}"
+    text = f"ngày{BLANK}tháng{BLANK}năm {year_}"
+    return f"{place}, {text}" if place else text
 
 
 def doc_header(*, unit: AdminUnit, type_code: str, summary: str, number: str = "", issued_on: date | None = None,
                year_: int, signer_name: str = "", signer_title: str = "", is_draft: bool = False,
                reference_kind: str = "") -> dict:  # fmt: skip
     number_txt = number_text(number, type_code)
-    when = format_date_long(issued_on) if issued_on else f"ngày{BLANK}tháng{BLANK}năm {year_}"
+    when = date_text(issued_on, "", year_)
     return {
         "is_draft": is_draft,
         "superior": _superior(unit),
@@ -394,21 +395,17 @@ def _budget_summary(data: PlanData) -> list[str]:
 # --- the periodic report (BC) --------------------------------------------------------------------------------------
 
 
-def period_phrase(spec: PeriodSpec) -> str:
-    """`tháng 3 năm 2026`, `quý I năm 2026`, `năm 2026`."""
+def period_phrase(spec: PeriodSpec, year_sep: str = " năm ") -> str:
+    """`tháng 3 năm 2026`, `quý I năm 2026`, `năm 2026`; with `year_sep="/"`: `tháng 3/2026`, `quý I/2026`."""
     if spec.type == MONTH:
-        return f"tháng {spec.start.month} năm {spec.year}"
+        return f"tháng {spec.start.month}{year_sep}{spec.year}"
     if spec.type == QUARTER:
-        return f"quý {ROMAN[(spec.start.month - 1) // 3]} năm {spec.year}"
+        return f"quý {ROMAN[(spec.start.month - 1) // 3]}{year_sep}{spec.year}"
     return f"năm {spec.year}"
 
 
 def period_short(spec: PeriodSpec) -> str:
-    if spec.type == MONTH:
-        return f"tháng {spec.start.month}/{spec.year}"
-    if spec.type == QUARTER:
-        return f"quý {ROMAN[(spec.start.month - 1) // 3]}/{spec.year}"
-    return f"năm {spec.year}"
+    return period_phrase(spec, "/")
 
 
 def _current_text(row: TargetRow) -> str:
@@ -416,10 +413,6 @@ def _current_text(row: TargetRow) -> str:
     if text and row.period is not None:
         text += f" ({row.period.code})"
     return text
-
-
-def _status_text(row: TargetRow) -> str:
-    return row.status.label
 
 
 def _plan_reference(plan: Plan) -> str:
@@ -451,7 +444,7 @@ class Narrative:
 def progress_context(data: ProgressData, narrative: Narrative) -> dict:
     plan = data.plan
     phrase = period_phrase(data.spec)
-    achieved, missing, no_data = achieved_count(data.rows)
+    achieved, _missing, no_data = achieved_count(data.rows)
     counts = {code: sum(r.status.code == code for r in data.rows) for code in ("on_track", "at_risk", "off_track")}
     groups = []
     for i, (area, rows) in enumerate(_grouped(data.rows, lambda r: r.target.indicator.area)):
@@ -459,7 +452,7 @@ def progress_context(data: ProgressData, narrative: Narrative) -> dict:
             "number": n, "name": f"{r.target.indicator.name} ({horizon_label(plan, r.target.horizon_year).lower()})",
             "unit": r.target.indicator.unit_label,
             "baseline": value_text(r.target.indicator, r.target.baseline_value, measured=False),
-            "current": _current_text(r), "target": target_text(r.target), "status": _status_text(r),
+            "current": _current_text(r), "target": target_text(r.target), "status": r.status.label,
         } for n, r in enumerate(rows, start=1)]})  # fmt: skip
     doc = doc_header(unit=plan.unit, type_code="BC", year_=min(data.today.year, data.spec.year + 1),
                      summary=f"Kết quả thực hiện kế hoạch chuyển đổi số {phrase}")  # fmt: skip
@@ -555,7 +548,8 @@ def evaluation_context(data: EvaluationData, elements: dict[str, DataElement]) -
     for i, (area, tasks) in enumerate(_grouped(data.tasks, lambda t: t.area), start=1):
         lines = []
         for t in tasks:
-            last = t.updates.all()[len(t.updates.all()) - 1] if t.updates.all() else None
+            updates = list(t.updates.all())  # prefetched, oldest first
+            last = updates[-1] if updates else None
             if t.status == TaskStatus.DONE:
                 state = "đã hoàn thành" + (f": {_lower_first(_sentence(last.text))}" if last else "")
             elif t.status == TaskStatus.CANCELLED:
