@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -20,11 +21,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xaso.core.api import VietnameseMessages
 from xaso.core.periods import PeriodError, parse_period
 from xaso.geo.models import AdminUnit
 from xaso.plans.models import Plan
 from xaso.reports import selectors, services
-from xaso.reports.models import JobKind, ReportJob
+from xaso.reports.models import ReportJob
 from xaso.reports.render import PdfUnavailable
 from xaso.reports.views import download
 
@@ -130,8 +132,11 @@ class PlanExportApi(FileApi):
         return download(content, services.document_filename(plan, table, "xlsx"), "xlsx")
 
 
-class ReportJobSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=AdminUnit.objects.all())
+class ReportJobSerializer(VietnameseMessages, serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(
+        slug_field="code", queryset=AdminUnit.objects.all(),
+        error_messages={"does_not_exist": gettext_lazy("Không có đơn vị mã “{value}”.")},
+    )  # fmt: skip
     file_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -157,9 +162,7 @@ class ReportJobListApi(APIView):
     def post(self, request):
         payload = ReportJobSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        d = payload.validated_data
-        if d["kind"] not in JobKind.values:
-            raise ValidationError({"kind": [_("Loại báo cáo không hợp lệ.")]})
+        d = payload.validated_data  # `kind` is checked against JobKind by the serializer's choice field
         job = services.report_job_create(user=request.user, kind=d["kind"], unit=d["unit"], year=d["year"])
         return Response(ReportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 

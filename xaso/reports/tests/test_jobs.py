@@ -115,6 +115,10 @@ def test_jobs_through_the_api(media, dong_nai, an_vien_plan, province_analyst):
     bad = client.post("/api/v1/report-jobs/", {"kind": "everything", "unit": dong_nai.code, "year": 2026},
                       format="json")  # fmt: skip
     assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+    assert bad.json()["errors"]["kind"][0]["message"] == "“everything” không phải là lựa chọn hợp lệ."
+    unknown = client.post("/api/v1/report-jobs/", {"kind": "plans_zip", "unit": "99999", "year": 2026}, format="json")
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"]["unit"][0]["message"] == "Không có đơn vị mã “99999”."
 
 
 def test_cleanup_fails_stale_jobs_and_removes_old_files(media, dong_nai, an_vien_plan, province_analyst):
