@@ -67,9 +67,8 @@ def progress_report(request, pk: int):
     plan = _plan(request, pk)
     can_write = can_write_unit(request.user, plan.unit)
     period = request.POST.get("period") or request.GET.get("period") or str(plan.year_from)
-    saved = ReportNarrative.objects.filter(plan=plan, kind=ReportNarrative.Kind.PROGRESS, period_code=period).first()
-    initial = {"period": period, "difficulties": saved.difficulties if saved else "",
-               "proposals": saved.proposals if saved else ""}  # fmt: skip
+    saved = services.narrative_for(plan, ReportNarrative.Kind.PROGRESS, period)
+    initial = {"period": period, "difficulties": saved.difficulties, "proposals": saved.proposals}
     form = ProgressReportForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
