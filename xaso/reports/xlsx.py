@@ -241,13 +241,14 @@ VALUE_COLUMNS = [
 
 
 def _value_rows(sheet: Sheet, table, units, indicators, periods) -> None:
+    ratios = {ind.id: documents.ratio_parts(ind) for ind in indicators}
     for unit in units:
         for period in periods:
             for ind in indicators:
                 cell = table.get((unit.id, ind.id, period.id))
                 if cell is None or cell.value is None:
                     continue
-                parts = documents.ratio_parts(ind)
+                parts = ratios[ind.id]
                 num = cell.inputs.get(parts[0]) if parts else None
                 den = cell.inputs.get(parts[1]) if parts else None
                 sheet.row([unit.code, unit.name, period.code, _area(ind.area), ind.name, ind.code, ind.unit_label,
