@@ -10,19 +10,17 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xaso.accounts.permissions import can_read_unit
 from xaso.core.models import Period
 from xaso.core.periods import YEAR
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Indicator
 from xaso.indicators.selectors import (
-    PUBLIC_AGGREGATES,
     IndicatorValue,
+    check_readable,
     indicator_values,
     indicators_active,
     latest_year_with_data,
@@ -36,13 +34,6 @@ DEFAULT_PROVINCE_COLUMNS = 6
 FIRST_YEAR = 2015
 
 SORT_NAME = "name"
-
-
-def _check_readable(user, unit: AdminUnit) -> None:
-    if user is PUBLIC_AGGREGATES:  # the public page: the caller checked the commune published these figures
-        return
-    if not can_read_unit(user, unit):
-        raise PermissionDenied(_("Bạn không có quyền xem số liệu của %(unit)s.") % {"unit": unit.name})
 
 
 def default_year(unit: AdminUnit) -> int:
@@ -173,7 +164,7 @@ def commune_overview(*, user, unit: AdminUnit, year: int, indicators: Sequence[I
     `unit` is a commune or a village (a village sees its own figures). One `indicator_values` call reads all
     indicators × the `TREND_YEARS` years.
     """
-    _check_readable(user, unit)
+    check_readable(user, [unit])
     if indicators is None:
         indicators = catalog_indicators()
     years = list(range(year - TREND_YEARS + 1, year + 1))
@@ -231,7 +222,7 @@ def villages_of(commune: AdminUnit):
 
 def village_breakdown(*, user, commune: AdminUnit, indicator: Indicator, year: int) -> VillageBreakdown:
     """One indicator for each village of the commune and for the commune itself, in one `indicator_values` call."""
-    _check_readable(user, commune)
+    check_readable(user, [commune])
     villages = list(villages_of(commune))
     period = _year_periods([year]).get(year)
     table = (
@@ -330,7 +321,7 @@ def province_table(
 
     `only_with_data` leaves out the communes without any figure in the chosen columns.
     """
-    _check_readable(user, province)
+    check_readable(user, [province])
     communes = list(province_communes(province))
     period = _year_periods([year]).get(year)
     indicators = list(indicators)
@@ -378,7 +369,7 @@ def province_default_indicators(
 
     Falls back to the first indicators of the catalog when fewer have data, so the table is never empty.
     """
-    _check_readable(user, province)
+    check_readable(user, [province])
     catalog = catalog_indicators() if catalog is None else list(catalog)
     period = _year_periods([year]).get(year)
     chosen: list[Indicator] = []
