@@ -62,13 +62,17 @@ def _unit(code: str, raw: int, width: int, name: str, kind: str, level: str, leg
     )
 
 
-def _load_current() -> dict[int, AdminUnit]:
-    provinces = _upsert(
+def _load_provinces(provinces, legacy: bool) -> dict[str, AdminUnit]:
+    return _upsert(
         [
-            _unit(_code(p.code.value, 2, False), p.code.value, 2, p.name, p.division_type, Level.PROVINCE, False)
-            for p in Province.iter_all()
+            _unit(_code(p.code.value, 2, legacy), p.code.value, 2, p.name, p.division_type, Level.PROVINCE, legacy)
+            for p in provinces
         ]
     )
+
+
+def _load_current() -> dict[int, AdminUnit]:
+    provinces = _load_provinces(Province.iter_all(), legacy=False)
     rows = []
     for w in Ward.iter_all():
         prov = provinces[_code(w.province_code.value, 2, False)]
@@ -83,12 +87,7 @@ def _load_current() -> dict[int, AdminUnit]:
 
 
 def _load_legacy() -> dict[int, AdminUnit]:
-    provinces = _upsert(
-        [
-            _unit(_code(p.code.value, 2, True), p.code.value, 2, p.name, p.division_type, Level.PROVINCE, True)
-            for p in vp_legacy.Province.iter_all()
-        ]
-    )
+    provinces = _load_provinces(vp_legacy.Province.iter_all(), legacy=True)
     district_rows = []
     for d in vp_legacy.District.iter_all():
         prov = provinces[_code(d.province_code.value, 2, True)]

@@ -35,12 +35,8 @@ def village_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Tên thôn/ấp không được để trống.")})
+    _check_unique_name(commune, name)
     siblings = AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE)
-    # compared in Python: SQLite's case-insensitive match ignores case for ASCII letters only ("Ấp" vs "ấp")
-    if any(n.casefold() == name.casefold() for n in siblings.values_list("name", flat=True)):
-        raise ValidationError(
-            {"name": _("%(unit)s đã có thôn/ấp tên “%(name)s”.") % {"unit": commune.name, "name": name}}
-        )
     last = siblings.aggregate(m=Max("official_code"))["m"]
     number = int(last) + 1 if last else 1
     official = f"{number:03d}"

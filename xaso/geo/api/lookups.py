@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from xaso.accounts.permissions import can_read_unit, is_admin
+from xaso.accounts.permissions import can_read_unit
 from xaso.geo.models import AdminUnit
 from xaso.geo.querysets import AdminUnitQuerySet
 
 
 def units_readable(user) -> AdminUnitQuerySet:
-    """The user's subtree; every unit for administrators (by role too, as `can_read_unit` has it)."""
-    return AdminUnit.objects.all() if is_admin(user) else AdminUnit.objects.for_user(user)
+    """The user's subtree; every unit for administrators."""
+    return AdminUnit.objects.for_user(user)
 
 
 def units_by_code(codes: Iterable[str], *, field: str) -> list[AdminUnit]:
