@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -252,13 +252,12 @@ def province_scorecard(request, code: str):
 def publication_edit(request, code: str):
     """A commune chooses which aggregate figures its public page shows."""
     unit = _readable_unit(request, code, (Level.COMMUNE,))
+    if not can_write_unit(request.user, unit):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi trang công khai của %(u)s.") % {"u": unit.name})
     publication = Publication.objects.filter(unit=unit).first()
     form = PublicationForm(request.POST or None, instance=publication)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.publication_save(user=request.user, unit=unit, **form.cleaned_data)
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(str(exc))
+        services.publication_save(user=request.user, unit=unit, **form.cleaned_data)
         messages.success(request, _("Đã lưu trang công khai."))
         return redirect("coc:public", code=unit.code)
     return render(request, "coc/publication_form.html", {"unit": unit, "form": form})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xaso.accounts.permissions import can_write_unit
+from xaso.core.forms import add_service_errors
 
 from . import services
 from .forms import VillageForm, VillageRenameForm
@@ -22,14 +23,6 @@ def _commune_in_scope(user, code: str) -> AdminUnit:
     if commune is None:
         raise Http404(_("Không có xã/phường mã “%(code)s” trong phạm vi của bạn.") % {"code": code})
     return commune
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page(request, commune: AdminUnit, *, form=None, rename_forms=None, status: int = 200):
@@ -56,7 +49,7 @@ def village_list(request, code: str):
         try:
             village = services.village_create(commune=commune, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": village.name})
             return redirect("geo:villages", code=commune.code)
@@ -80,7 +73,7 @@ def village_rename(request, code: str, village_code: str):
         try:
             services.village_rename(village=village, name=form.cleaned_data["name"], user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã đổi tên %(old)s thành %(new)s.") % {"old": old_name, "new": village.name})
             return redirect("geo:villages", code=commune.code)

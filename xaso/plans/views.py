@@ -6,13 +6,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseForbidden
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xaso.accounts.permissions import can_approve, can_write_unit, is_admin
+from xaso.core.forms import add_service_errors
 from xaso.geo.models import AdminUnit, Level
 
 from . import selectors, services
@@ -37,14 +38,6 @@ def _plan_for(request, pk: int) -> Plan:
         return selectors.plans_for_user(request.user).get(pk=pk)
     except Plan.DoesNotExist as exc:
         raise Http404(_("Không tìm thấy kế hoạch.")) from exc
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -72,10 +65,8 @@ def plan_create(request):
                 plan = services.plan_create_from_parent(
                     user=request.user, parent=d["source"], unit=d["unit"], year=d["year"]
                 )
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo dự thảo kế hoạch."))
             return redirect("plans:detail", pk=plan.pk)
@@ -116,10 +107,8 @@ def plan_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_sections_save(user=request.user, plan=plan, **form.cleaned_data)
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"plan": plan, "form": form, "heading": _("Sửa nội dung kế hoạch")})
@@ -132,10 +121,8 @@ def legal_basis_add(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.legal_basis_add(user=request.user, plan=plan, **form.cleaned_data)
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"plan": plan, "form": form, "heading": _("Thêm căn cứ")})
@@ -145,10 +132,8 @@ def _child_edit(request, plan: Plan, *, form, save, heading: str):
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
-        except PermissionDenied as exc:
-            return HttpResponseForbidden(str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"plan": plan, "form": form, "heading": heading})
@@ -230,8 +215,6 @@ def plan_transition(request, pk: int, action: str):
             plan = services.plan_new_version(plan=plan, user=request.user)
         else:
             raise Http404
-    except PermissionDenied as exc:
-        return HttpResponseForbidden(str(exc))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -99,3 +99,9 @@ def test_scorecard_can_hide_communes_without_data(
     client.force_login(province_analyst)
     page = client.get(reverse("coc:scorecard", args=["75"]), {"with_data": "1"}).content.decode()
     assert 'data-unit="26296"' in page and 'data-unit="26170"' not in page
+
+
+def test_a_reader_cannot_open_the_publication_form(client, an_vien, province_analyst):
+    client.force_login(province_analyst)
+    response = client.get(reverse("coc:publication", args=["26296"]))
+    assert response.status_code == 403

@@ -96,3 +96,14 @@ def test_administrator_types_the_unit_code_instead_of_picking_from_every_commune
     assert '<input type="text" name="unit"' in page and "Xã Thử 59" not in page
     response = client.post(reverse("plans:create"), {"mode": "template", "unit": "90007", "year": 2026})
     assert Plan.objects.get().unit.name == "Xã Thử 7" and response.status_code == 302
+
+
+def test_refusals_are_explained_on_a_vietnamese_page(client, plan, province_analyst, settings):
+    settings.DEBUG = False
+    client.force_login(province_analyst)
+    response = client.post(reverse("plans:edit", args=[plan.pk]), {"title": "X", "year_from": 2026, "year_to": 2026})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert (
+        "Bạn không có quyền làm việc này" in page and "Bạn không có quyền lập hoặc sửa kế hoạch của Xã An Viễn" in page
+    )
