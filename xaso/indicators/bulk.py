@@ -29,11 +29,17 @@ _CHANGED = "(old_id IS NULL OR old_value <> value OR (comment <> '' AND comment 
 
 
 @dataclass
-class SaveCounts:
+class WriteResult:
+    """What a write did: how many figures were created, updated, deleted and left as they were."""
+
     created: int = 0
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.deleted + self.unchanged
 
 
 def _incoming_table() -> str:
@@ -51,13 +57,13 @@ def _incoming_fill(cursor, table: str, rows: Sequence[IncomingRow]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows)
 
 
-def values_save(*, rows: Sequence[IncomingRow], user_id: int | None, source: str, now: datetime) -> SaveCounts:
+def values_save(*, rows: Sequence[IncomingRow], user_id: int | None, source: str, now: datetime) -> WriteResult:
     """Create, update or delete (value None) each row; one history record per real change.
 
     Call inside a transaction, with rows already checked (no two rows for the same element, unit and period).
     """
     if not rows:
-        return SaveCounts()
+        return WriteResult()
     incoming = _incoming_table()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {incoming}")
@@ -78,7 +84,7 @@ def values_save(*, rows: Sequence[IncomingRow], user_id: int | None, source: str
     return counts
 
 
-def _incoming_compare(cursor, incoming: str) -> SaveCounts:
+def _incoming_compare(cursor, incoming: str) -> WriteResult:
     """Attach each row's stored figure (if any) and count what the write will do."""
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {incoming}")  # so the planner knows the size of the batch
@@ -95,10 +101,10 @@ def _incoming_compare(cursor, incoming: str) -> SaveCounts:
             COALESCE(SUM(CASE WHEN value IS NOT NULL AND NOT {_CHANGED} THEN 1 ELSE 0 END), 0)
         FROM {incoming}"""
     )
-    return SaveCounts(*(int(n) for n in cursor.fetchone()))
+    return WriteResult(*(int(n) for n in cursor.fetchone()))
 
 
-def _changes_apply(cursor, incoming: str, counts: SaveCounts, *, user_id: int | None, source: str, stamp) -> None:
+def _changes_apply(cursor, incoming: str, counts: WriteResult, *, user_id: int | None, source: str, stamp) -> None:
     dv = DataValue._meta.db_table
     cursor.execute(
         f"""INSERT INTO {DataValueChange._meta.db_table}

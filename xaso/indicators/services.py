@@ -19,7 +19,7 @@ from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
 
-from .bulk import values_save
+from .bulk import WriteResult, values_save
 from .errors import BulkValueError, RowError
 from .models import ChangeSource, DataElement
 from .parsing import ValueParseError, parse_value
@@ -42,18 +42,6 @@ class ValueInput:
     columns: dict[str, str] = field(
         default_factory=lambda: {"element": "chi_tieu", "unit": "don_vi", "period": "ky", "value": "gia_tri"}
     )
-
-
-@dataclass
-class WriteResult:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.deleted + self.unchanged
 
 
 @dataclass
@@ -227,5 +215,4 @@ def _save(*, user, checked: list[_Checked], periods: dict[str, Period], source: 
             commune_ids={c.unit.commune_id for c in checked},
             year_ids={periods[c.spec.code].year_id for c in checked},
         )
-    return WriteResult(created=counts.created, updated=counts.updated, deleted=counts.deleted,
-                       unchanged=counts.unchanged)  # fmt: skip
+    return counts
