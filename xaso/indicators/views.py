@@ -29,7 +29,6 @@ from .services import ValueInput, values_write
 
 #: most row errors listed on the import page (the count says how many there are in all)
 MAX_ERRORS_SHOWN = 500
-CELL_COLUMNS = {"element": "chi_tieu", "unit": "don_vi", "period": "ky", "value": "gia_tri"}
 
 
 def _unit_in_scope(user, code: str) -> AdminUnit:
@@ -56,6 +55,13 @@ def _period_from(params, unit: AdminUnit | None) -> tuple[PeriodSpec, str]:
         return parse_period(code), ""
     except PeriodError as exc:
         return entry.default_period(unit), str(exc)
+
+
+def _element_or_404(code: str) -> DataElement:
+    element = DataElement.objects.filter(code=(code or "").strip()).first()
+    if element is None:
+        raise Http404(_("Không có chỉ tiêu dữ liệu mã “%(c)s”.") % {"c": code})
+    return element
 
 
 def _area_from(params) -> str:
@@ -105,9 +111,7 @@ def entry_cell(request):
         return HttpResponseBadRequest(_("Thiếu mã chỉ tiêu, đơn vị hoặc kỳ."))
     data = form.cleaned_data
     unit = _unit_in_scope(request.user, data["unit"])
-    element = DataElement.objects.filter(code=data["element"]).first()
-    if element is None:
-        raise Http404(_("Không có chỉ tiêu dữ liệu mã “%(c)s”.") % {"c": data["element"]})
+    element = _element_or_404(data["element"])
     try:
         spec = parse_period(data["period"])
     except PeriodError as exc:
@@ -119,7 +123,7 @@ def entry_cell(request):
         error = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
     else:
         row = ValueInput(element=element.code, unit=unit.code, period=spec.code, value=data["value"],
-                         comment=data["comment"], columns=CELL_COLUMNS)  # fmt: skip
+                         comment=data["comment"])  # fmt: skip
         try:
             result = values_write(user=request.user, rows=[row], source=ChangeSource.FORM, allow_delete=True)
         except BulkValueError as exc:
@@ -168,9 +172,7 @@ def entry_indicators(request):
 @require_GET
 def value_history(request):
     unit = _unit_in_scope(request.user, request.GET.get("unit", ""))
-    element = DataElement.objects.filter(code=(request.GET.get("element") or "").strip()).first()
-    if element is None:
-        raise Http404(_("Không có chỉ tiêu dữ liệu mã “%(c)s”.") % {"c": request.GET.get("element", "")})
+    element = _element_or_404(request.GET.get("element", ""))
     try:
         spec = parse_period(request.GET.get("period", ""))
     except PeriodError as exc:
@@ -223,6 +225,10 @@ def import_values(request):
     }, status=status)  # fmt: skip
 
 
+def _format_refused(fmt: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(_("Định dạng “%(f)s” không hỗ trợ: dùng csv hoặc xlsx.") % {"f": fmt})
+
+
 def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=importexport.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -234,7 +240,7 @@ def _file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
 def import_template(request):
     fmt = request.GET.get("format", importexport.CSV)
     if fmt not in importexport.FORMATS:
-        return HttpResponseBadRequest(_("Định dạng “%(f)s” không hỗ trợ: dùng csv hoặc xlsx.") % {"f": fmt})
+        return _format_refused(fmt)
     return _file_response(importexport.template_file(fmt), fmt, "mau-nhap-so-lieu")
 
 
@@ -244,7 +250,7 @@ def export_values(request):
     """The values of a unit and everything below it, for a period and its parts, as CSV or XLSX."""
     fmt = request.GET.get("format", importexport.CSV)
     if fmt not in importexport.FORMATS:
-        return HttpResponseBadRequest(_("Định dạng “%(f)s” không hỗ trợ: dùng csv hoặc xlsx.") % {"f": fmt})
+        return _format_refused(fmt)
     unit = _unit_from(request, request.GET)
     if unit is None:
         return HttpResponseBadRequest(_("Chọn đơn vị cần xuất số liệu (tham số unit)."))
