@@ -88,6 +88,17 @@ def _by_code(model, codes: list[str], *, field: str, label: str) -> list:
     return [found[c] for c in codes]
 
 
+def _element(code: str) -> DataElement:
+    return _by_code(DataElement, [code], field="element", label=_("Không có chỉ tiêu dữ liệu mã “%(code)s”."))[0]
+
+
+def _unit_readable(user, code: str, *, field: str) -> AdminUnit:
+    """The unit with this code: 400 if there is none, 403 if it is outside the user's scope."""
+    unit = unit_by_code(code, field=field)
+    check_units_readable(user, [unit])
+    return unit
+
+
 def _round(value: float | None, decimals: int) -> float | None:
     """Half up, as the screens show it (70.576 → 70.6)."""
     if value is None:
@@ -166,15 +177,13 @@ class DataValueListApi(GenericAPIView):
         query = _query(DataValueQuerySerializer, request)
         values = self.get_queryset()
         if query.get("unit"):
-            unit = unit_by_code(query["unit"], field="unit")
-            check_units_readable(request.user, [unit])
+            unit = _unit_readable(request.user, query["unit"], field="unit")
             values = values.filter(unit__path__startswith=unit.path) if query["include_descendants"] else (
                 values.filter(unit=unit))  # fmt: skip
         elif not is_admin(request.user):
             values = values.filter(unit__in=units_readable(request.user))
         if query.get("element"):
-            element = _by_code(DataElement, [query["element"]], field="element",
-                               label=_("Không có chỉ tiêu dữ liệu mã “%(code)s”."))[0]  # fmt: skip
+            element = _element(query["element"])
             values = values.filter(data_element=element)
         if query.get("period"):
             spec = _period_specs(query["period"], field="period")[0]
@@ -232,10 +241,8 @@ class DataValueHistoryApi(_SelectorListApi):
     )  # fmt: skip
     def get(self, request):
         query = _query(DataValueHistoryQuerySerializer, request)
-        element = _by_code(DataElement, [query["element"]], field="element",
-                           label=_("Không có chỉ tiêu dữ liệu mã “%(code)s”."))[0]  # fmt: skip
-        unit = unit_by_code(query["unit"], field="unit")
-        check_units_readable(request.user, [unit])
+        element = _element(query["element"])
+        unit = _unit_readable(request.user, query["unit"], field="unit")
         spec = _period_specs(query["period"], field="period")[0]
         period = Period.objects.filter(code=spec.code).first()
         if period is None:  # no figure was ever stored for this period
@@ -257,8 +264,7 @@ class ValidationResultApi(_SelectorListApi):
     )  # fmt: skip
     def get(self, request):
         query = _query(ValidationQuerySerializer, request)
-        unit = unit_by_code(query["unit"], field="unit")
-        check_units_readable(request.user, [unit])
+        unit = _unit_readable(request.user, query["unit"], field="unit")
         spec = _period_specs(query["period"], field="period")[0]
         periods = list(Period.objects.within(spec))
         # only units holding a figure in these periods can break a rule
@@ -297,8 +303,7 @@ def _table_units(user, query: dict) -> list[AdminUnit]:
     """`units` in the order given, then the units just below `children_of`; 403 if any is out of scope."""
     units = units_by_code(_codes(query.get("units")), field="units")
     if query.get("children_of"):
-        parent = unit_by_code(query["children_of"], field="children_of")
-        check_units_readable(user, [parent])
+        parent = _unit_readable(user, query["children_of"], field="children_of")
         level = Level.VILLAGE if parent.level in (Level.COMMUNE, Level.VILLAGE) else Level.COMMUNE
         listed = {u.id for u in units}
         below = AdminUnit.objects.in_subtree(parent).filter(level=level).exclude(pk=parent.pk)
