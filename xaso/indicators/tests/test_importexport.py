@@ -405,3 +405,13 @@ def test_template_files_have_the_import_header(catalog, an_vien_officer):
     assert "households_fibre" in codes and len(codes) == 10
     with pytest.raises(ImportFileError, match="chỉ có dòng tiêu đề"):
         values_import(user=an_vien_officer, data=importexport.template_file("xlsx"), filename="mau.xlsx")
+
+
+def test_export_of_a_unit_queryset_reaching_outside_scope_is_refused(catalog, an_vien, tri_an, an_vien_officer):
+    from xaso.geo.models import AdminUnit
+
+    year = period_get_or_create("2025")
+    inside = AdminUnit.objects.filter(code="26296")
+    assert export_values(user=an_vien_officer, units=inside, periods=[year]).startswith(b"\xef\xbb\xbf")
+    with pytest.raises(PermissionDenied, match="Xã Trị An"):
+        export_values(user=an_vien_officer, units=AdminUnit.objects.filter(code__in=["26296", "26170"]), periods=[year])
