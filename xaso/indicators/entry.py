@@ -23,7 +23,7 @@ from xaso.geo.models import AdminUnit, Level
 from . import selectors
 from .models import Area, DataElement, DataValue, DataValueChange, ValueType
 from .selectors import IndicatorValue
-from .validation import Violation, violations_for
+from .validation import Violation
 
 WRITABLE_LEVELS = (Level.COMMUNE, Level.VILLAGE)
 #: years offered in the period picker, counting back from this year
@@ -316,14 +316,5 @@ class ViolationLine:
 
 def violation_lines(*, user, unit: AdminUnit, spec: PeriodSpec) -> list[ViolationLine]:
     """Rules broken by the stored figures of the unit and every unit below it, in the period and its parts."""
-    selectors.check_readable(user, [unit])
-    units = {u.id: u for u in AdminUnit.objects.for_user(user).in_subtree(unit)}
-    periods = {p.id: p for p in Period.objects.within(spec)}
-    if not units or not periods:
-        return []
-    found = violations_for(units=list(units.values()), periods=list(periods.values()))
-    lines = [ViolationLine(v, units[v.unit_id], periods[v.period_id]) for v in found]
-    lines.sort(
-        key=lambda line: (line.unit.path, line.period.start, -line.period.end.toordinal(), line.violation.rule.code)
-    )
-    return lines
+    found = selectors.violations_in(user=user, unit=unit, spec=spec)
+    return [ViolationLine(f.violation, f.unit, f.period) for f in found]

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit
 from xaso.core.models import Period
+from xaso.core.periods import PeriodSpec
 from xaso.geo.models import AdminUnit, Level
 
 from .formula import Formula, parse_formula
 from .models import Aggregation, DataElement, DataValue, ElementRollup, Indicator
+from .validation import Violation, violations_for
 
 #: a stated rate further than this (percentage points) from the computed one is flagged
 STATED_RATE_TOLERANCE = 0.5
@@ -205,3 +207,36 @@ def latest_year_with_data(unit: AdminUnit) -> int | None:
     qs = DataValue.objects.filter(unit__path__startswith=unit.path)
     latest = qs.aggregate(m=Max("period__end"))["m"]
     return latest.year if latest else None
+
+
+@dataclass(frozen=True)
+class UnitViolation:
+    """A rule broken by the stored figures of one unit in one period."""
+
+    violation: Violation
+    unit: AdminUnit
+    period: Period
+
+
+def violations_in(*, user, unit: AdminUnit, spec: PeriodSpec) -> list[UnitViolation]:
+    """Rules broken by the stored figures of `unit` and every unit below it in the user's scope, in `spec` and
+    the periods inside it — the one list the violations screen and the validation API both show.
+
+    Ordered by unit (tree order: a commune before its villages), then period (a year before its quarters and
+    months, as `Period` orders them), then rule code. A unit with no figure in these periods is not checked:
+    missing data breaks no rule.
+    """
+    check_readable(user, [unit])
+    periods = {p.id: p for p in Period.objects.within(spec)}
+    if not periods:
+        return []
+    with_figures = DataValue.objects.filter(period_id__in=list(periods)).values("unit_id")
+    units = {u.id: u for u in AdminUnit.objects.for_user(user).in_subtree(unit).filter(id__in=with_figures)}
+    if not units:
+        return []
+    found = [
+        UnitViolation(v, units[v.unit_id], periods[v.period_id])
+        for v in violations_for(units=list(units.values()), periods=list(periods.values()))
+    ]
+    found.sort(key=lambda f: (f.unit.path, f.period.start, -f.period.end.toordinal(), f.violation.rule.code))
+    return found

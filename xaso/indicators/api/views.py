@@ -27,7 +27,7 @@ from xaso.core.models import Period
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.api.lookups import check_units_readable, unit_by_code, units_by_code, units_readable
 from xaso.geo.models import AdminUnit, Level
-from xaso.indicators import selectors, validation
+from xaso.indicators import selectors
 from xaso.indicators.errors import BulkValueError, RowError
 from xaso.indicators.filters import DataElementFilter, IndicatorFilter
 from xaso.indicators.models import ChangeSource, DataElement, DataValue, DataValueChange, Indicator
@@ -258,6 +258,9 @@ class DataValueHistoryApi(_SelectorListApi):
 class ValidationResultApi(_SelectorListApi):
     @extend_schema(
         summary="Số liệu vi phạm quy tắc kiểm tra, cho một đơn vị và các đơn vị cấp dưới",
+        description="Cùng danh sách và thứ tự với màn hình Kiểm tra quy tắc: theo đơn vị (xã trước các thôn/ấp), "
+        "rồi theo kỳ (năm trước các quý, tháng của nó), rồi theo mã quy tắc. Đơn vị không có số liệu nào trong kỳ "
+        "không bị coi là vi phạm.",
         parameters=[ValidationQuerySerializer],
         responses={200: ViolationSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer,
                    403: ErrorSerializer},
@@ -266,32 +269,18 @@ class ValidationResultApi(_SelectorListApi):
         query = _query(ValidationQuerySerializer, request)
         unit = _unit_readable(request.user, query["unit"], field="unit")
         spec = _period_specs(query["period"], field="period")[0]
-        periods = list(Period.objects.within(spec))
-        # only units holding a figure in these periods can break a rule
-        units = list(
-            units_readable(request.user)
-            .in_subtree(unit)
-            .filter(id__in=DataValue.objects.filter(period__in=periods).values("unit_id"))
-        )
-        by_unit = {u.id: u for u in units}
-        by_period = {p.id: p for p in periods}
-        found = sorted(
-            validation.violations_for(units=units, periods=periods),
-            key=lambda v: (by_unit[v.unit_id].path, by_period[v.period_id].start, by_period[v.period_id].type,
-                           v.rule.code),
-        )  # fmt: skip
         rows = [
             {
-                "rule": v.rule.code,
-                "rule_name": v.rule.name,
-                "message": v.rule.message,
-                "unit": by_unit[v.unit_id].code,
-                "unit_name": by_unit[v.unit_id].name,
-                "period": by_period[v.period_id].code,
-                "left": v.left,
-                "right": v.right,
+                "rule": f.violation.rule.code,
+                "rule_name": f.violation.rule.name,
+                "message": f.violation.rule.message,
+                "unit": f.unit.code,
+                "unit_name": f.unit.name,
+                "period": f.period.code,
+                "left": f.violation.left,
+                "right": f.violation.right,
             }
-            for v in found
+            for f in selectors.violations_in(user=request.user, unit=unit, spec=spec)
         ]
         return self.paginated(rows, ViolationSerializer)
 
