@@ -1,12 +1,13 @@
 """Reads for the official documents and exports: each returns the data one document needs, scoped to the user.
 
 Formatting into Vietnamese text is `documents.py`; this module only gathers figures, in a fixed number of
-queries whatever the size of the plan.
+queries whatever the size of the plan (and, for a province-wide job, whatever the number of plans).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +23,7 @@ from xaso.indicators.selectors import IndicatorValue, indicator_values
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task, TaskStatus, TaskUpdate
 from xaso.plans.selectors import (
     BudgetTotals,
-    budget_totals,
+    budget_totals_by_plan,
     plans_for_user,
     task_is_overdue,
     task_next_due,
@@ -38,22 +39,53 @@ def plan_for_user(user, pk: int) -> Plan:
 
 
 def require_readable(user, plan: Plan) -> None:
-    if not plans_for_user(user).filter(pk=plan.pk).exists():
-        raise PermissionDenied(_("Bạn không có quyền xem kế hoạch “%(p)s”.") % {"p": plan.title})
+    _require_readable_all(user, [plan])
+
+
+def _require_readable_all(user, plans: Sequence[Plan]) -> None:
+    """PermissionDenied naming the first plan the user may not read: one query for any number of plans."""
+    readable = set(plans_for_user(user).filter(pk__in=[p.pk for p in plans]).values_list("pk", flat=True))
+    for plan in plans:
+        if plan.pk not in readable:
+            raise PermissionDenied(_("Bạn không có quyền xem kế hoạch “%(p)s”.") % {"p": plan.title})
+
+
+def _by_plan(plans: Sequence[Plan], rows: Iterable) -> dict[int, list]:
+    """Rows of a child table (anything with a `plan_id`) grouped by plan, every plan present."""
+    out: dict[int, list] = {p.pk: [] for p in plans}
+    for row in rows:
+        out[row.plan_id].append(row)
+    return out
+
+
+def _targets_by_plan(plans: Sequence[Plan]) -> dict[int, list[Target]]:
+    """Each plan's targets with their indicators, in the framework's order: one query for any number of plans."""
+    by_id = {p.pk: p for p in plans}
+    targets = list(Target.objects.filter(plan_id__in=list(by_id)).select_related("indicator"))
+    for t in targets:
+        t.plan = by_id[t.plan_id]  # the plan (and its unit) as the caller has it: not read again per target
+    out = _by_plan(plans, targets)
+    for rows in out.values():
+        rows.sort(key=lambda t: (AREA_ORDER.get(t.indicator.area, 99), t.sort_order, t.indicator.sort_order,
+                                 t.indicator.name, t.horizon_year))  # fmt: skip
+    return out
+
+
+def _tasks_by_plan(plans: Sequence[Plan]) -> dict[int, list[Task]]:
+    """Each plan's tasks with their updates (oldest first), by pillar: two queries for any number of plans."""
+    updates = Prefetch("updates", queryset=TaskUpdate.objects.order_by("on", "id"))
+    out = _by_plan(plans, Task.objects.filter(plan_id__in=[p.pk for p in plans]).prefetch_related(updates))
+    for rows in out.values():
+        rows.sort(key=lambda t: (AREA_ORDER.get(t.area, 99), t.sort_order, t.id))
+    return out
 
 
 def _targets(plan: Plan) -> list[Target]:
-    targets = list(plan.targets.select_related("indicator", "plan__unit"))
-    targets.sort(key=lambda t: (AREA_ORDER.get(t.indicator.area, 99), t.sort_order, t.indicator.sort_order,
-                                t.indicator.name, t.horizon_year))  # fmt: skip
-    return targets
+    return _targets_by_plan([plan])[plan.pk]
 
 
 def _tasks(plan: Plan) -> list[Task]:
-    updates = Prefetch("updates", queryset=TaskUpdate.objects.order_by("on", "id"))
-    tasks = list(plan.tasks.prefetch_related(updates))
-    tasks.sort(key=lambda t: (AREA_ORDER.get(t.area, 99), t.sort_order, t.id))
-    return tasks
+    return _tasks_by_plan([plan])[plan.pk]
 
 
 @dataclass
@@ -68,28 +100,48 @@ class PlanData:
 
 
 def plan_data(*, user, plan: Plan) -> PlanData:
-    """Everything the plan document (KH) prints: seven queries for any size of plan."""
-    require_readable(user, plan)
-    lines = list(plan.budget_lines.all())
-    lines.sort(key=lambda line: (AREA_ORDER.get(line.area, 99), line.sort_order, line.id))
-    return PlanData(
-        plan=plan,
-        legal_bases=sorted(plan.legal_bases.all(), key=lambda b: (b.issued_on or date.min, b.number)),
-        targets=_targets(plan),
-        tasks=_tasks(plan),
-        budget_lines=lines,
-        totals=budget_totals(plan),
-        responsibilities=list(plan.responsibilities.all()),
-    )
+    """Everything the plan document (KH) prints: eight queries for any size of plan."""
+    return plans_data(user=user, plans=[plan])[plan.pk]
+
+
+def plans_data(*, user, plans: Sequence[Plan]) -> dict[int, PlanData]:
+    """`plan_data` of many plans (a province's ZIP of plans), by plan id: eight queries for any number of plans."""
+    if not plans:
+        return {}
+    _require_readable_all(user, plans)
+    ids = [p.pk for p in plans]
+    lines = _by_plan(plans, BudgetLine.objects.filter(plan_id__in=ids))
+    for rows in lines.values():
+        rows.sort(key=lambda line: (AREA_ORDER.get(line.area, 99), line.sort_order, line.id))
+    links = Plan.legal_bases.through.objects.filter(plan_id__in=ids).select_related("legalbasis")
+    bases = _by_plan(plans, links.order_by("-legalbasis__issued_on", "legalbasis__number"))
+    targets, tasks, totals = _targets_by_plan(plans), _tasks_by_plan(plans), budget_totals_by_plan(ids)
+    responsibilities = _by_plan(plans, Responsibility.objects.filter(plan_id__in=ids))
+    return {
+        p.pk: PlanData(
+            plan=p,
+            legal_bases=sorted((link.legalbasis for link in bases[p.pk]), key=_legal_basis_order),
+            targets=targets[p.pk],
+            tasks=tasks[p.pk],
+            budget_lines=lines[p.pk],
+            totals=totals[p.pk],
+            responsibilities=responsibilities[p.pk],
+        )
+        for p in plans
+    }
+
+
+def _legal_basis_order(basis: LegalBasis) -> tuple[date, str]:
+    return basis.issued_on or date.min, basis.number
 
 
 # --- values of indicators -------------------------------------------------------------------------------------
 
 
-def _values(user, unit: AdminUnit, indicators: list[Indicator], specs: list[PeriodSpec]):
+def _values(user, units: Sequence[AdminUnit], indicators: list[Indicator], specs: list[PeriodSpec]):
     periods = periods_ensure(specs)
     wanted = [periods[s.code] for s in specs]
-    table = indicator_values(user=user, indicators=indicators, units=[unit], periods=wanted) if indicators else {}
+    table = indicator_values(user=user, indicators=indicators, units=units, periods=wanted) if indicators else {}
     return periods, table
 
 
@@ -176,7 +228,7 @@ def progress_trend(*, user, data: ProgressData, limit: int = 4) -> TrendData:
         specs = [month(spec.year, m) for m in range(1, spec.end.month + 1)]
         labels = [f"T{s.start.month}" for s in specs]
     indicators = list({r.target.indicator_id: r.target.indicator for r in data.rows}.values())
-    periods, table = _values(user, unit, indicators, specs)
+    periods, table = _values(user, [unit], indicators, specs)
     series = []
     for ind in indicators:
         values = [
@@ -192,22 +244,40 @@ def progress_trend(*, user, data: ProgressData, limit: int = 4) -> TrendData:
 
 def progress_data(*, user, plan: Plan, spec: PeriodSpec, today: date | None = None) -> ProgressData:
     """The periodic report (BC): each target's baseline, value for the period and status; tasks done, late, open."""
-    require_readable(user, plan)
+    return progress_data_by_plan(user=user, plans=[plan], spec=spec, today=today)[plan.pk]
+
+
+def progress_data_by_plan(*, user, plans: Sequence[Plan], spec: PeriodSpec,
+                          today: date | None = None) -> dict[int, ProgressData]:  # fmt: skip
+    """`progress_data` of many plans (a province's communes), by plan id: the targets, the tasks and one
+    `indicator_values` table for all of them, so the number of queries does not grow with the number of plans."""
+    if not plans:
+        return {}
+    _require_readable_all(user, plans)
     today = today or date.today()
-    asof = _asof(spec, today)
-    targets = _targets(plan)
     # the period itself, then its year, then the year before: the latest complete figure
     order = [spec.code]
     if spec.type != YEAR:
         order.append(year(spec.year).code)
     order.append(year(spec.year - 1).code)
     specs = [spec] + [y for y in (year(spec.year), year(spec.year - 1)) if y.code != spec.code]
-    indicators = list({t.indicator_id: t.indicator for t in targets}.values())
-    periods, table = _values(user, plan.unit, indicators, specs)
-    rows = _rows(targets, table, periods, order, asof)
+    targets, tasks = _targets_by_plan(plans), _tasks_by_plan(plans)
+    indicators = list({t.indicator_id: t.indicator for rows in targets.values() for t in rows}.values())
+    units = list({p.unit_id: p.unit for p in plans}.values())
+    periods, table = _values(user, units, indicators, specs)
+    asof = _asof(spec, today)
+    out = {}
+    for plan in plans:
+        rows = _rows(targets[plan.pk], table, periods, order, asof)
+        out[plan.pk] = _progress(plan, spec, today, rows, tasks[plan.pk])
+    return out
 
+
+def _progress(plan: Plan, spec: PeriodSpec, today: date, rows: list[TargetRow], tasks: list[Task]) -> ProgressData:
+    """The tasks' side of a periodic report (done, late, open, due next period), from rows already computed."""
+    asof = _asof(spec, today)
     done, late, open_ = [], [], []
-    for task in _tasks(plan):
+    for task in tasks:
         if task.status == TaskStatus.CANCELLED:
             continue
         row = TaskRow(task, _last_update(task, asof), task.due_date or task_next_due(task, today=asof))
@@ -275,7 +345,7 @@ def evaluation_data(*, user, plan: Plan, year_: int | None = None, today: date |
     targets = _targets(plan)
     chosen = _year_targets(targets, y)
     indicators = list({t.indicator_id: t.indicator for t in chosen}.values())
-    periods, table = _values(user, plan.unit, indicators, [spec])
+    periods, table = _values(user, [plan.unit], indicators, [spec])
     rows = _rows(chosen, table, periods, [spec.code], _asof(spec, today))
     element_values: dict[str, float] = {}
     for row in rows:
@@ -326,8 +396,10 @@ def communes_for(user, unit: AdminUnit) -> QuerySet[AdminUnit]:
 
 
 def latest_plans(user, communes: list[AdminUnit], year_: int) -> dict[int, Plan]:
-    """Each commune's plan for the year (newest version): one query."""
+    """Each commune's plan for the year (newest version), with its unit and the unit above (the documents' header):
+    one query."""
     plans = plans_for_user(user).filter(unit__in=communes, year_from__lte=year_, year_to__gte=year_)
+    plans = plans.select_related("unit__parent")
     out: dict[int, Plan] = {}
     for p in plans.order_by("unit_id", "version", "id"):
         out[p.unit_id] = p

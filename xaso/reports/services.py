@@ -49,7 +49,10 @@ def document_filename(plan: Plan, kind: str, ext: str, suffix: str = "") -> str:
 @in_vietnamese
 def document_plan_docx(plan: Plan, user) -> bytes:
     """The plan as issued on paper: seed 001 Part I's eight sections, Appendix I (tasks, "6 rõ") and II (budget)."""
-    data = selectors.plan_data(user=user, plan=plan)
+    return _plan_docx(selectors.plan_data(user=user, plan=plan))
+
+
+def _plan_docx(data: selectors.PlanData) -> bytes:
     return render_docx("kh.docx", documents.plan_context(data))
 
 
@@ -187,7 +190,7 @@ def _progress(job: ReportJob, done: int, total: int, message: str) -> None:
 
 @in_vietnamese
 def report_job_run(job_id: int) -> ReportJob:
-    """Run a queued job (called by the task worker): build the file commune by commune, recording progress."""
+    """Run a queued job (called by the task worker): build the file, recording progress."""
     job = ReportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     if job.status != JobStatus.QUEUED:
         return job
@@ -209,33 +212,32 @@ def report_job_run(job_id: int) -> ReportJob:
 
 
 def _province_summary(job: ReportJob) -> tuple[bytes, str]:
+    """Every commune's targets and tasks for the year, read in a fixed number of queries whatever their number."""
     user = job.created_by
     communes = list(selectors.communes_for(user, job.unit))
     plans = selectors.latest_plans(user, communes, job.year)
+    data = selectors.progress_data_by_plan(user=user, plans=list(plans.values()), spec=parse_period(str(job.year)))
     rows = []
-    for i, commune in enumerate(communes, start=1):
+    for commune in communes:
         plan = plans.get(commune.id)
-        data = None
-        if plan is not None:
-            data = selectors.progress_data(user=user, plan=plan, spec=parse_period(str(job.year)))
-        rows.append((commune, plan, data))
-        _progress(job, i, len(communes) + 1, _("Đã tổng hợp %(i)s/%(n)s xã: %(name)s") % {
-            "i": i, "n": len(communes), "name": commune.name})  # fmt: skip
-    _progress(job, len(communes), len(communes) + 1, _("Đang ghi số liệu theo xã"))
+        rows.append((commune, plan, data[plan.pk] if plan is not None else None))
+    _progress(job, 1, 2, _("Đang ghi số liệu theo xã"))
     content = xlsx.province_workbook(user=user, unit=job.unit, year=job.year, rows=rows)
     return content, f"tong-hop-{_slug(job.unit.name)}-{job.year}.xlsx"
 
 
 def _plans_zip(job: ReportJob) -> tuple[bytes, str]:
+    """Every commune's plan document: the plans read together, then each document rendered on its own."""
     user = job.created_by
     communes = list(selectors.communes_for(user, job.unit))
     plans = selectors.latest_plans(user, communes, job.year)
+    data = selectors.plans_data(user=user, plans=list(plans.values()))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for i, commune in enumerate(communes, start=1):
             plan = plans.get(commune.id)
             if plan is not None:
-                archive.writestr(document_filename(plan, "kh", "docx"), document_plan_docx(plan, user))
+                archive.writestr(document_filename(plan, "kh", "docx"), _plan_docx(data[plan.pk]))
             _progress(job, i, len(communes), _("Đã tạo %(i)s/%(n)s kế hoạch: %(name)s") % {
                 "i": i, "n": len(communes), "name": commune.name})  # fmt: skip
     return out.getvalue(), f"ke-hoach-{_slug(job.unit.name)}-{job.year}.zip"

@@ -4,13 +4,22 @@ the file attached, the page polling with htmx, each user seeing only their own j
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from xaso.conftest import make_unit
+from xaso.core.models import periods_ensure
+from xaso.core.periods import year
+from xaso.indicators.services import ValueInput, values_write
+from xaso.plans import services as plan_services
+from xaso.plans.models import PlanStatus
 from xaso.reports import services
 from xaso.reports.models import JobStatus, ReportJob
 
@@ -37,6 +46,121 @@ def test_province_summary_job_covers_every_commune(media, dong_nai, tri_an, an_v
     assert rows["Xã An Viễn"][4].value == "45/KH-UBND" and rows["Xã An Viễn"][5].value == 31  # 31 targets
     assert rows["Xã Trị An"][3].value == "Chưa có kế hoạch"
     assert job.filename == "tong-hop-thanh-pho-dong-nai-2026.xlsx"
+
+
+def _commune_2025(user, commune, catalog, *, fibre: int, fibre_target: int, online: int | None = None,
+                  tasks: tuple[dict, ...] = ()):  # fmt: skip
+    """A commune's 2025 figures and its 2025 plan in execution: fibre and online-dossier targets, and `tasks`
+    (each with an optional progress update `(day, percent)`)."""
+    rows = [ValueInput("households_total", commune.code, "2025", 1961),
+            ValueInput("households_fibre", commune.code, "2025", fibre)]  # fmt: skip
+    if online is not None:
+        rows += [ValueInput("dossiers_received", commune.code, "2025-03", 200),
+                 ValueInput("dossiers_online", commune.code, "2025-03", online)]  # fmt: skip
+    values_write(user=user, rows=rows)
+    plan = plan_services.plan_create_from_template(user=user, unit=commune, year=2025)
+    for indicator, value in ((catalog["fibre"], fibre_target), (catalog["online"], 85)):
+        plan_services.target_save(user=user, plan=plan, indicator=indicator, value=value, horizon_year=2025)
+    saved = []
+    for fields in tasks:
+        fields = dict(fields)
+        update = fields.pop("update", None)
+        saved.append((plan_services.task_save(user=user, plan=plan, area="government", **fields), update))
+    plan.status = PlanStatus.IN_EXECUTION
+    plan.save(update_fields=["status"])
+    for task, update in saved:
+        if update:
+            plan_services.task_update_add(task=task, user=user, on=update[0], percent_done=update[1], text="Báo cáo")
+    return plan
+
+
+@pytest.fixture
+def two_communes_2025(dong_nai, an_vien, tri_an, administrator, catalog):
+    """An Viễn: fibre 1.384/1.961 = 70,6% against ≥ 70% and 180/200 = 90% online against ≥ 85%, both achieved, one
+    task done in June. Trị An: 70,6% against ≥ 80% (88% of the way at the year's end: at risk), no dossier figures,
+    one task late since March and one ongoing."""
+    periods_ensure([year(2025), year(2024)])  # both jobs find the periods already there
+    _commune_2025(administrator, an_vien, catalog, fibre=1384, fibre_target=70, online=180, tasks=(
+        {"title": "Số hóa hồ sơ", "timeframe_kind": "date", "due_date": date(2025, 6, 30),
+         "update": (date(2025, 6, 30), 100)},
+    ))  # fmt: skip
+    _commune_2025(administrator, tri_an, catalog, fibre=1384, fibre_target=80, tasks=(
+        {"title": "Mạng LAN", "timeframe_kind": "date", "due_date": date(2025, 3, 31)},
+        {"title": "Tuyên truyền", "timeframe_kind": "ongoing"},
+    ))  # fmt: skip
+
+
+def _job_with_queries(user, unit) -> tuple[ReportJob, int]:
+    with CaptureQueriesContext(connection) as queries:
+        job = services.report_job_create(user=user, kind="province_xlsx", unit=unit, year=2025)
+    assert job.status == JobStatus.DONE, job.error
+    return job, len(queries)
+
+
+def test_province_summary_reads_a_fixed_number_of_queries_whatever_the_communes(
+    media, dong_nai, two_communes_2025, administrator, province_analyst, catalog
+):
+    _job, with_two = _job_with_queries(province_analyst, dong_nai)
+    # two more communes (codes made up for the test): Gia Kiệm, 980/1.961 = 50,0% fibre and 100/200 = 50% online
+    # (both off track at the year's end), a task at 40%; Phú Lý without a plan
+    gia_kiem = make_unit("26110", "Xã Gia Kiệm", "commune", dong_nai)
+    make_unit("26180", "Xã Phú Lý", "commune", dong_nai)
+    _commune_2025(administrator, gia_kiem, catalog, fibre=980, fibre_target=80, online=100, tasks=(
+        {"title": "Tập huấn", "timeframe_kind": "quarter", "due_date": date(2025, 12, 31),
+         "update": (date(2025, 5, 1), 40)},
+    ))  # fmt: skip
+    job, with_four = _job_with_queries(province_analyst, dong_nai)
+    assert with_four == with_two
+
+    wb = load_workbook(BytesIO(job.result.read()))
+    summary = {r[2].value: [c.value for c in r] for r in wb["Tổng hợp"].iter_rows(min_row=4) if r[1].value}
+    # after STT, code, name, plan, number: targets, achieved, on track, at risk, off track, no data, share achieved;
+    # tasks done, late, in progress
+    assert {name: row[5:] for name, row in summary.items()} == {
+        "Xã An Viễn": [2, 2, 0, 0, 0, 0, 1.0, 1, 0, 0],
+        "Xã Gia Kiệm": [2, 0, 0, 0, 2, 0, 0.0, 0, 0, 1],
+        "Xã Phú Lý": [0, 0, 0, 0, 0, 0, None, 0, 0, 0],
+        "Xã Trị An": [2, 0, 0, 1, 0, 1, 0.0, 0, 1, 1],
+    }
+    assert summary["Xã Phú Lý"][3] == "Chưa có kế hoạch"
+    assert summary["Xã Trị An"][3] == "Kế hoạch chuyển đổi số năm 2025 của Xã Trị An"
+    targets = [[c.value for c in r] for r in wb["Chỉ tiêu"].iter_rows(min_row=4) if r[0].value and r[3].value]
+    # code, commune, area, indicator, indicator code, unit, target, target value, horizon, baseline, current, period,
+    # status, progress
+    fibre = {r[1]: (r[6], r[7], r[10], r[12]) for r in targets if r[4] == "households_fibre_rate"}
+    assert fibre["Xã An Viễn"] == ("≥ 70%", 0.7, pytest.approx(1384 / 1961), "Đã đạt")
+    assert fibre["Xã Trị An"] == ("≥ 80%", 0.8, pytest.approx(1384 / 1961), "Có nguy cơ chậm")
+    assert fibre["Xã Gia Kiệm"] == ("≥ 80%", 0.8, pytest.approx(980 / 1961), "Chậm tiến độ")
+    online = {r[1]: (r[10], r[12]) for r in targets if r[4] == "dossiers_online_rate"}
+    assert online == {"Xã An Viễn": (pytest.approx(0.9), "Đã đạt"), "Xã Trị An": (None, "Chưa có số liệu"),
+                      "Xã Gia Kiệm": (pytest.approx(0.5), "Chậm tiến độ")}  # fmt: skip
+
+
+def test_plans_zip_reads_the_plans_once_and_renders_each_commune(
+    media, dong_nai, two_communes_2025, administrator, province_analyst, catalog
+):
+    def run() -> tuple[ReportJob, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            job = services.report_job_create(user=province_analyst, kind="plans_zip", unit=dong_nai, year=2025)
+        assert job.status == JobStatus.DONE, job.error
+        return job, [q["sql"] for q in queries.captured_queries]
+
+    _job, with_two = run()
+    gia_kiem = make_unit("26110", "Xã Gia Kiệm", "commune", dong_nai)
+    make_unit("26180", "Xã Phú Lý", "commune", dong_nai)
+    _commune_2025(administrator, gia_kiem, catalog, fibre=980, fibre_target=80)  # codes made up for the test
+    job, with_four = run()
+
+    def reads(sqls: list[str]) -> int:
+        return sum(sql.lstrip().upper().startswith("SELECT") for sql in sqls)
+
+    assert reads(with_four) == reads(with_two)  # plans, units and indicators read once for all communes
+    assert len(with_four) == len(with_two) + 2  # only the progress line is written once more per commune
+    with zipfile.ZipFile(BytesIO(job.result.read())) as archive:
+        names = archive.namelist()
+        document = open_docx(archive.read("kh-du-thao-gia-kiem-2025.docx"))
+    assert names == ["kh-du-thao-an-vien-2025.docx", "kh-du-thao-gia-kiem-2025.docx", "kh-du-thao-tri-an-2025.docx"]
+    assert document.tables[0].rows[0].cells[0].text.splitlines()[0] == "UBND THÀNH PHỐ ĐỒNG NAI"
 
 
 def test_plans_zip_job_holds_each_commune_plan(media, dong_nai, an_vien_plan, province_analyst):
