@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.geo.models import AdminUnit
 
@@ -95,7 +96,9 @@ class BudgetLineForm(forms.ModelForm):
 
 class ResponsibilityForm(forms.Form):
     unit_name = forms.CharField(label=_("Cơ quan, đơn vị"), max_length=200)
-    duties = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 3}))
+    duties = forms.CharField(
+        label=pgettext_lazy("a unit's duties", "Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ApproveForm(forms.Form):

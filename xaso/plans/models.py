@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import TimeStampedModel
 from xaso.geo.models import AdminUnit
@@ -184,7 +185,7 @@ class Task(TimeStampedModel):
 
 class TaskUpdate(models.Model):
     task = models.ForeignKey(Task, models.CASCADE, related_name="updates")
-    on = models.DateField(_("ngày"))
+    on = models.DateField(pgettext_lazy("date field", "ngày"))
     percent_done = models.PositiveSmallIntegerField(_("% hoàn thành"))
     text = models.TextField(_("nội dung"))
     evidence = models.FileField(_("minh chứng"), upload_to="plans/evidence/%Y/", blank=True)
@@ -263,7 +264,7 @@ class Responsibility(models.Model):
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="responsibilities")
     unit_name = models.CharField(_("cơ quan, đơn vị"), max_length=200)
-    duties = models.TextField(_("nhiệm vụ"))
+    duties = models.TextField(pgettext_lazy("a unit's duties", "nhiệm vụ"))
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from xaso.indicators.services import ValueInput, values_write
 from xaso.plans import services
-from xaso.plans.models import Plan, PlanStatus
+from xaso.plans.models import Plan, PlanStatus, Responsibility, TaskUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +111,31 @@ def test_refusals_are_explained_on_a_vietnamese_page(client, plan, province_anal
     assert (
         "Bạn không có quyền làm việc này" in page and "Bạn không có quyền lập hoặc sửa kế hoạch của Xã An Viễn" in page
     )
+
+
+def test_english_screens_translate_each_sense_of_a_short_word(client, plan, an_vien_officer):
+    """One Vietnamese word, an English word for each sense: “ngày” is a task update's date and the “dated” of a
+    legal basis; “Nhiệm vụ” one task, the tasks sheet and a unit's duties."""
+    services.legal_basis_add(user=an_vien_officer, plan=plan, number="30/2025/NĐ-CP", issuer="Chính phủ",
+                             title="Về công tác văn thư", issued_on=date(2025, 2, 12))  # fmt: skip
+    task = services.task_save(user=an_vien_officer, plan=plan, area="government", title="Tuyên truyền")
+    client.force_login(an_vien_officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    def main_text(url: str) -> str:
+        page = client.get(url).content.decode()
+        return " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<main") :]).split())
+
+    detail = main_text(reverse("plans:detail", args=[plan.pk]))
+    assert "30/2025/NĐ-CP dated 12/02/2025 by Chính phủ" in detail
+    assert "Export to Excel Targets · Tasks · Budget · Figures" in detail
+    assert "edit · update progress" in detail
+    assert "Date: % done:" in main_text(reverse("plans:task_update_add", args=[plan.pk, task.pk]))
+    assert "Agency or unit: Duties:" in main_text(reverse("plans:responsibility_add", args=[plan.pk]))
+    assert f"{plan.title} Task Area:" in main_text(reverse("plans:task_edit", args=[plan.pk, task.pk]))
+    assert "Digital transformation plan Create a plan Plan Unit Year No. Status" in main_text(reverse("plans:list"))
+    assert "Import from file" in client.get(reverse("plans:list")).content.decode()  # the menu, not a figure's source
+
+    with translation.override("en"):
+        assert TaskUpdate._meta.get_field("on").verbose_name == "date"
+        assert Responsibility._meta.get_field("duties").verbose_name == "duties"
