@@ -1,16 +1,19 @@
 """Shared fixtures: a small slice of the real unit tree and the personas tests speak of.
 
 Units use their official codes: Đồng Nai (75) with An Viễn (26296) and Trị An (26170) after
-the 2025 reorganisation; the old Thanh Hóa (38) → Nga Sơn (401) → Nga Điền (16150) before it.
+the 2025 reorganisation; the old Thanh Hóa (38) → Nga Sơn (401) → Nga Điền (16150) before it, which
+Xã Nga An (16144) of today's Thanh Hóa absorbed on 1 July 2025.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 
 from xaso.accounts.models import Role, User
 from xaso.core.browser import browser, open_session  # noqa: F401  (real-browser fixtures, created only when asked)
-from xaso.geo.models import AdminUnit, Level
+from xaso.geo.models import AdminUnit, Level, UnitSuccession
 from xaso.geo.services import village_create
 
 
@@ -68,6 +71,21 @@ def nga_dien(nga_son) -> AdminUnit:
     return make_unit("legacy:16150", "Xã Nga Điền", Level.COMMUNE, nga_son, legacy=True)
 
 
+@pytest.fixture
+def thanh_hoa(db) -> AdminUnit:
+    return make_unit("38", "Tỉnh Thanh Hóa", Level.PROVINCE)
+
+
+@pytest.fixture
+def nga_an(thanh_hoa, nga_dien) -> AdminUnit:
+    """Today's Xã Nga An: it absorbed the old Nga Điền (with the old Nga An and Nga Phú) on 1 July 2025."""
+    unit = make_unit("16144", "Xã Nga An", Level.COMMUNE, thanh_hoa)
+    UnitSuccession.objects.create(
+        old_unit=nga_dien, new_unit=unit, effective_date=date(2025, 7, 1), data_version="test"
+    )
+    return unit
+
+
 def make_user(username: str, role: str, unit: AdminUnit | None, **extra) -> User:
     return User.objects.create_user(username=username, password="pw-" + username, role=role, unit=unit, **extra)
 
@@ -90,6 +108,11 @@ def tri_an_officer(tri_an) -> User:
 @pytest.fixture
 def nga_dien_officer(nga_dien) -> User:
     return make_user("nga_dien_officer", Role.COMMUNE_OFFICER, nga_dien, full_name="Mai Văn Điền")
+
+
+@pytest.fixture
+def nga_an_officer(nga_an) -> User:
+    return make_user("nga_an_officer", Role.COMMUNE_OFFICER, nga_an, full_name="Lê Thị Nga")
 
 
 @pytest.fixture

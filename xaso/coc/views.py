@@ -19,7 +19,6 @@ from xaso.indicators.models import Area, Direction
 from xaso.indicators.selectors import PUBLIC_AGGREGATES, indicators_active
 from xaso.plans import scorecard
 from xaso.plans import selectors as plan_selectors
-from xaso.plans.models import Plan
 
 from . import selectors, services
 from .forms import PublicationForm
@@ -277,9 +276,8 @@ def public_page(request, code: str):
     indicators = list(publication.indicators.all())
     overview = selectors.commune_overview(user=PUBLIC_AGGREGATES, unit=unit, year=year, indicators=indicators)
     targets = None
-    if publication.show_targets:
-        plans = Plan.objects.filter(unit=unit, status__in=scorecard.ACTIVE_STATUSES)
-        targets = scorecard.commune_targets(user=PUBLIC_AGGREGATES, unit=unit, plans=plans)
+    if publication.show_targets:  # the operations centre's rule: plans in execution, absorbed old communes' too
+        targets = scorecard.commune_targets(user=PUBLIC_AGGREGATES, unit=unit)
     return render(
         request,
         "coc/public.html",

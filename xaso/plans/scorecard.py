@@ -19,7 +19,7 @@ from xaso.core.models import periods_ensure
 from xaso.core.periods import year
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area
-from xaso.indicators.selectors import indicator_values
+from xaso.indicators.selectors import PUBLIC_AGGREGATES, indicator_values
 
 from .models import Comparator, Plan, PlanStatus, Target
 from .selectors import TargetProgress, plans_for_user, target_progress
@@ -39,9 +39,14 @@ def attainment(comparator: str, target: float, latest: float | None) -> float:
 
 
 def active_plans(*, user, unit: AdminUnit) -> QuerySet[Plan]:
-    """Approved or executing plans of the unit and of the older units it absorbed (July 2025)."""
+    """Approved or executing plans of the unit and of the older units it absorbed (July 2025).
+
+    `user` is PUBLIC_AGGREGATES for the commune's public page, which has checked that the commune publishes its
+    targets: those plans are then read without a user's scope, and still only the unit's and its absorbed units'.
+    """
     absorbed = AdminUnit.objects.filter(successions__new_unit=unit).values("id")
-    return plans_for_user(user).filter(Q(unit=unit) | Q(unit__in=absorbed), status__in=ACTIVE_STATUSES)
+    plans = Plan.objects.select_related("unit") if user is PUBLIC_AGGREGATES else plans_for_user(user)
+    return plans.filter(Q(unit=unit) | Q(unit__in=absorbed), status__in=ACTIVE_STATUSES)
 
 
 @dataclass

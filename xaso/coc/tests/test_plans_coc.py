@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from xaso.coc import services
 from xaso.indicators.services import ValueInput, values_write
+from xaso.plans import services as plans_services
 from xaso.plans.tests.factories import plan_in_execution
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,33 @@ def test_public_page_shows_only_published_aggregates(client, an_vien, an_vien_of
     assert "Tỷ lệ hồ sơ trực tuyến" in page and "90,0%" in page
     assert "Tỷ lệ hộ có cáp quang" not in page  # not published
     assert "Nguyễn Văn An" not in page  # no names of officials
+
+
+def test_public_page_shows_the_targets_of_the_old_commune_it_absorbed(
+    client, nga_dien, nga_dien_officer, nga_an, nga_an_officer, catalog
+):
+    last_year = timezone.localdate().year - 1  # the public page rates targets on this year's, else last year's data
+    period = str(last_year)
+    values_write(
+        user=nga_dien_officer,
+        rows=[ValueInput("households_total", "legacy:16150", period, 1961),
+              ValueInput("households_fibre", "legacy:16150", period, 1384)],
+    )  # fmt: skip
+    plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=last_year)
+    draft = plans_services.plan_create_from_template(user=nga_dien_officer, unit=nga_dien, year=last_year + 1)
+    plans_services.target_save(user=nga_dien_officer, plan=draft, indicator=catalog["smartphone"], value=90,
+                               horizon_year=last_year + 1)  # fmt: skip
+    services.publication_save(user=nga_an_officer, unit=nga_an, is_published=True, indicators=[], show_targets=True)
+
+    page = client.get(reverse("coc:public", args=["16144"])).content.decode()  # no login
+    assert f"Tỷ lệ hộ có cáp quang ({last_year})" in page and "70,6%" in page  # 1.384 / 1.961, old Nga Điền's plan
+    assert "Chậm tiến độ" in page  # below 80% and the year is over
+    assert "Tỷ lệ người có điện thoại thông minh" not in page  # a draft is not in execution
+    assert "Mai Văn Điền" not in page and "Lê Thị Nga" not in page  # no names of officials
+
+    services.publication_save(user=nga_an_officer, unit=nga_an, is_published=True, indicators=[], show_targets=False)
+    page = client.get(reverse("coc:public", args=["16144"])).content.decode()
+    assert "Tỷ lệ hộ có cáp quang" not in page  # the commune chose not to publish its targets
 
 
 def test_publication_form_saves(client, an_vien, an_vien_officer, catalog):

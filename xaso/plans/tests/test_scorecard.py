@@ -66,3 +66,14 @@ def test_attainment_rules():
     assert scorecard.attainment("<=", 5, 10) == 0.5
     assert scorecard.attainment("<=", 5, 3) == 1.0
     assert scorecard.attainment(">=", 80, None) == 0.0
+
+
+def test_public_page_reads_the_active_plans_of_the_commune_and_of_the_old_communes_it_absorbed(
+    nga_dien, nga_dien_officer, nga_an, an_vien, an_vien_officer, catalog
+):
+    from xaso.indicators.selectors import PUBLIC_AGGREGATES
+
+    old = plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=2024)
+    plan_in_execution(an_vien, an_vien_officer, [(catalog["fibre"], 80)])  # another commune's: never shown
+    assert list(scorecard.active_plans(user=PUBLIC_AGGREGATES, unit=nga_an)) == [old]
+    assert list(scorecard.active_plans(user=PUBLIC_AGGREGATES, unit=nga_dien)) == [old]
