@@ -117,21 +117,39 @@ class Indicator(TimeStampedModel):
 
 
 class DataValue(models.Model):
-    """One figure for one data element, one unit and one period."""
+    """One figure for one data element, one unit and one period.
 
-    # no index of their own: unique_data_value leads with data_element, the (unit, period) index with unit
+    The database refuses a figure whose element, unit or period does not exist and the deletion of a row
+    that figures point at. On PostgreSQL it checks that once per statement (set-based triggers, migration
+    0004) instead of once per figure, which cost as much as the rest of an import; SQLite keeps its own
+    foreign keys. docs/decisions/0006-set-based-key-checks.md.
+    """
+
+    # no index of their own: unique_data_value leads with unit, then period
     data_element = models.ForeignKey(DataElement, models.PROTECT, related_name="values", db_index=False)
     unit = models.ForeignKey(AdminUnit, models.PROTECT, related_name="data_values", db_index=False)
     period = models.ForeignKey(Period, models.PROTECT, related_name="data_values")
     value = models.FloatField(_("giá trị"))
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    # who typed it: the signed-in user, set by values_write; not checked again by the database on each of the
-    # thousands of rows an import writes (docs/decisions/0004-bulk-writes.md); Django still nulls it on deletion
+    # who typed it: the signed-in user, set by values_write; neither checked by the database on each of the
+    # thousands of rows an import writes nor indexed: only deleting a user reads by it (docs/decisions/0004 and 0006)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -140,9 +158,9 @@ class DataValue(models.Model):
         verbose_name = _("số liệu")
         verbose_name_plural = _("số liệu")
         constraints = [
-            models.UniqueConstraint(fields=["data_element", "unit", "period"], name="unique_data_value"),
+            # unit first: every read asks for the figures of some units and periods (grid, rollups, rules)
+            models.UniqueConstraint(fields=["unit", "period", "data_element"], name="unique_data_value"),
         ]
-        indexes = [models.Index(fields=["unit", "period"])]
 
     def __str__(self) -> str:
         return f"{self.data_element.code} @ {self.unit.code} {self.period.code} = {self.value}"
@@ -161,19 +179,25 @@ class DataValueChange(models.Model):
     Written only by `values_write`, next to the DataValue row whose element, unit and period the database
     checks, so the database does not check them a second time here (`db_constraint=False`,
     docs/decisions/0004-bulk-writes.md): per-row checks cost as much as the rest of an import. Django still
-    cascades deletions.
+    cascades deletions; a unit's history is found through the index, which leads with the unit.
     """
 
-    # no index of its own: the (data_element, unit, period) index leads with it
+    # read only as the history of one figure: one index (unit, period, element), no other
     data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
-    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_constraint=False)
-    period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     old_value = models.FloatField(_("giá trị cũ"), null=True, blank=True)
     new_value = models.FloatField(_("giá trị mới"), null=True, blank=True)
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
     source = models.CharField(_("nguồn thay đổi"), max_length=8, choices=ChangeSource.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     changed_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
@@ -181,7 +205,7 @@ class DataValueChange(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = _("lịch sử số liệu")
         verbose_name_plural = _("lịch sử số liệu")
-        indexes = [models.Index(fields=["data_element", "unit", "period"])]
+        indexes = [models.Index(fields=["unit", "period", "data_element"], name="datavaluechange_place")]
 
     def __str__(self) -> str:
         return f"{self.old_value} → {self.new_value}"

@@ -1,16 +1,18 @@
 """The set-based write path (`bulk.values_save` under `values_write`), on SQLite and PostgreSQL alike.
 
-Only the load of the temporary table differs by database (COPY / executemany); these tests run in both
-suites, so each behaviour below is checked on both.
+Only the bulk loads differ by database (COPY / executemany); these tests run in both suites, so each behaviour
+below is checked on both: the direct path for new figures and the comparison for the rest.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from xaso.core.models import period_get_or_create
+from xaso.indicators import bulk
 from xaso.indicators.bulk import values_save
 from xaso.indicators.errors import BulkValueError
 from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, ElementRollup
@@ -201,3 +203,45 @@ def test_deleting_a_village_without_figures_removes_its_history(catalog, nga_die
     assert DataValueChange.objects.filter(unit=village).count() == 2
     village.delete()
     assert not DataValueChange.objects.filter(unit_id=village.id).exists()
+
+
+def test_new_figures_take_the_direct_path_and_mixed_ones_the_comparison(catalog, nga_dien, nga_dien_officer):
+    with CaptureQueriesContext(connection) as new:
+        values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961, camera_points=4))
+    with CaptureQueriesContext(connection) as mixed:
+        result = values_write(
+            user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961, population_total=7410)
+        )
+    assert (result.created, result.unchanged) == (1, 1)
+    assert not any("xaso_incoming" in q["sql"] for q in new.captured_queries)
+    assert any("xaso_incoming" in q["sql"] for q in mixed.captured_queries)
+    history = DataValueChange.objects.order_by("id").values_list("data_element__code", "old_value", "new_value")
+    assert list(history) == [
+        ("households_total", None, 1961),
+        ("camera_points", None, 4),
+        ("population_total", None, 7410),
+    ]
+    value = stored(nga_dien, "2023", "camera_points")
+    assert (value.created_by, value.updated_by, value.created_at) == (
+        nga_dien_officer,
+        nga_dien_officer,
+        value.updated_at,
+    )
+
+
+def test_a_figure_stored_by_another_writer_after_the_check_is_compared_not_duplicated(
+    catalog, nga_dien, nga_dien_officer, monkeypatch
+):
+    values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1900))
+    real = bulk._nothing_stored
+    answers = iter([True])  # as if a concurrent import stored 1,900 between the check and the insert
+
+    def check_then_race(cursor, rows):
+        return next(answers, None) or real(cursor, rows)
+
+    monkeypatch.setattr(bulk, "_nothing_stored", check_then_race)
+    result = values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961))
+    assert (result.created, result.updated) == (0, 1)
+    assert stored(nga_dien, "2023", "households_total").value == 1961
+    history = DataValueChange.objects.order_by("id").values_list("old_value", "new_value")
+    assert list(history) == [(None, 1900), (1900, 1961)]
