@@ -29,6 +29,8 @@ class ValueParseError(ValueError):
 
 def parse_value(raw: object, value_type: str) -> float:
     """Turn a cell or a typed text into a float for `value_type`, or raise ValueParseError (Vietnamese)."""
+    if type(raw) is str and raw.isascii() and raw.isdigit():  # most cells of a file: plain digits
+        return check_value(float(raw), value_type)
     if isinstance(raw, bool):
         number = 1.0 if raw else 0.0
     elif isinstance(raw, int | float):
