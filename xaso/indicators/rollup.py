@@ -20,6 +20,9 @@ from xaso.geo.models import AdminUnit
 
 from .models import Aggregation, DataElement, DataValue, ElementRollup
 
+#: up to this many communes, their units are listed by id (about 25 each) for the index; beyond, joined
+_UNIT_LIST_COMMUNES = 200
+
 _COMBINE = ((Aggregation.SUM, "SUM", "total"), (Aggregation.MAX, "MAX", "maximum"), (Aggregation.MIN, "MIN", "minimum"))
 
 
@@ -57,24 +60,31 @@ def rollup_refresh(
     ):
         return
     t = _tables()
+    # the units and raw periods as id lists, so the raw values are read through the (unit, period, element)
+    # index whatever the planner estimates of a join (two small queries)
+    units = None
+    if communes is not None and len(communes) <= _UNIT_LIST_COMMUNES:
+        units = list(AdminUnit.objects.filter(commune_id__in=communes).values_list("id", flat=True))
+    periods = None
+    if years is not None:
+        periods = list(Period.objects.filter(year_id__in=years).values_list("id", flat=True))
     with connection.cursor() as cursor:
         params: list = []
         where = "1=1" + _in("data_element_id", elements, params) + _in("unit_id", communes, params)
-        if years is not None:
-            where += (
-                f" AND period_id IN (SELECT id FROM {t['period']} WHERE year_id IN ({', '.join(['%s'] * len(years))}))"
-            )
-            params.extend(years)
+        where += _in("period_id", periods, params)
         cursor.execute(f"DELETE FROM {t['roll']} WHERE {where}", params)
-        # the raw values concerned, read once (through the (unit, period) index), then counted in the month,
-        # quarter and year of each: sum, max and min per raw period first, then per rollup period
+        if units is not None and not units:
+            return  # nothing below these communes
+        # the raw values concerned, read once, then counted in the month, quarter and year of each: sum, max
+        # and min per raw period first, then per rollup period; `last`: each unit's latest value inside the
+        # period, then summed over the commune's units
         params = []
-        raw = _raw_values(t, elements, communes, years, params)
+        raw = _raw_values(t, elements, communes, units, periods, params)
         targets = _targets(t["period"], years, params)
         combine = " ".join(f"WHEN '{aggregation}' THEN {sql}(r.{column})" for aggregation, sql, column in _COMBINE)
         cursor.execute(
             f"""
-            WITH raw AS MATERIALIZED ({raw})
+            WITH raw AS MATERIALIZED ({raw}), targets AS MATERIALIZED ({targets})
             INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
             SELECT r.data_element_id, r.commune_id, t.target_id, CASE r.aggregation {combine} END, SUM(r.n)
             FROM (
@@ -84,19 +94,9 @@ def rollup_refresh(
                 WHERE aggregation <> '{Aggregation.LAST}'
                 GROUP BY data_element_id, commune_id, period_id, aggregation
             ) r
-            JOIN ({targets}) t ON t.period_id = r.period_id
+            JOIN targets t ON t.period_id = r.period_id
             GROUP BY r.data_element_id, r.commune_id, t.target_id, r.aggregation
-            """,
-            params,
-        )
-        # `last`: each unit's latest value inside the period, then summed over the commune's units
-        params = []
-        raw = _raw_values(t, elements, communes, years, params)
-        targets = _targets(t["period"], years, params)
-        cursor.execute(
-            f"""
-            WITH raw AS MATERIALIZED ({raw})
-            INSERT INTO {t["roll"]} (data_element_id, unit_id, period_id, value, value_count)
+            UNION ALL
             SELECT data_element_id, commune_id, target_id, SUM(value), COUNT(*)
             FROM (
                 SELECT r.data_element_id, r.commune_id, t.target_id, r.value,
@@ -104,7 +104,7 @@ def rollup_refresh(
                            PARTITION BY r.data_element_id, r.unit_id, t.target_id ORDER BY t.start DESC
                        ) AS rn
                 FROM raw r
-                JOIN ({targets}) t ON t.period_id = r.period_id
+                JOIN targets t ON t.period_id = r.period_id
                 WHERE r.aggregation = '{Aggregation.LAST}'
             ) latest
             WHERE rn = 1
@@ -114,12 +114,12 @@ def rollup_refresh(
         )
 
 
-def _raw_values(t: dict[str, str], elements, communes, years, params: list) -> str:
-    """The raw values of the elements × communes × years (None = all), with their commune and aggregation."""
+def _raw_values(t: dict[str, str], elements, communes, units, periods, params: list) -> str:
+    """The raw values of the elements × communes × periods (None = all), with their commune and aggregation;
+    `units`, when given, are the communes' units (the same filter, in the index's terms)."""
     params.extend(Aggregation.values)
-    filters = _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
-    if years is not None:
-        filters += f" AND v.period_id IN (SELECT id FROM {t['period']} WHERE 1=1{_in('year_id', years, params)})"
+    filters = _in("v.unit_id", units, params) + _in("v.period_id", periods, params)
+    filters += _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
     return f"""
         SELECT v.data_element_id, v.unit_id, u.commune_id, v.period_id, v.value, de.aggregation
         FROM {t["dv"]} v
