@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.geo.models import AdminUnit
 from xaso.indicators.models import Indicator
@@ -20,7 +21,7 @@ class Publication(models.Model):
 
     class Meta:
         verbose_name = _("trang công khai")
-        verbose_name_plural = _("trang công khai")
+        verbose_name_plural = pgettext_lazy("plural", "trang công khai")
 
     def __str__(self) -> str:
         return str(self.unit)

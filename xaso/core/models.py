@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, PeriodSpec, parse_period
 
@@ -35,7 +36,7 @@ class Period(models.Model):
     class Meta:
         ordering = ["start", "-end"]
         verbose_name = _("kỳ báo cáo")
-        verbose_name_plural = _("kỳ báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "kỳ báo cáo")
         constraints = [
             models.CheckConstraint(condition=models.Q(start__lte=models.F("end")), name="period_start_le_end")
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .querysets import AdminUnitQuerySet
 
@@ -56,7 +57,7 @@ class AdminUnit(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = _("đơn vị hành chính")
-        verbose_name_plural = _("đơn vị hành chính")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị hành chính")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True)
@@ -97,7 +98,7 @@ class UnitSuccession(models.Model):
 
     class Meta:
         verbose_name = _("sắp xếp đơn vị")
-        verbose_name_plural = _("sắp xếp đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "sắp xếp đơn vị")
         constraints = [models.UniqueConstraint(fields=["old_unit", "new_unit"], name="unique_unit_succession")]
 
     def __str__(self) -> str:

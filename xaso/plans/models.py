@@ -24,7 +24,7 @@ class LegalBasis(TimeStampedModel):
     class Meta:
         ordering = ["-issued_on", "number"]
         verbose_name = _("căn cứ pháp lý")
-        verbose_name_plural = _("căn cứ pháp lý")
+        verbose_name_plural = pgettext_lazy("plural", "căn cứ pháp lý")
         constraints = [models.UniqueConstraint(fields=["number", "issuer"], name="unique_legal_basis")]
 
     def __str__(self) -> str:
@@ -78,7 +78,7 @@ class Plan(TimeStampedModel):
     class Meta:
         ordering = ["-year_from", "unit__name", "-version"]
         verbose_name = _("kế hoạch")
-        verbose_name_plural = _("kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "kế hoạch")
         constraints = [
             models.CheckConstraint(condition=models.Q(year_from__lte=models.F("year_to")), name="plan_years_ordered"),
         ]
@@ -120,7 +120,7 @@ class Target(TimeStampedModel):
     class Meta:
         ordering = ["horizon_year", "indicator__area", "sort_order", "id"]
         verbose_name = _("chỉ tiêu")
-        verbose_name_plural = _("chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu")
         constraints = [
             models.UniqueConstraint(fields=["plan", "indicator", "horizon_year"], name="unique_target_per_horizon"),
         ]
@@ -177,7 +177,7 @@ class Task(TimeStampedModel):
     class Meta:
         ordering = ["plan", "area", "sort_order", "id"]
         verbose_name = _("nhiệm vụ")
-        verbose_name_plural = _("nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ")
 
     def __str__(self) -> str:
         return self.title[:80]
@@ -195,7 +195,7 @@ class TaskUpdate(models.Model):
     class Meta:
         ordering = ["-on", "-id"]
         verbose_name = _("cập nhật tiến độ")
-        verbose_name_plural = _("cập nhật tiến độ")
+        verbose_name_plural = pgettext_lazy("plural", "cập nhật tiến độ")
         constraints = [
             models.CheckConstraint(condition=models.Q(percent_done__lte=100), name="task_update_percent_le_100")
         ]
@@ -225,7 +225,7 @@ class BudgetLine(TimeStampedModel):
     class Meta:
         ordering = ["plan", "area", "sort_order", "id"]
         verbose_name = _("dòng kinh phí")
-        verbose_name_plural = _("dòng kinh phí")
+        verbose_name_plural = pgettext_lazy("plural", "dòng kinh phí")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -270,7 +270,7 @@ class Responsibility(models.Model):
     class Meta:
         ordering = ["plan", "sort_order", "id"]
         verbose_name = _("trách nhiệm của đơn vị")
-        verbose_name_plural = _("trách nhiệm của đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "trách nhiệm của đơn vị")
 
     def __str__(self) -> str:
         return self.unit_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import TimeStampedModel
 from xaso.geo.models import AdminUnit
@@ -43,7 +44,7 @@ class ReportJob(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("yêu cầu xuất báo cáo")
-        verbose_name_plural = _("yêu cầu xuất báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "yêu cầu xuất báo cáo")
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_job_progress_le_100"),
         ]
@@ -75,7 +76,7 @@ class ReportNarrative(TimeStampedModel):
 
     class Meta:
         verbose_name = _("nội dung báo cáo")
-        verbose_name_plural = _("nội dung báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "nội dung báo cáo")
         constraints = [
             models.UniqueConstraint(fields=["plan", "kind", "period_code"], name="unique_report_narrative"),
         ]

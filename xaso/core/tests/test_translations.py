@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
@@ -143,3 +145,20 @@ def test_the_login_page_is_english_after_switching(client):
 def test_the_login_page_stays_vietnamese_by_default(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert "Đăng nhập" in page and "Sign in" not in page
+
+
+#: models whose English plural still reads as the singular (xaso/indicators/models.py was off limits when the
+#: others got a "plural" msgctxt); remove a name once its verbose_name_plural has one
+PLURAL_PENDING = {"DataElement", "Indicator", "DataValue", "DataValueChange", "ValidationRule"}
+
+
+def test_model_names_have_an_english_plural():
+    """Vietnamese has one form for “nhiệm vụ” and “các nhiệm vụ”; English lists need “tasks”, not “task”."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("xaso.")]
+    with translation.override("en"):
+        same = {m.__name__ for m in models if str(m._meta.verbose_name_plural) == str(m._meta.verbose_name)}
+        assert same == PLURAL_PENDING
+        plurals = {m.__name__: str(m._meta.verbose_name_plural) for m in models}
+    assert plurals["Task"] == "tasks" and plurals["Plan"] == "plans" and plurals["Period"] == "reporting periods"
+    with translation.override("vi"):
+        assert str(apps.get_model("plans", "Task")._meta.verbose_name_plural) == "nhiệm vụ"
