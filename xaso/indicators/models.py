@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import Period, TimeStampedModel
 from xaso.core.periods import PERIOD_TYPES
@@ -68,7 +69,7 @@ class DataElement(TimeStampedModel):
     class Meta:
         ordering = ["area", "code"]
         verbose_name = _("chỉ tiêu dữ liệu")
-        verbose_name_plural = _("chỉ tiêu dữ liệu")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu dữ liệu")
         constraints = [
             models.CheckConstraint(condition=models.Q(period_type__in=PERIOD_TYPES), name="dataelement_period_type"),
         ]
@@ -106,7 +107,7 @@ class Indicator(TimeStampedModel):
     class Meta:
         ordering = ["area", "sort_order", "code"]
         verbose_name = _("chỉ số")
-        verbose_name_plural = _("chỉ số")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ số")
 
     def __str__(self) -> str:
         return self.name
@@ -156,7 +157,7 @@ class DataValue(models.Model):
 
     class Meta:
         verbose_name = _("số liệu")
-        verbose_name_plural = _("số liệu")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu")
         constraints = [
             # unit first: every read asks for the figures of some units and periods (grid, rollups, rules)
             models.UniqueConstraint(fields=["unit", "period", "data_element"], name="unique_data_value"),
@@ -204,7 +205,7 @@ class DataValueChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         verbose_name = _("lịch sử số liệu")
-        verbose_name_plural = _("lịch sử số liệu")
+        verbose_name_plural = pgettext_lazy("plural", "lịch sử số liệu")
         indexes = [models.Index(fields=["unit", "period", "data_element"], name="datavaluechange_place")]
 
     def __str__(self) -> str:
@@ -218,14 +219,18 @@ class ElementRollup(models.Model):
     read sees it. Province and district figures sum these rows (166 communes, not 100,000 values).
     """
 
-    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+")
-    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+")
-    # no index of its own: unique_element_rollup leads with period
-    period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_index=False)
+    # derived from the figures, whose references the database checks; not checked again for each of the
+    # thousand rows a commune-year refresh rewrites (docs/decisions/0006). Django still cascades deletions.
+    # No index of their own for element and period: unique_element_rollup leads with period, then element.
+    data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_constraint=False)
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     value = models.FloatField()
     value_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("số liệu tổng hợp theo xã")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu tổng hợp theo xã")
         constraints = [
             models.UniqueConstraint(fields=["period", "data_element", "unit"], name="unique_element_rollup"),
         ]
@@ -257,7 +262,7 @@ class ValidationRule(TimeStampedModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("quy tắc kiểm tra")
-        verbose_name_plural = _("quy tắc kiểm tra")
+        verbose_name_plural = pgettext_lazy("plural", "quy tắc kiểm tra")
 
     def __str__(self) -> str:
         return self.name

@@ -147,18 +147,14 @@ def test_the_login_page_stays_vietnamese_by_default(client):
     assert "Đăng nhập" in page and "Sign in" not in page
 
 
-#: models whose English plural still reads as the singular (xaso/indicators/models.py was off limits when the
-#: others got a "plural" msgctxt); remove a name once its verbose_name_plural has one
-PLURAL_PENDING = {"DataElement", "Indicator", "DataValue", "DataValueChange", "ValidationRule"}
-
-
 def test_model_names_have_an_english_plural():
     """Vietnamese has one form for “nhiệm vụ” and “các nhiệm vụ”; English lists need “tasks”, not “task”."""
     models = [m for m in apps.get_models() if m.__module__.startswith("xaso.")]
     with translation.override("en"):
         same = {m.__name__ for m in models if str(m._meta.verbose_name_plural) == str(m._meta.verbose_name)}
-        assert same == PLURAL_PENDING
+        assert same == set()
         plurals = {m.__name__: str(m._meta.verbose_name_plural) for m in models}
     assert plurals["Task"] == "tasks" and plurals["Plan"] == "plans" and plurals["Period"] == "reporting periods"
+    assert plurals["DataValue"] == "figures" and plurals["ElementRollup"] == "commune totals"
     with translation.override("vi"):
         assert str(apps.get_model("plans", "Task")._meta.verbose_name_plural) == "nhiệm vụ"

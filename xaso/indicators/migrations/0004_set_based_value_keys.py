@@ -23,9 +23,8 @@ REFERENCES = {"data_element_id": "indicators_dataelement", "unit_id": "geo_admin
 
 def _child_check(column: str, parent: str) -> str:
     return f"""
-    PERFORM 1 FROM {parent} WHERE id IN (SELECT DISTINCT {column} FROM xaso_new) FOR KEY SHARE;
-    SELECT n.{column} INTO missing FROM (SELECT DISTINCT {column} FROM xaso_new) n
-        WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = n.{column}) LIMIT 1;
+    PERFORM 1 FROM {parent} WHERE id = ANY (keys_{column}) FOR KEY SHARE;
+    SELECT k INTO missing FROM unnest(keys_{column}) k WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = k) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'insert or update on table "{VALUE_TABLE}" violates its reference: key ({column})=(%) '
             'is not present in table "{parent}"', missing
@@ -33,10 +32,13 @@ def _child_check(column: str, parent: str) -> str:
     END IF;"""
 
 
+# the statement's rows are read once: the distinct keys of each column, then each key looked up once
 CHILD_FUNCTION = f"""
 CREATE FUNCTION xaso_datavalue_keys() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE missing bigint;
+DECLARE missing bigint; {" ".join(f"keys_{column} bigint[];" for column in REFERENCES)}
 BEGIN
+    SELECT {", ".join(f"array_agg(DISTINCT {column})" for column in REFERENCES)}
+        INTO {", ".join(f"keys_{column}" for column in REFERENCES)} FROM xaso_new;
 {"".join(_child_check(column, parent) for column, parent in REFERENCES.items())}
     RETURN NULL;
 END $$"""
