@@ -44,7 +44,7 @@ class ValueInput:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Checked:
     row: ValueInput
     element: DataElement
@@ -54,19 +54,20 @@ class _Checked:
 
 
 def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tuple[list[_Checked], list[RowError]]:
+    """Check every row; a file repeats a few elements, units and periods thousands of times, so each distinct
+    one (and each element × period pair) is judged once and the verdict reused."""
     errors: list[RowError] = []
     elements = {e.code: e for e in DataElement.objects.filter(code__in={r.element.strip() for r in rows})}
     units = {u.code: u for u in AdminUnit.objects.filter(code__in={str(r.unit).strip() for r in rows})}
     today = timezone.localdate()
     checked: list[_Checked] = []
-    seen: dict[tuple[str, str, str], int | None] = {}
-    # a file repeats a few units and periods thousands of times: judge each once
-    unit_refusals: dict[int, tuple[str, str] | None] = {}
+    seen: dict[tuple[int, int, str], int | None] = {}
+    unit_verdicts: dict[object, tuple[AdminUnit | None, tuple[str, str] | None]] = {}
     specs: dict[str, PeriodSpec | PeriodError] = {}
+    pair_verdicts: dict[tuple[int, str], tuple[str, str] | None] = {}  # (element, period) → (message, code)
     for row in rows:
         col = row.columns
         element = elements.get(row.element.strip())
-        unit = units.get(str(row.unit).strip())
         if element is None:
             errors.append(
                 RowError(
@@ -76,60 +77,48 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
                     "unknown_element",
                 )
             )
+        verdict = unit_verdicts.get(row.unit)
+        if verdict is None:
+            found = units.get(str(row.unit).strip())
+            verdict = unit_verdicts[row.unit] = (found, _unit_refusal(found, user) if found is not None else None)
+        unit, refusal = verdict
         if unit is None:
             errors.append(
                 RowError(
                     row.row, col["unit"], _("Không có đơn vị hành chính mã “%(c)s”.") % {"c": row.unit}, "unknown_unit"
                 )
             )
-        else:
-            if unit.id not in unit_refusals:
-                unit_refusals[unit.id] = _unit_refusal(unit, user)
-            refusal = unit_refusals[unit.id]
-            if refusal is not None:
-                errors.append(RowError(row.row, col["unit"], *refusal))
-                unit = None
+        elif refusal is not None:
+            errors.append(RowError(row.row, col["unit"], *refusal))
+            unit = None
         period_text = str(row.period)
-        if period_text not in specs:
+        spec = specs.get(period_text)
+        if spec is None:
             try:
-                specs[period_text] = parse_period(period_text)
+                spec = specs[period_text] = parse_period(period_text)
             except PeriodError as exc:
-                specs[period_text] = exc
-        spec = specs[period_text]
+                spec = specs[period_text] = exc
         if isinstance(spec, PeriodError):
             errors.append(RowError(row.row, col["period"], str(spec), "bad_period"))
             spec = None
-        if spec and element and spec.type != element.period_type:
-            errors.append(
-                RowError(
-                    row.row,
-                    col["period"],
-                    _("Chỉ tiêu “%(e)s” thu thập theo %(t)s; kỳ “%(p)s” không phù hợp.")
-                    % {"e": element.name, "t": element.get_period_type_display().lower(), "p": row.period},
-                    "period_type",
-                )
-            )
-            spec = None
-        if spec and spec.start > today:
-            errors.append(
-                RowError(
-                    row.row,
-                    col["period"],
-                    _("Kỳ %(p)s chưa bắt đầu: không nhập số liệu cho kỳ tương lai.") % {"p": spec.code},
-                    "future_period",
-                )
-            )
-            spec = None
+        elif element is not None:
+            pair = (element.id, period_text)
+            if pair not in pair_verdicts:
+                pair_verdicts[pair] = _period_refusal(element, spec, today)
+            if pair_verdicts[pair] is not None:
+                errors.append(RowError(row.row, col["period"], *pair_verdicts[pair]))
+                spec = None
         value: float | None = None
-        blank = row.value is None or (isinstance(row.value, str) and not row.value.strip())
+        raw = row.value
+        blank = raw is None or (isinstance(raw, str) and not raw.strip())
         if element is not None and not (blank and allow_delete):
             try:
-                value = parse_value(row.value, element.value_type)
+                value = parse_value(raw, element.value_type)
             except ValueParseError as exc:
                 errors.append(RowError(row.row, col["value"], str(exc), "bad_value"))
                 element = None
         if element and unit and spec:
-            key = (element.code, unit.code, spec.code)
+            key = (element.id, unit.id, spec.code)
             if key in seen:
                 errors.append(
                     RowError(
@@ -143,6 +132,19 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
             seen[key] = row.row
             checked.append(_Checked(row, element, unit, spec, value))
     return checked, errors
+
+
+def _period_refusal(element: DataElement, spec: PeriodSpec, today) -> tuple[str, str] | None:
+    """(message, code) when `element` cannot take a value for the period `spec`, else None."""
+    if spec.type != element.period_type:
+        return (
+            _("Chỉ tiêu “%(e)s” thu thập theo %(t)s; kỳ “%(p)s” không phù hợp.")
+            % {"e": element.name, "t": element.get_period_type_display().lower(), "p": spec.code},
+            "period_type",
+        )
+    if spec.start > today:
+        return _("Kỳ %(p)s chưa bắt đầu: không nhập số liệu cho kỳ tương lai.") % {"p": spec.code}, "future_period"
+    return None
 
 
 def _unit_refusal(unit: AdminUnit, user) -> tuple[str, str] | None:
