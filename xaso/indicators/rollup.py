@@ -104,8 +104,12 @@ def rollup_refresh(
                            PARTITION BY r.data_element_id, r.unit_id, t.target_id ORDER BY t.start DESC
                        ) AS rn
                 FROM raw r
-                JOIN targets t ON t.period_id = r.period_id
+                JOIN targets t ON t.period_id = r.period_id AND t.target_id <> t.period_id
                 WHERE r.aggregation = '{Aggregation.LAST}'
+                UNION ALL
+                SELECT data_element_id, commune_id, period_id, value, 1  -- a period in itself: one value per unit
+                FROM raw
+                WHERE aggregation = '{Aggregation.LAST}'
             ) latest
             WHERE rn = 1
             GROUP BY data_element_id, commune_id, target_id
