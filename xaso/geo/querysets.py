@@ -14,14 +14,15 @@ class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
         return self.filter(path__startswith=unit.path)
 
     def for_user(self, user) -> AdminUnitQuerySet:
-        """Units the user may read: the subtree of their unit; everything for administrators."""
-        from xaso.accounts.permissions import is_admin
+        """Units the user may read: the subtree of their unit and the old communes (with their villages) it
+        absorbed in July 2025, as `can_read_unit` says of one unit; everything for administrators."""
+        from xaso.accounts.permissions import absorbed_unit_ids, is_admin
 
         if is_admin(user):
             return self
         if not user.is_authenticated or user.unit_id is None:
             return self.none()
-        return self.filter(path__startswith=user.unit.path)
+        return self.filter(models.Q(path__startswith=user.unit.path) | models.Q(commune__in=absorbed_unit_ids(user)))
 
     def current(self) -> AdminUnitQuerySet:
         return self.filter(is_legacy=False)

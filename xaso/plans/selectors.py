@@ -26,12 +26,10 @@ BUDGET_COLUMNS = (
 
 
 def plans_for_user(user) -> QuerySet[Plan]:
-    """Plans of the units the user may read, plus those of the older units their units absorbed (July 2025)."""
+    """Plans of the units the user may read, which include the older units their units absorbed (July 2025)."""
     if is_admin(user):
         return Plan.objects.select_related("unit")
-    units = AdminUnit.objects.for_user(user)
-    absorbed = AdminUnit.objects.filter(successions__new_unit__in=units)
-    return Plan.objects.filter(Q(unit__in=units) | Q(unit__in=absorbed)).distinct().select_related("unit")
+    return Plan.objects.filter(unit__in=AdminUnit.objects.for_user(user)).select_related("unit")
 
 
 def plan_sources_for(user) -> QuerySet[Plan]:

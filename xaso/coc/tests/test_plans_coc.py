@@ -97,6 +97,41 @@ def test_public_page_shows_the_targets_of_the_old_commune_it_absorbed(
     assert "Tỷ lệ hộ có cáp quang" not in page  # the commune chose not to publish its targets
 
 
+def test_commune_page_shows_the_targets_and_figures_of_the_old_commune_it_absorbed(
+    client, nga_dien, nga_dien_officer, nga_an, nga_an_officer, catalog
+):
+    last_year = timezone.localdate().year - 1  # targets are rated on this year's, else last year's data
+    values_write(
+        user=nga_dien_officer,
+        rows=[ValueInput("households_total", "legacy:16150", str(last_year), 1961),
+              ValueInput("households_fibre", "legacy:16150", str(last_year), 1384)],
+    )  # fmt: skip
+    plan = plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=last_year)
+    client.force_login(nga_an_officer)
+
+    response = client.get(reverse("coc:unit", args=["16144"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert plan.title in page  # "... của Xã Nga Điền"
+    assert f'Tỷ lệ hộ có cáp quang <span class="muted small">({last_year})</span>' in page
+    assert "≥ 80,0%" in page and "70,6%" in page  # 1.384 / 1.961, seed 003
+    assert "Chậm tiến độ" in page  # below 80% and the year is over
+
+    old = client.get(reverse("coc:unit", args=["legacy:16150"]), {"year": last_year})
+    assert old.status_code == 200  # the old commune's own page, read only
+    assert "70,6%" in old.content.decode()
+    assert not old.context["can_publish"]
+
+
+def test_an_unrelated_commune_sees_neither_the_commune_nor_the_old_commune_it_absorbed(
+    client, nga_dien, nga_dien_officer, nga_an, an_vien_officer, catalog
+):
+    plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=timezone.localdate().year - 1)
+    client.force_login(an_vien_officer)
+    assert client.get(reverse("coc:unit", args=["16144"])).status_code == 404
+    assert client.get(reverse("coc:unit", args=["legacy:16150"])).status_code == 404
+
+
 def test_publication_form_saves(client, an_vien, an_vien_officer, catalog):
     client.force_login(an_vien_officer)
     response = client.post(

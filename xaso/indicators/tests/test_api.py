@@ -13,7 +13,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from xaso.geo.services import village_create
+from xaso.indicators.errors import BulkValueError
 from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, ValidationRule
+from xaso.indicators.services import ValueInput, values_write
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +196,52 @@ def test_officer_cannot_read_another_commune(catalog, an_vien, nga_dien, an_vien
         assert "Xã Nga Điền (legacy:16150)" in response.json()["detail"]
     # and the unfiltered list holds nothing of Nga Điền
     assert client.get("/api/v1/data-values/").json()["count"] == 0
+
+
+def test_a_commune_reads_the_old_commune_it_absorbed_but_cannot_write_it(
+    catalog, nga_dien, nga_dien_officer, nga_an, nga_an_officer
+):
+    assert post_values(api(nga_dien_officer), items("legacy:16150", "2023", SEED_003)).status_code == 200
+    client = api(nga_an_officer)
+    values = client.get("/api/v1/data-values/", {"unit": "legacy:16150", "element": "households_fibre"})
+    assert values.status_code == 200
+    assert [(v["unit"], v["period"], v["value"]) for v in values.json()["results"]] == [("legacy:16150", "2023", 1384)]
+    assert client.get("/api/v1/data-values/").json()["count"] == 6  # the unfiltered list holds them too
+    table = client.get(
+        "/api/v1/indicator-values/",
+        {"units": "16144,legacy:16150", "indicators": "households_fibre_rate", "periods": "2023"},
+    )
+    assert table.status_code == 200
+    assert [(r["unit"], r["value"]) for r in table.json()] == [("16144", None), ("legacy:16150", 70.6)]
+    history = client.get(
+        "/api/v1/data-values/history/", {"element": "households_fibre", "unit": "legacy:16150", "period": "2023"}
+    )
+    assert history.status_code == 200 and history.json()["count"] == 1
+    assert client.get("/api/v1/validation/", {"unit": "legacy:16150", "period": "2023"}).status_code == 200
+
+    refused = post_values(client, items("legacy:16150", "2023", {"households_fibre": 1500}))
+    assert refused.status_code == 400
+    assert [(e["row"], e["column"], e["code"]) for e in refused.json()["errors"]] == [(1, "unit", "out_of_scope")]
+    with pytest.raises(BulkValueError) as raised:
+        values_write(user=nga_an_officer, rows=[ValueInput("households_fibre", "legacy:16150", "2023", None)],
+                     allow_delete=True)  # fmt: skip
+    assert [e.code for e in raised.value.errors] == ["out_of_scope"]
+    assert stored("legacy:16150")["households_fibre"] == 1384
+    assert DataValueChange.objects.count() == 6  # only Nga Điền's own writes
+
+
+def test_an_unrelated_commune_cannot_read_or_write_the_old_commune_another_absorbed(
+    catalog, nga_dien, nga_dien_officer, nga_an, an_vien, an_vien_officer
+):
+    post_values(api(nga_dien_officer), items("legacy:16150", "2023", SEED_003))
+    client = api(an_vien_officer)
+    for params in ({"unit": "legacy:16150"}, {"unit": "16144"}):
+        response = client.get("/api/v1/data-values/", params)
+        assert response.status_code == 403 and response.json()["code"] == "out_of_scope"
+    assert client.get("/api/v1/data-values/").json()["count"] == 0
+    refused = post_values(client, items("legacy:16150", "2023", {"households_fibre": 1500}))
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "out_of_scope"
+    assert stored("legacy:16150")["households_fibre"] == 1384
 
 
 def test_province_analyst_reads_the_province_table_but_cannot_write(

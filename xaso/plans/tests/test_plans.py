@@ -186,6 +186,8 @@ def test_old_commune_plan_is_visible_from_the_unit_that_absorbed_it(nga_dien, ng
     UnitSuccession.objects.create(old_unit=nga_dien, new_unit=nga_an, effective_date=date(2025, 7, 1), data_version="t")
     nga_an_officer = make_user("nga_an_officer", "commune_officer", nga_an)
     assert list(selectors.plans_for_user(nga_an_officer)) == [old_plan]
+    with pytest.raises(PermissionDenied):  # read, never written, by the commune that absorbed it
+        services.plan_sections_save(user=nga_an_officer, plan=old_plan, general_goal="Sửa mục tiêu")
 
 
 def test_a_plan_started_from_the_english_interface_is_written_in_vietnamese(an_vien, an_vien_officer):
