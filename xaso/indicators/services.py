@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xaso.accounts.permissions import can_write_unit
+from xaso.accounts.permissions import can_read_unit, can_write_unit
 from xaso.core.formatting import format_value
 from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
@@ -156,6 +156,12 @@ def _unit_refusal(unit: AdminUnit, user) -> tuple[str, str] | None:
             "unit_level",
         )
     if not can_write_unit(user, unit):
+        if unit.is_legacy and can_read_unit(user, unit):  # an old commune the user's commune absorbed (0007)
+            return (
+                _("%(u)s là đơn vị cũ đã sáp nhập: số liệu của đơn vị này chỉ để xem, không nhập hay sửa.")
+                % {"u": unit.name},
+                "absorbed_read_only",
+            )
         return _("Bạn không có quyền nhập số liệu cho %(u)s.") % {"u": unit.name}, "out_of_scope"
     return None
 

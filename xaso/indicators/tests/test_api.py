@@ -221,11 +221,12 @@ def test_a_commune_reads_the_old_commune_it_absorbed_but_cannot_write_it(
 
     refused = post_values(client, items("legacy:16150", "2023", {"households_fibre": 1500}))
     assert refused.status_code == 400
-    assert [(e["row"], e["column"], e["code"]) for e in refused.json()["errors"]] == [(1, "unit", "out_of_scope")]
+    assert [(e["row"], e["column"], e["code"]) for e in refused.json()["errors"]] == [(1, "unit", "absorbed_read_only")]
+    assert "đơn vị cũ đã sáp nhập" in refused.json()["errors"][0]["message"]
     with pytest.raises(BulkValueError) as raised:
         values_write(user=nga_an_officer, rows=[ValueInput("households_fibre", "legacy:16150", "2023", None)],
                      allow_delete=True)  # fmt: skip
-    assert [e.code for e in raised.value.errors] == ["out_of_scope"]
+    assert [e.code for e in raised.value.errors] == ["absorbed_read_only"]
     assert stored("legacy:16150")["households_fibre"] == 1384
     assert DataValueChange.objects.count() == 6  # only Nga Điền's own writes
 
