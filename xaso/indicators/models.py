@@ -117,6 +117,16 @@ class Indicator(TimeStampedModel):
         return self.unit_label == "%"
 
 
+def _author() -> models.ForeignKey:
+    """Who wrote a figure or a change: the signed-in user, set by values_write. Neither checked by the database
+    on each of the thousands of rows an import writes nor indexed: only deleting a user reads by it, and Django
+    then nulls it (docs/decisions/0004-bulk-writes.md, 0006-set-based-key-checks.md)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
+
+
 class DataValue(models.Model):
     """One figure for one data element, one unit and one period.
 
@@ -132,26 +142,8 @@ class DataValue(models.Model):
     period = models.ForeignKey(Period, models.PROTECT, related_name="data_values")
     value = models.FloatField(_("giá trị"))
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    # who typed it: the signed-in user, set by values_write; neither checked by the database on each of the
-    # thousands of rows an import writes nor indexed: only deleting a user reads by it (docs/decisions/0004 and 0006)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    created_by = _author()
+    updated_by = _author()
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -191,15 +183,7 @@ class DataValueChange(models.Model):
     new_value = models.FloatField(_("giá trị mới"), null=True, blank=True)
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
     source = models.CharField(_("nguồn thay đổi"), max_length=8, choices=ChangeSource.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    changed_by = _author()
     changed_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:
