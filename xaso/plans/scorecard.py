@@ -2,8 +2,9 @@
 communes side by side on its key targets with a composite score.
 
 Composite progress score of a commune (0–100), documented in docs/rules/target-status.md:
-for each key target, attainment = min(latest / target, 1) for a "≥" target, min(target / latest, 1) for
-a "≤" target (1 when latest is 0), 1 or 0 for "="; a target without data counts 0. The score is the mean
+for each key target, with `latest` the value the target is judged on (`selectors.judged_values`), attainment =
+min(latest / target, 1) for a "≥" target, min(target / latest, 1) for a "≤" target (1 when latest is 0), 1 or 0
+for "="; a target without data counts 0. The score is the mean
 attainment × 100, rounded to one decimal. Communes are ranked by score, ties by name.
 """
 
@@ -15,14 +16,13 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from xaso.core.models import periods_ensure
 from xaso.core.periods import year
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area
-from xaso.indicators.selectors import PUBLIC_AGGREGATES, indicator_values
+from xaso.indicators.selectors import PUBLIC_AGGREGATES
 
 from .models import Comparator, Plan, PlanStatus, Target
-from .selectors import TargetProgress, plans_for_user, target_progress
+from .selectors import TargetProgress, judged_values, plans_for_user, target_progress
 from .status import EQUAL_TOLERANCE, NO_DATA, target_status
 
 ACTIVE_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
@@ -106,7 +106,9 @@ def key_targets(*, user, province: AdminUnit, horizon: int) -> list[Target]:
 def province_scorecard(
     *, user, province: AdminUnit, targets: list[Target], today: date | None = None
 ) -> list[CommuneScore]:
-    """Communes × key targets in one aggregation pass; scored, ranked."""
+    """Communes × key targets in one aggregation pass; scored, ranked. Each cell holds the value the target is judged
+    on (`judged_values`: this year's, else last year's; for a passed horizon its horizon year's, else the year
+    before's), which is also the value its attainment is computed from."""
     today = today or date.today()
     communes = list(
         AdminUnit.objects.in_subtree(province)
@@ -115,21 +117,12 @@ def province_scorecard(
     )
     if not communes or not targets:
         return [CommuneScore(c, [], 0.0) for c in communes]
-    this_year, last_year = year(today.year), year(today.year - 1)
-    periods = periods_ensure([this_year, last_year])
-    indicators = {t.indicator_id: t.indicator for t in targets}
-    table = indicator_values(user=user, indicators=list(indicators.values()), units=communes,
-                             periods=[periods[this_year.code], periods[last_year.code]])  # fmt: skip
+    judged = judged_values(user=user, targets=targets, at=year(today.year), units=communes)
     rows = []
     for commune in communes:
         cells = []
         for t in targets:
-            latest = None
-            for code in (this_year.code, last_year.code):
-                cell = table.get((commune.id, t.indicator_id, periods[code].id))
-                if cell is not None and cell.value is not None:
-                    latest = cell.value
-                    break
+            latest = judged[(commune.id, t.id)].value
             status = target_status(
                 comparator=t.comparator,
                 target=t.value,

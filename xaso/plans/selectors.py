@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import is_admin
 from xaso.core.models import Period, periods_ensure
-from xaso.core.periods import month, year
+from xaso.core.periods import PeriodSpec, month, year
 from xaso.geo.models import AdminUnit
-from xaso.indicators.selectors import indicator_values
+from xaso.indicators.selectors import IndicatorValue, indicator_values
 
 from .models import BudgetLine, Comparator, Plan, Target, Task, TaskStatus, TimeframeKind
-from .status import TargetStatus, target_status
+from .status import TargetStatus, judged_periods, target_status
 
 DUE_SOON_DAYS = 30
 BUDGET_COLUMNS = (
@@ -44,6 +44,55 @@ def plan_sources_for(user) -> QuerySet[Plan]:
     return Plan.objects.filter(Q(id__in=own) | Q(unit_id__in=above)).select_related("unit")
 
 
+@dataclass(frozen=True)
+class JudgedValue:
+    """The figure a target is judged on and the period it comes from (both None: no data in the window)."""
+
+    cell: IndicatorValue | None
+    period: Period | None
+
+    @property
+    def value(self) -> float | None:
+        return self.cell.value if self.cell is not None else None
+
+
+NOT_FOUND = JudgedValue(None, None)
+
+
+def judged_values(
+    *, user, targets: Sequence[Target], at: PeriodSpec, units: Sequence[AdminUnit] | None = None
+) -> dict[tuple[int, int], JudgedValue]:
+    """The figure each target is judged on (`status.judged_periods`), keyed (unit id, target id).
+
+    Each target is read for its plan's unit or, when `units` are given (a province's targets over its communes), for
+    each of them. One `indicator_values` call over the union of the periods the targets need, whatever their horizons,
+    so the number of queries grows with neither the targets nor the units.
+    """
+    if not targets or (units is not None and not units):
+        return {}
+    specs = {t.id: judged_periods(horizon_year=t.horizon_year, at=at) for t in targets}
+    periods = periods_ensure([s for window in specs.values() for s in window])
+    windows = {tid: [periods[s.code] for s in window] for tid, window in specs.items()}
+    readers = list(units) if units is not None else list({t.plan.unit_id: t.plan.unit for t in targets}.values())
+    indicators = list({t.indicator_id: t.indicator for t in targets}.values())
+    needed = list({p.id: p for window in windows.values() for p in window}.values())
+    table = indicator_values(user=user, indicators=indicators, units=readers, periods=needed)
+    unit_ids = [u.id for u in readers] if units is not None else None
+    out = {}
+    for t in targets:
+        for unit_id in unit_ids if unit_ids is not None else [t.plan.unit_id]:
+            out[(unit_id, t.id)] = _first_figure(table, unit_id, t.indicator_id, windows[t.id])
+    return out
+
+
+def _first_figure(table, unit_id: int, indicator_id: int, window: list[Period]) -> JudgedValue:
+    for period in window:
+        cell = table.get((unit_id, indicator_id, period.id))
+        if cell is not None and cell.value is not None:
+            return JudgedValue(cell, period)
+    return NOT_FOUND
+
+
 @dataclass
 class TargetProgress:
     target: Target
@@ -54,31 +103,20 @@ class TargetProgress:
 
 
 def target_progress(*, user, targets: list[Target], today: date | None = None) -> list[TargetProgress]:
-    """Latest value and status of each target, in one aggregation pass over all targets' indicators."""
+    """The value each target is judged on and its status, in one aggregation pass over all targets' indicators."""
     today = today or date.today()
     if not targets:
         return []
-    units = {t.plan.unit_id: t.plan.unit for t in targets}
-    indicators = {t.indicator_id: t.indicator for t in targets}
-    # the latest complete picture: this year so far, else last year
-    this_year, last_year = year(today.year), year(today.year - 1)
-    periods = periods_ensure([this_year, last_year])
-    table = indicator_values(user=user, indicators=list(indicators.values()), units=list(units.values()),
-                             periods=[periods[this_year.code], periods[last_year.code]])  # fmt: skip
+    judged = judged_values(user=user, targets=targets, at=year(today.year))
     parents = _parent_minimums(targets)
     out = []
     for t in targets:
-        latest, at = None, None
-        for code in (this_year.code, last_year.code):
-            cell = table.get((t.plan.unit_id, t.indicator_id, periods[code].id))
-            if cell is not None and cell.value is not None:
-                latest, at = cell.value, periods[code]
-                break
+        found = judged[(t.plan.unit_id, t.id)]
         status = target_status(
-            comparator=t.comparator, target=t.value, horizon_year=t.horizon_year, latest=latest,
+            comparator=t.comparator, target=t.value, horizon_year=t.horizon_year, latest=found.value,
             baseline=t.baseline_value, baseline_date=t.baseline_date, start_year=t.plan.year_from, today=today,
         )  # fmt: skip
-        out.append(TargetProgress(t, latest, at, status, parents.get(t.id)))
+        out.append(TargetProgress(t, found.value, found.period, status, parents.get(t.id)))
     return out
 
 

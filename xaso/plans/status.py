@@ -1,10 +1,14 @@
 """The status of a target, computed from data (stated in docs/rules/target-status.md and in the UI).
 
-Given the latest value, the baseline (value, date), the target (comparator, value, horizon year-end)
+The value a target is judged on (`judged_periods`) is read in a two-year window anchored at min(this year, the
+target's horizon year): that year's figure, else the year before's. A target whose horizon has passed is so judged
+on its horizon year's figure, never on later ones.
+
+Given that value, the baseline (value, date), the target (comparator, value, horizon year-end)
 and today:
 
 - **no data** (`no_data`): no value for the indicator yet;
-- **achieved** (`achieved`): the latest value meets the target (≥, ≤ or = within 0.05);
+- **achieved** (`achieved`): the value meets the target (≥, ≤ or = within 0.05);
 - otherwise compare progress with time elapsed. progress = (latest − baseline) / (target − baseline),
   elapsed = (today − baseline date) / (horizon end − baseline date), both clipped to [0, 1]; without a
   baseline, the baseline is 0 at 1 January of the plan's first year.
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+
+from xaso.core.periods import YEAR, PeriodSpec, year
 
 NO_DATA, ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK = "no_data", "achieved", "on_track", "at_risk", "off_track"
 STATUS_LABELS = {
@@ -46,6 +52,21 @@ class TargetStatus:
     @property
     def css(self) -> str:
         return STATUS_CSS[self.code]
+
+
+def judged_periods(*, horizon_year: int, at: PeriodSpec) -> tuple[PeriodSpec, ...]:
+    """The periods whose figure a target is judged on, in order: the first that has a figure is the target's value.
+
+    `at` is the period the status is stated for: this year on screens, a report's month, quarter or year. The window
+    is anchored at min(the year of `at`, the horizon year): a target whose horizon year has passed is judged on that
+    year's figure, else the year before's (a 2024 target seen in 2026: 2024, else 2023). Otherwise `at` itself, then
+    its year when `at` is a month or a quarter, then the year before.
+    """
+    if horizon_year < at.year:
+        return year(horizon_year), year(horizon_year - 1)
+    if at.type == YEAR:
+        return at, year(at.year - 1)
+    return at, year(at.year), year(at.year - 1)
 
 
 def _clip(x: float) -> float:

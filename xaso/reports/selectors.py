@@ -22,8 +22,11 @@ from xaso.indicators.models import Area, Indicator
 from xaso.indicators.selectors import IndicatorValue, indicator_values
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task, TaskStatus, TaskUpdate
 from xaso.plans.selectors import (
+    NOT_FOUND,
     BudgetTotals,
+    JudgedValue,
     budget_totals_by_plan,
+    judged_values,
     plans_for_user,
     task_is_overdue,
     task_next_due,
@@ -157,21 +160,15 @@ class TargetRow:
         return self.value.value if self.value else None
 
 
-def _rows(targets: list[Target], table, periods: dict[str, Period], order: list[str], asof: date) -> list[TargetRow]:
-    rows = []
-    for t in targets:
-        found, at = None, None
-        for code in order:
-            cell = table.get((t.plan.unit_id, t.indicator_id, periods[code].id))
-            if cell is not None and cell.value is not None:
-                found, at = cell, periods[code]
-                break
-        status = target_status(
-            comparator=t.comparator, target=t.value, horizon_year=t.horizon_year, latest=found.value if found else None,
-            baseline=t.baseline_value, baseline_date=t.baseline_date, start_year=t.plan.year_from, today=asof,
-        )  # fmt: skip
-        rows.append(TargetRow(t, found, at if at and at.code != order[0] else None, status))
-    return rows
+def _row(target: Target, found: JudgedValue, spec: PeriodSpec, asof: date) -> TargetRow:
+    """A target's row of a document for `spec`: the figure it is judged on, and its status as of `asof`."""
+    status = target_status(
+        comparator=target.comparator, target=target.value, horizon_year=target.horizon_year, latest=found.value,
+        baseline=target.baseline_value, baseline_date=target.baseline_date, start_year=target.plan.year_from,
+        today=asof,
+    )  # fmt: skip
+    period = found.period if found.period is not None and found.period.code != spec.code else None
+    return TargetRow(target, found.cell, period, status)
 
 
 def _asof(spec: PeriodSpec, today: date) -> date:
@@ -255,20 +252,13 @@ def progress_data_by_plan(*, user, plans: Sequence[Plan], spec: PeriodSpec,
         return {}
     _require_readable_all(user, plans)
     today = today or date.today()
-    # the period itself, then its year, then the year before: the latest complete figure
-    order = [spec.code]
-    if spec.type != YEAR:
-        order.append(year(spec.year).code)
-    order.append(year(spec.year - 1).code)
-    specs = [spec] + [y for y in (year(spec.year), year(spec.year - 1)) if y.code != spec.code]
     targets, tasks = _targets_by_plan(plans), _tasks_by_plan(plans)
-    indicators = list({t.indicator_id: t.indicator for rows in targets.values() for t in rows}.values())
-    units = list({p.unit_id: p.unit for p in plans}.values())
-    periods, table = _values(user, units, indicators, specs)
+    # each target's figure by the status rule (the period, its year, the year before; a passed horizon's own year)
+    judged = judged_values(user=user, targets=[t for rows in targets.values() for t in rows], at=spec)
     asof = _asof(spec, today)
     out = {}
     for plan in plans:
-        rows = _rows(targets[plan.pk], table, periods, order, asof)
+        rows = [_row(t, judged[(t.plan.unit_id, t.id)], spec, asof) for t in targets[plan.pk]]
         out[plan.pk] = _progress(plan, spec, today, rows, tasks[plan.pk])
     return out
 
@@ -344,9 +334,15 @@ def evaluation_data(*, user, plan: Plan, year_: int | None = None, today: date |
     spec = year(y)
     targets = _targets(plan)
     chosen = _year_targets(targets, y)
-    indicators = list({t.indicator_id: t.indicator for t in chosen}.values())
-    periods, table = _values(user, [plan.unit], indicators, [spec])
-    rows = _rows(chosen, table, periods, [spec.code], _asof(spec, today))
+    # every target here has its horizon in or after the year, so the rule's window is the year, else the year before;
+    # the evaluation states what was measured that year, so a figure of the year before counts as none here
+    judged = judged_values(user=user, targets=chosen, at=spec)
+    asof = _asof(spec, today)
+    rows = []
+    for t in chosen:
+        found = judged[(plan.unit_id, t.id)]
+        rows.append(_row(t, found if found.period is not None and found.period.code == spec.code else NOT_FOUND,
+                         spec, asof))  # fmt: skip
     element_values: dict[str, float] = {}
     for row in rows:
         if row.value:

@@ -123,6 +123,34 @@ def test_commune_page_shows_the_targets_and_figures_of_the_old_commune_it_absorb
     assert not old.context["can_publish"]
 
 
+def test_a_passed_horizon_is_shown_with_the_figure_of_its_own_year_else_the_year_before(
+    client, nga_dien, nga_dien_officer, nga_an, nga_an_officer, catalog
+):
+    horizon = timezone.localdate().year - 2  # seed 003's 2024 plan seen in 2026: neither this year nor last year
+    values_write(
+        user=nga_dien_officer,
+        rows=[ValueInput("households_total", "legacy:16150", str(horizon - 1), 1961),
+              ValueInput("households_fibre", "legacy:16150", str(horizon - 1), 1384)],
+    )  # fmt: skip
+    plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=horizon)
+    services.publication_save(user=nga_an_officer, unit=nga_an, is_published=True, indicators=[], show_targets=True)
+    client.force_login(nga_an_officer)
+    for url in (reverse("coc:unit", args=["16144"]), reverse("coc:public", args=["16144"])):
+        page = client.get(url).content.decode()
+        # no figure for the horizon year: the year before's 1.384 / 1.961, below 80% with the horizon passed
+        assert f'70,6% <span class="muted small">({horizon - 1})</span>' in page
+        assert "Chậm tiến độ" in page and "Chưa có số liệu" not in page
+    assert "Chỉ tiêu chưa có số liệu:" not in client.get(reverse("coc:unit", args=["16144"])).content.decode()
+
+    values_write(
+        user=nga_dien_officer,
+        rows=[ValueInput("households_total", "legacy:16150", str(horizon), 1961),
+              ValueInput("households_fibre", "legacy:16150", str(horizon), 1600)],
+    )  # fmt: skip
+    page = client.get(reverse("coc:unit", args=["16144"])).content.decode()
+    assert f'81,6% <span class="muted small">({horizon})</span>' in page and "Đã đạt" in page  # 1.600 / 1.961
+
+
 def test_an_unrelated_commune_sees_neither_the_commune_nor_the_old_commune_it_absorbed(
     client, nga_dien, nga_dien_officer, nga_an, an_vien_officer, catalog
 ):

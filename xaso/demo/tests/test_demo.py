@@ -81,3 +81,21 @@ def test_demo_province_scorecard_ranks_the_dong_nai_communes(demo):
     scored = sorted((r for r in rows if r.score > 0), key=lambda r: r.rank)
     assert {r.unit.code for r in scored} >= {"26296", "26116", "26170", "26173", "26179"}
     assert all(0 < r.score <= 100 for r in scored)
+
+
+def test_demo_nga_dien_2024_plan_seen_in_2026_is_judged_on_its_2024_else_2023_figures(demo):
+    from datetime import date
+
+    from xaso.plans import scorecard
+
+    officer = User.objects.get(username="ngadien")
+    nga_dien = AdminUnit.objects.get(code="legacy:16150")
+    progress = scorecard.commune_targets(user=officer, unit=nga_dien, today=date(2026, 11, 23)).progress
+    by_code = {p.target.indicator.code: p for p in progress if p.target.horizon_year == 2024}
+    # 2024: the five sample villages, 338 + 281 + 352 + 255 + 290 = 1.516 of 436 + 371 + 452 + 348 + 371 = 1.978
+    # households on fibre = 76,6%, short of the plan's 100%
+    fibre = by_code["households_fibre_rate"]
+    assert (round(fibre.latest, 1), fibre.period.code, fibre.status.code) == (76.6, "2024", "off_track")
+    # no 2024 figure: 2023's one video-conference system (seed 003, Part 1) meets "≥ 1"
+    video = by_code["video_conference_systems"]
+    assert (video.latest, video.period.code, video.status.code) == (1.0, "2023", "achieved")

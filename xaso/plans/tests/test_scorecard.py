@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from xaso.accounts.models import Role
+from xaso.conftest import make_unit, make_user
+from xaso.geo.models import Level
 from xaso.indicators.services import ValueInput, values_write
 from xaso.plans import scorecard
+from xaso.plans.models import Target
 from xaso.plans.tests.factories import plan_in_execution
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +83,67 @@ def test_public_page_reads_the_active_plans_of_the_commune_and_of_the_old_commun
     plan_in_execution(an_vien, an_vien_officer, [(catalog["fibre"], 80)])  # another commune's: never shown
     assert list(scorecard.active_plans(user=PUBLIC_AGGREGATES, unit=nga_an)) == [old]
     assert list(scorecard.active_plans(user=PUBLIC_AGGREGATES, unit=nga_dien)) == [old]
+
+
+def households(officer, unit, period: str, total: int, with_fibre: int):
+    values_write(user=officer, rows=[ValueInput("households_total", unit.code, period, total),
+                                     ValueInput("households_fibre", unit.code, period, with_fibre)])  # fmt: skip
+
+
+@pytest.fixture
+def mixed_horizons(dong_nai, administrator, catalog):
+    """The province's "≥ 80% of households on fibre by 2024" (horizon passed) beside "≥ 85% of dossiers online by
+    2026" (this year)."""
+    passed = plan_in_execution(dong_nai, administrator, [(catalog["fibre"], 80)], year=2024).targets.get()
+    current = plan_in_execution(dong_nai, administrator, [(catalog["online"], 85)], year=2026).targets.get()
+    return list(Target.objects.filter(pk__in=[passed.pk, current.pk]).select_related("indicator", "plan"))
+
+
+def test_province_scorecard_judges_each_target_in_its_own_window(
+    an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst, dong_nai, mixed_horizons
+):
+    fibre_2024, online_2026 = mixed_horizons
+    # An Viễn: fibre 2024 6.600 / 8.000 = 82,5% (met: 1.0; its 2026 figure, 62,5%, is past the horizon and not read);
+    # online 2026 180 / 200 = 90% (met: 1.0) → 100.0
+    households(an_vien_officer, an_vien, "2024", 8000, 6600)
+    households(an_vien_officer, an_vien, "2026", 8000, 5000)
+    values_write(user=an_vien_officer, rows=[ValueInput("dossiers_received", an_vien.code, "2026-03", 200),
+                                             ValueInput("dossiers_online", an_vien.code, "2026-03", 180)])  # fmt: skip
+    # Trị An: no 2024 fibre figure, 2023's 3.000 / 4.000 = 75% (75 / 80 = 0.9375, off track: the horizon has passed);
+    # online: none in 2026, 2025's 40 / 100 = 40% (40 / 85 = 0.4706) → (0.9375 + 0.4706) / 2 = 70.4
+    households(tri_an_officer, tri_an, "2023", 4000, 3000)
+    values_write(user=tri_an_officer, rows=[ValueInput("dossiers_received", tri_an.code, "2025-06", 100),
+                                            ValueInput("dossiers_online", tri_an.code, "2025-06", 40)])  # fmt: skip
+    rows = {
+        r.unit.code: r
+        for r in scorecard.province_scorecard(
+            user=province_analyst, province=dong_nai, targets=[fibre_2024, online_2026], today=TODAY
+        )
+    }
+    assert [(c.value, c.status) for c in rows["26296"].cells] == [(82.5, "achieved"), (90.0, "achieved")]
+    assert (rows["26296"].score, rows["26296"].rank) == (100.0, 1)
+    assert [(c.value, c.status) for c in rows["26170"].cells] == [(75.0, "off_track"), (40.0, "off_track")]
+    assert (rows["26170"].score, rows["26170"].rank) == (70.4, 2)
+
+
+def test_province_scorecard_queries_do_not_grow_with_communes_or_horizons(
+    dong_nai, an_vien, an_vien_officer, province_analyst, administrator, mixed_horizons, catalog
+):
+    households(an_vien_officer, an_vien, "2024", 8000, 6600)
+
+    def queries(targets) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            scorecard.province_scorecard(user=province_analyst, province=dong_nai, targets=targets, today=TODAY)
+        return len(captured)
+
+    queries(mixed_horizons)  # the year periods exist from here on
+    fibre_2024, online_2026 = mixed_horizons
+    small = queries([online_2026])
+    assert queries(mixed_horizons) == small
+    officer = make_user("officer_x", Role.COMMUNE_OFFICER, dong_nai)
+    for n in range(12):
+        commune = make_unit(f"261{n:02d}", f"Xã Mẫu {n}", Level.COMMUNE, dong_nai)
+        households(officer, commune, str(2023 + n % 4), 100 + n, 50 + n)
+    assert queries(mixed_horizons) == small
+    rows = scorecard.province_scorecard(user=province_analyst, province=dong_nai, targets=mixed_horizons, today=TODAY)
+    assert len(rows) == 13

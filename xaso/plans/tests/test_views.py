@@ -139,3 +139,16 @@ def test_english_screens_translate_each_sense_of_a_short_word(client, plan, an_v
     with translation.override("en"):
         assert TaskUpdate._meta.get_field("on").verbose_name == "date"
         assert Responsibility._meta.get_field("duties").verbose_name == "duties"
+
+
+def test_plan_page_judges_a_passed_horizon_on_its_own_year_and_says_so(client, nga_dien, nga_dien_officer, catalog):
+    horizon = date.today().year - 2  # seed 003's 2024 plan seen in 2026
+    period = str(horizon)
+    values_write(user=nga_dien_officer, rows=[ValueInput("households_total", nga_dien.code, period, 1961),
+                                              ValueInput("households_fibre", nga_dien.code, period, 1600)])  # fmt: skip
+    plan = services.plan_create_from_template(user=nga_dien_officer, unit=nga_dien, year=horizon)
+    services.target_save(user=nga_dien_officer, plan=plan, indicator=catalog["fibre"], value=80, horizon_year=horizon)
+    client.force_login(nga_dien_officer)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert f'81,6 <span class="muted small">({horizon})</span>' in page and "Đã đạt" in page  # 1.600 / 1.961 ≥ 80
+    assert "chỉ tiêu đã quá mốc tính từ số liệu của năm mốc (chưa có thì năm trước đó)" in page

@@ -9,7 +9,7 @@ import pytest
 
 from xaso.indicators.services import ValueInput, values_write
 from xaso.plans import services as plan_services
-from xaso.reports import services
+from xaso.reports import selectors, services
 
 from .conftest import docx_text, open_docx
 
@@ -102,3 +102,16 @@ def test_other_commune_cannot_read_the_evaluation(nga_dien_2023, an_vien_officer
 
     with pytest.raises(PermissionDenied):
         services.document_evaluation_docx(nga_dien_2023, an_vien_officer, 2023)
+
+
+def test_the_evaluation_states_the_years_own_figures_not_the_year_befores(nga_dien_2023, nga_dien, nga_dien_officer,
+                                                                          catalog):  # fmt: skip
+    """The status rule would judge a 2024 target on 2023's 70,6% when 2024 has no figure; the 2024 evaluation states
+    what was measured in 2024, so it says "no data" instead of passing 2023's figure off as 2024's."""
+    plan = plan_services.plan_create_from_template(user=nga_dien_officer, unit=nga_dien, year=2024)
+    plan_services.target_save(user=nga_dien_officer, plan=plan, indicator=catalog["fibre"], value=80, horizon_year=2024)
+    data = selectors.evaluation_data(user=nga_dien_officer, plan=plan, year_=2024, today=date(2026, 11, 23))
+    [row] = data.rows
+    assert (row.value, row.status.code) == (None, "no_data")
+    text = docx_text(open_docx(services.document_evaluation_docx(plan, nga_dien_officer, 2024)))
+    assert "- Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang: chưa có số liệu (chỉ tiêu ≥ 80%)." in text

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from docx.enum.section import WD_ORIENT
 
+from xaso.core.periods import quarter
 from xaso.indicators.services import ValueInput, values_write
 from xaso.plans import services as plan_services
 from xaso.plans.models import Task
-from xaso.reports import services
+from xaso.reports import selectors, services
 from xaso.reports.models import ReportNarrative
 
 from .conftest import docx_text, open_docx
@@ -151,3 +152,34 @@ def test_narrative_is_kept_per_period_and_only_writers_save_it(an_vien_plan, an_
     with pytest.raises(PermissionDenied):
         services.narrative_save(user=province_analyst, plan=an_vien_plan, kind="progress", period_code="2026Q1",
                                 difficulties="X", proposals="Y")  # fmt: skip
+
+
+def test_a_target_whose_horizon_has_passed_is_reported_on_its_horizon_year(an_vien, an_vien_officer, catalog):
+    """A 2025–2026 plan reported for the third quarter of 2026: its 2025 fibre target is judged on the 2025 figure
+    (marked with its year), never on 2026's; its 2026 online target on the quarter's own figure."""
+    plan = plan_services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2025)
+    plan.year_to = 2026
+    plan.save(update_fields=["year_to"])
+    plan_services.target_save(user=an_vien_officer, plan=plan, indicator=catalog["fibre"], value=80, horizon_year=2025)
+    plan_services.target_save(user=an_vien_officer, plan=plan, indicator=catalog["online"], value=85,
+                              horizon_year=2026)  # fmt: skip
+    # fibre 2025: 6.600 / 8.000 = 82,5% ≥ 80%; 2026: 5.000 / 8.000 = 62,5%, after the horizon, never read
+    rows = [
+        ValueInput("households_total", an_vien.code, "2025", 8000),
+        ValueInput("households_fibre", an_vien.code, "2025", 6600),
+        ValueInput("households_total", an_vien.code, "2026", 8000),
+        ValueInput("households_fibre", an_vien.code, "2026", 5000),
+    ]
+    for m in (7, 8, 9):  # 3 × 170 / 3 × 200 = 85,0%
+        rows += [ValueInput("dossiers_received", an_vien.code, f"2026-{m:02d}", 200),
+                 ValueInput("dossiers_online", an_vien.code, f"2026-{m:02d}", 170)]  # fmt: skip
+    values_write(user=an_vien_officer, rows=rows)
+    data = selectors.progress_data(user=an_vien_officer, plan=plan, spec=quarter(2026, 3), today=date(2026, 10, 10))
+    by_code = {r.target.indicator.code: r for r in data.rows}
+    fibre, online = by_code["households_fibre_rate"], by_code["dossiers_online_rate"]
+    assert (fibre.current, fibre.period.code, fibre.status.code) == (82.5, "2025", "achieved")
+    assert (online.current, online.period, online.status.code) == (85.0, None, "achieved")
+    report = open_docx(services.document_progress_docx(plan, an_vien_officer, "2026Q3", today=date(2026, 10, 10)))
+    by_name = {r[1]: r for r in _rows(report, "xaso:progress")[1:] if len(r) == 7}
+    assert by_name["Tỷ lệ hộ có cáp quang (năm 2025)"][4:] == ["82,5% (2025)", "≥ 80%", "Đã đạt"]
+    assert by_name["Tỷ lệ hồ sơ trực tuyến (năm 2026)"][4:] == ["85,0%", "≥ 85%", "Đã đạt"]
