@@ -52,13 +52,19 @@ class CloseSerializer(VietnameseMessages, serializers.Serializer):
 class TargetSerializer(VietnameseMessages, serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
     status = serializers.SerializerMethodField()
-    latest = serializers.SerializerMethodField()
+    latest = serializers.SerializerMethodField(
+        help_text="Số liệu mà chỉ tiêu được đánh giá theo (docs/rules/target-status.md); null: chưa có số liệu."
+    )
+    latest_period = serializers.SerializerMethodField(
+        help_text="Kỳ của số liệu `latest`, ví dụ 2024: năm nay, không có thì năm trước; chỉ tiêu đã qua mốc "
+        "(`horizon_year`): năm mốc, không có thì năm trước đó. null: chưa có số liệu."
+    )
 
     class Meta:
         model = Target
         fields = [
             "id", "plan", "indicator", "comparator", "value", "horizon_year", "baseline_value", "baseline_date",
-            "stated_text", "is_vague", "source", "carried_from", "latest", "status",
+            "stated_text", "is_vague", "source", "carried_from", "latest", "latest_period", "status",
         ]  # fmt: skip
         read_only_fields = ["carried_from"]
 
@@ -72,6 +78,10 @@ class TargetSerializer(VietnameseMessages, serializers.ModelSerializer):
     def get_latest(self, obj) -> float | None:
         p = self._progress(obj)
         return p.latest if p else None
+
+    def get_latest_period(self, obj) -> str | None:
+        p = self._progress(obj)
+        return p.period.code if p and p.period is not None else None
 
 
 class TaskSerializer(VietnameseMessages, serializers.ModelSerializer):

@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
+from xaso.indicators.services import ValueInput, values_write
 from xaso.plans import services
 from xaso.plans.models import Plan
+from xaso.plans.tests.factories import plan_in_execution
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +102,38 @@ def test_leader_approves_through_the_api_and_the_plan_becomes_read_only(
     edit = api(an_vien_officer).patch(f"/api/v1/targets/{target.id}/", {"value": 90}, format="json")
     assert edit.status_code == 400 and "chỉ đọc" in str(edit.json())
     assert Plan.objects.get(pk=plan.pk).issued_on == date(2026, 2, 12)
+
+
+def test_a_target_says_which_period_its_judged_value_comes_from(nga_dien, nga_dien_officer, catalog):
+    """Seed 003: Nga Điền's 2024 plan, "≥ 80% of households on fibre by the end of 2024", read after its horizon:
+    judged on 2024's figure, else 2023's, never on a later one (docs/rules/target-status.md)."""
+    target = plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=2024).targets.get()
+    client = api(nga_dien_officer)
+
+    def fibre(period: str, households: int, with_fibre: int) -> None:
+        rows = [ValueInput("households_total", nga_dien.code, period, households),
+                ValueInput("households_fibre", nga_dien.code, period, with_fibre)]  # fmt: skip
+        values_write(user=nga_dien_officer, rows=rows)
+
+    def judged() -> tuple[float | None, str | None, str]:
+        body = client.get(f"/api/v1/targets/{target.id}/").json()
+        [listed] = client.get(f"/api/v1/targets/?plan={target.plan_id}").json()["results"]
+        assert listed["latest_period"] == body["latest_period"]
+        latest = round(body["latest"], 1) if body["latest"] is not None else None
+        return latest, body["latest_period"], body["status"]
+
+    assert judged() == (None, None, "no_data")
+    fibre("2023", 1961, 1384)  # 70,6%: the year before the horizon
+    assert judged() == (70.6, "2023", "off_track")
+    fibre("2024", 1961, 1600)  # 81,6% ≥ 80%
+    fibre("2026", 1961, 1500)  # 76,5%: after the horizon, never counts
+    assert judged() == (81.6, "2024", "achieved")
+
+
+def test_the_schema_documents_the_judged_period_as_a_nullable_period_code(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    field = schema["components"]["schemas"]["Target"]["properties"]["latest_period"]
+    assert (field["type"], field["nullable"], field["readOnly"]) == ("string", True, True)
+    assert "2024" in field["description"]
