@@ -64,20 +64,31 @@ BEGIN
 END $$"""
 KEYS_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in REFERENCES)
 
+# a DELETE of rows figures point at fails, checked once per statement
 PARENT_FUNCTION = """
 CREATE FUNCTION xaso_datavalue_{parent}_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE gone bigint;
 BEGIN
-    SELECT o.id INTO gone FROM xaso_old o
-        WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = o.id)
-          AND EXISTS (SELECT 1 FROM {table} v WHERE v.{column} = o.id)
-        LIMIT 1;
+    SELECT o.id INTO gone FROM xaso_old o WHERE EXISTS (SELECT 1 FROM {table} v WHERE v.{column} = o.id) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'update or delete on table "{parent}" violates the reference from table "{table}": '
             'key (id)=(%) is still referenced', gone
             USING ERRCODE = 'foreign_key_violation', TABLE = '{parent}';
     END IF;
     RETURN NULL;
+END $$"""
+
+# so does changing the id of such a row; row by row, but the WHEN clause lets every update that keeps the id (all
+# of Django's: loading the country's units rewrites thousands of rows) through without calling anything
+PARENT_ROW_FUNCTION = """
+CREATE FUNCTION xaso_datavalue_{parent}_id_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM {table} v WHERE v.{column} = OLD.id) THEN
+        RAISE EXCEPTION 'update on table "{parent}" violates the reference from table "{table}": '
+            'key (id)=(%) is still referenced', OLD.id
+            USING ERRCODE = 'foreign_key_violation', TABLE = '{parent}';
+    END IF;
+    RETURN NEW;
 END $$"""
 
 TRIGGERS = [
@@ -93,8 +104,9 @@ for _column, _parent in REFERENCES.items():
         PARENT_FUNCTION.format(parent=_parent, table=VALUE_TABLE, column=_column),
         f"""CREATE TRIGGER xaso_datavalue_kept_delete AFTER DELETE ON {_parent}
             REFERENCING OLD TABLE AS xaso_old FOR EACH STATEMENT EXECUTE FUNCTION xaso_datavalue_{_parent}_kept()""",
-        f"""CREATE TRIGGER xaso_datavalue_kept_update AFTER UPDATE ON {_parent}
-            REFERENCING OLD TABLE AS xaso_old FOR EACH STATEMENT EXECUTE FUNCTION xaso_datavalue_{_parent}_kept()""",
+        PARENT_ROW_FUNCTION.format(parent=_parent, table=VALUE_TABLE, column=_column),
+        f"""CREATE TRIGGER xaso_datavalue_kept_update BEFORE UPDATE ON {_parent}
+            FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION xaso_datavalue_{_parent}_id_kept()""",
     ]
 
 
@@ -128,6 +140,7 @@ def triggers_to_keys(apps, schema_editor):
         schema_editor.execute(f"DROP TRIGGER xaso_datavalue_kept_delete ON {parent}")
         schema_editor.execute(f"DROP TRIGGER xaso_datavalue_kept_update ON {parent}")
         schema_editor.execute(f"DROP FUNCTION xaso_datavalue_{parent}_kept()")
+        schema_editor.execute(f"DROP FUNCTION xaso_datavalue_{parent}_id_kept()")
     model = apps.get_model("indicators", "DataValue")
     for name in ("data_element", "unit", "period"):
         schema_editor.execute(

@@ -76,6 +76,19 @@ def test_a_row_figures_point_at_cannot_be_deleted(place, model, target):
     assert model.objects.filter(id=referenced.id).exists()
 
 
+@pytest.mark.parametrize(
+    ("model", "target"),
+    [(DataElement, "data_element"), (AdminUnit, "unit"), (Period, "period")],
+)
+def test_a_row_figures_point_at_cannot_change_its_id(place, model, target):
+    element, unit, period = place
+    value = DataValue.objects.create(data_element=element, unit=unit, period=period, value=1961)
+    referenced = getattr(value, target)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(id=referenced.id).update(id=MISSING)
+    assert model.objects.filter(id=referenced.id).exists()
+
+
 def test_rows_no_figure_points_at_can_be_deleted_and_renamed(place, nga_dien_villages, nga_dien_officer):
     element, unit, period = place
     values_write(user=nga_dien_officer, rows=[ValueInput("households_total", unit.code, "2023", 1961)])
