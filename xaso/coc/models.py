@@ -15,7 +15,14 @@ class Publication(models.Model):
     unit = models.OneToOneField(AdminUnit, models.CASCADE, related_name="publication", verbose_name=_("đơn vị"))
     is_published = models.BooleanField(_("công khai"), default=False)
     indicators = models.ManyToManyField(Indicator, blank=True, verbose_name=_("chỉ số công khai"))
-    show_targets = models.BooleanField(_("công khai chỉ tiêu kế hoạch"), default=True)
+    show_targets = models.BooleanField(
+        _("công khai chỉ tiêu kế hoạch"),
+        default=True,
+        help_text=_(
+            "Mỗi chỉ tiêu của kế hoạch đang thực hiện được công khai kèm số liệu hiện tại (giá trị, kỳ và đánh giá), "
+            "kể cả khi chỉ số của chỉ tiêu đó không được chọn trong “Chỉ số công khai”."
+        ),
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -170,6 +170,28 @@ def test_publication_form_saves(client, an_vien, an_vien_officer, catalog):
     assert an_vien.publication.indicators.get() == catalog["fibre"]
 
 
+SHOW_TARGETS_HELP = (
+    "Mỗi chỉ tiêu của kế hoạch đang thực hiện được công khai kèm số liệu hiện tại (giá trị, kỳ và đánh giá), kể cả "
+    "khi chỉ số của chỉ tiêu đó không được chọn trong “Chỉ số công khai”."
+)
+
+
+def test_the_publication_form_says_that_published_targets_show_their_figures(client, an_vien, an_vien_officer, catalog):
+    """The public page shows each target's current figure even when its indicator is not among the published ones
+    (test_public_page_shows_the_targets_of_the_old_commune_it_absorbed): the form says so under the option."""
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("coc:publication", args=["26296"])).content.decode()
+    assert f'<div class="helptext" id="id_show_targets_helptext">{SHOW_TARGETS_HELP}</div>' in page
+    assert "<legend>Chỉ số công khai:</legend>" in page  # the list the help text names, by that name
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("coc:publication", args=["26296"])).content.decode()
+    assert (
+        "Each target of the plans in execution is published with its current figure (value, period and status), "
+        "even when its indicator is not ticked under “Public indicator”."
+    ) in page
+
+
 def test_scorecard_sorts_by_a_target_and_colours_statuses(
     client, dong_nai, an_vien, tri_an, administrator, province_analyst, catalog, an_vien_figures
 ):
