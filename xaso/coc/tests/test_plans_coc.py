@@ -188,7 +188,7 @@ def test_the_publication_form_says_that_published_targets_show_their_figures(cli
     page = client.get(reverse("coc:publication", args=["26296"])).content.decode()
     assert (
         "Each target of the plans in execution is published with its current figure (value, period and status), "
-        "even when its indicator is not ticked under “Public indicator”."
+        "even when its indicator is not ticked under “Published indicators”."
     ) in page
 
 
