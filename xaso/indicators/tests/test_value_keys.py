@@ -61,32 +61,29 @@ def test_an_orm_write_pointing_at_nothing_is_refused(place):
     assert DataValue.objects.get().unit_id == unit.id
 
 
-@pytest.mark.parametrize(
-    ("model", "target"),
-    [(DataElement, "data_element"), (AdminUnit, "unit"), (Period, "period")],
-)
-def test_a_row_figures_point_at_cannot_be_deleted(place, model, target):
+@pytest.fixture(params=[(DataElement, "data_element"), (AdminUnit, "unit"), (Period, "period")], ids=lambda p: p[1])
+def referenced(request, place):
+    """(model, row) for an element, unit or period that a stored figure points at."""
+    model, target = request.param
     element, unit, period = place
     value = DataValue.objects.create(data_element=element, unit=unit, period=period, value=1961)
-    referenced = getattr(value, target)
+    return model, getattr(value, target)
+
+
+def test_a_row_figures_point_at_cannot_be_deleted(referenced):
+    model, row = referenced
     with pytest.raises(ProtectedError):  # through Django: PROTECT
-        referenced.delete()
+        row.delete()
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:  # behind its back
-        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [referenced.id])
-    assert model.objects.filter(id=referenced.id).exists()
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [row.id])
+    assert model.objects.filter(id=row.id).exists()
 
 
-@pytest.mark.parametrize(
-    ("model", "target"),
-    [(DataElement, "data_element"), (AdminUnit, "unit"), (Period, "period")],
-)
-def test_a_row_figures_point_at_cannot_change_its_id(place, model, target):
-    element, unit, period = place
-    value = DataValue.objects.create(data_element=element, unit=unit, period=period, value=1961)
-    referenced = getattr(value, target)
+def test_a_row_figures_point_at_cannot_change_its_id(referenced):
+    model, row = referenced
     with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.filter(id=referenced.id).update(id=MISSING)
-    assert model.objects.filter(id=referenced.id).exists()
+        model.objects.filter(id=row.id).update(id=MISSING)
+    assert model.objects.filter(id=row.id).exists()
 
 
 def test_rows_no_figure_points_at_can_be_deleted_and_renamed(place, nga_dien_villages, nga_dien_officer):
