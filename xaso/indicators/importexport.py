@@ -26,7 +26,6 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xaso.core.formatting import format_number
@@ -473,13 +472,7 @@ def _export_rows(values: Iterable[DataValue]) -> Iterator[tuple[DataValue, list[
 
 
 def _values(*, user, units: Sequence[AdminUnit], periods: Sequence[Period], elements: Sequence[DataElement] | None):
-    if isinstance(units, QuerySet):
-        # a province's villages stay a subquery: one EXISTS instead of loading every unit to check it in Python
-        outside = units.exclude(pk__in=AdminUnit.objects.for_user(user).values("pk")).first()
-        if outside is not None:
-            check_readable(user, [outside])
-    else:
-        check_readable(user, units)
+    check_readable(user, units)  # a QuerySet of a province's villages is checked in one query, not loaded
     values = DataValue.objects.filter(unit__in=units, period__in=list(periods))
     if elements is not None:
         values = values.filter(data_element__in=list(elements))

@@ -153,8 +153,12 @@ PUBLIC_AGGREGATES = object()
 
 
 def check_readable(user, units: Iterable[AdminUnit]) -> None:
+    """PermissionDenied naming the first unit the user may not read. A QuerySet (a province's villages) is checked
+    in the database, one query that loads only an offending unit; a list, unit by unit."""
     if user is PUBLIC_AGGREGATES:
         return
+    if isinstance(units, QuerySet):
+        units = units.exclude(pk__in=AdminUnit.objects.for_user(user).values("pk"))[:1]
     for unit in units:
         if not can_read_unit(user, unit):
             raise PermissionDenied(_("Bạn không có quyền xem số liệu của %(unit)s.") % {"unit": unit.name})
