@@ -234,10 +234,8 @@ def violations_in(*, user, unit: AdminUnit, spec: PeriodSpec) -> list[UnitViolat
     periods = {p.id: p for p in Period.objects.within(spec)}
     if not periods:
         return []
-    with_figures = DataValue.objects.filter(period_id__in=list(periods)).values("unit_id")
-    units = {u.id: u for u in AdminUnit.objects.for_user(user).in_subtree(unit).filter(id__in=with_figures)}
-    if not units:
-        return []
+    # every unit in scope: `violations_for` only checks the unit-periods that hold a figure
+    units = {u.id: u for u in AdminUnit.objects.for_user(user).in_subtree(unit)}
     found = [
         UnitViolation(v, units[v.unit_id], periods[v.period_id])
         for v in violations_for(units=list(units.values()), periods=list(periods.values()))
