@@ -21,14 +21,26 @@ VALUE_TABLE = "indicators_datavalue"
 REFERENCES = {"data_element_id": "indicators_dataelement", "unit_id": "geo_adminunit", "period_id": "core_period"}
 
 
+def _missing(column: str, parent: str, key: str) -> str:
+    """The error for a figure whose `column` names no row of `parent`, as a foreign key would word it."""
+    return f"""RAISE EXCEPTION 'insert or update on table "{VALUE_TABLE}" violates its reference: key ({column})=(%) '
+            'is not present in table "{parent}"', {key}
+            USING ERRCODE = 'foreign_key_violation', TABLE = '{VALUE_TABLE}';"""
+
+
+def _still_referenced(parent: str, action: str, key: str) -> str:
+    """The error for a row of `parent` that figures still point at."""
+    return f"""RAISE EXCEPTION '{action} on table "{parent}" violates the reference from table "{VALUE_TABLE}": '
+            'key (id)=(%) is still referenced', {key}
+            USING ERRCODE = 'foreign_key_violation', TABLE = '{parent}';"""
+
+
 def _child_check(column: str, parent: str) -> str:
     return f"""
     PERFORM 1 FROM {parent} WHERE id = ANY (keys_{column}) FOR KEY SHARE;
     SELECT k INTO missing FROM unnest(keys_{column}) k WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = k) LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'insert or update on table "{VALUE_TABLE}" violates its reference: key ({column})=(%) '
-            'is not present in table "{parent}"', missing
-            USING ERRCODE = 'foreign_key_violation', TABLE = '{VALUE_TABLE}';
+        {_missing(column, parent, "missing")}
     END IF;"""
 
 
@@ -43,53 +55,55 @@ BEGIN
     RETURN NULL;
 END $$"""
 
+
+def _row_check(column: str, parent: str) -> str:
+    return f"""
+    PERFORM 1 FROM {parent} WHERE id = NEW.{column} FOR KEY SHARE;
+    IF NOT FOUND THEN
+        {_missing(column, parent, f"NEW.{column}")}
+    END IF;"""
+
+
 # an UPDATE that changes a figure's keys (never done by xaso's writes, which change values) is checked row by
 # row: a row trigger whose WHEN clause skips every update that keeps the keys, without a transition table
 ROW_FUNCTION = f"""
 CREATE FUNCTION xaso_datavalue_keys_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-{
-    "".join(
-        f"""
-    PERFORM 1 FROM {parent} WHERE id = NEW.{column} FOR KEY SHARE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'insert or update on table "{VALUE_TABLE}" violates its reference: key ({column})=(%) '
-            'is not present in table "{parent}"', NEW.{column}
-            USING ERRCODE = 'foreign_key_violation', TABLE = '{VALUE_TABLE}';
-    END IF;"""
-        for column, parent in REFERENCES.items()
-    )
-}
+{"".join(_row_check(column, parent) for column, parent in REFERENCES.items())}
     RETURN NEW;
 END $$"""
 KEYS_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in REFERENCES)
 
-# a DELETE of rows figures point at fails, checked once per statement
-PARENT_FUNCTION = """
+
+def _parent_functions(column: str, parent: str) -> list[str]:
+    """A DELETE of rows figures point at fails, checked once per statement; so does changing the id of such a row,
+    row by row, but the WHEN clause lets every update that keeps the id (all of Django's: loading the country's
+    units rewrites thousands of rows) through without calling anything."""
+    return [
+        f"""
 CREATE FUNCTION xaso_datavalue_{parent}_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE gone bigint;
 BEGIN
-    SELECT o.id INTO gone FROM xaso_old o WHERE EXISTS (SELECT 1 FROM {table} v WHERE v.{column} = o.id) LIMIT 1;
+    SELECT o.id INTO gone FROM xaso_old o WHERE EXISTS (SELECT 1 FROM {VALUE_TABLE} v WHERE v.{column} = o.id) LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'update or delete on table "{parent}" violates the reference from table "{table}": '
-            'key (id)=(%) is still referenced', gone
-            USING ERRCODE = 'foreign_key_violation', TABLE = '{parent}';
+        {_still_referenced(parent, "update or delete", "gone")}
     END IF;
     RETURN NULL;
-END $$"""
-
-# so does changing the id of such a row; row by row, but the WHEN clause lets every update that keeps the id (all
-# of Django's: loading the country's units rewrites thousands of rows) through without calling anything
-PARENT_ROW_FUNCTION = """
+END $$""",
+        f"""CREATE TRIGGER xaso_datavalue_kept_delete AFTER DELETE ON {parent}
+            REFERENCING OLD TABLE AS xaso_old FOR EACH STATEMENT EXECUTE FUNCTION xaso_datavalue_{parent}_kept()""",
+        f"""
 CREATE FUNCTION xaso_datavalue_{parent}_id_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM {table} v WHERE v.{column} = OLD.id) THEN
-        RAISE EXCEPTION 'update on table "{parent}" violates the reference from table "{table}": '
-            'key (id)=(%) is still referenced', OLD.id
-            USING ERRCODE = 'foreign_key_violation', TABLE = '{parent}';
+    IF EXISTS (SELECT 1 FROM {VALUE_TABLE} v WHERE v.{column} = OLD.id) THEN
+        {_still_referenced(parent, "update", "OLD.id")}
     END IF;
     RETURN NEW;
-END $$"""
+END $$""",
+        f"""CREATE TRIGGER xaso_datavalue_kept_update BEFORE UPDATE ON {parent}
+            FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION xaso_datavalue_{parent}_id_kept()""",
+    ]
+
 
 TRIGGERS = [
     CHILD_FUNCTION,
@@ -100,14 +114,7 @@ TRIGGERS = [
         FOR EACH ROW WHEN ({KEYS_CHANGED}) EXECUTE FUNCTION xaso_datavalue_keys_row()""",
 ]
 for _column, _parent in REFERENCES.items():
-    TRIGGERS += [
-        PARENT_FUNCTION.format(parent=_parent, table=VALUE_TABLE, column=_column),
-        f"""CREATE TRIGGER xaso_datavalue_kept_delete AFTER DELETE ON {_parent}
-            REFERENCING OLD TABLE AS xaso_old FOR EACH STATEMENT EXECUTE FUNCTION xaso_datavalue_{_parent}_kept()""",
-        PARENT_ROW_FUNCTION.format(parent=_parent, table=VALUE_TABLE, column=_column),
-        f"""CREATE TRIGGER xaso_datavalue_kept_update BEFORE UPDATE ON {_parent}
-            FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION xaso_datavalue_{_parent}_id_kept()""",
-    ]
+    TRIGGERS += _parent_functions(_column, _parent)
 
 
 def _value_foreign_keys(schema_editor) -> list[str]:
