@@ -160,3 +160,26 @@ def test_targets_of_passed_and_future_horizons_are_read_in_one_pass(
         (nga_dien.id, 81.6, "2024"),
         (nga_an.id, 75.0, "2025"),
     }
+
+
+# --- "=" targets ("100% of villages have a digital team"): met within 0,05 either side, not beyond -----------------
+
+
+@pytest.mark.parametrize(
+    ("latest", "expected"),
+    [
+        (100.0, ACHIEVED),
+        (99.96, ACHIEVED),  # 0,04 below
+        (100.04, ACHIEVED),  # 0,04 above
+        (99.9, ON_TRACK),  # 0,1 below: not met; from 60 on 1/1, 99,9 is 0,9975 of the way by July
+        (100.1, ON_TRACK),  # overshooting an "=" target is not meeting it either
+    ],
+)
+def test_equal_targets_are_met_within_the_tolerance_only(latest, expected):
+    assert status(latest, date(2026, 7, 2), comparator="==", target=100.0).code == expected
+
+
+def test_greater_or_equal_targets_are_not_met_just_below_and_lower_ones_not_just_above():
+    assert status(84.99, date(2026, 12, 1)).code != ACHIEVED
+    assert status(5.01, date(2026, 7, 2), baseline=20.0, comparator="<=", target=5.0).code != ACHIEVED
+    assert status(5.0, date(2026, 7, 2), baseline=20.0, comparator="<=", target=5.0).code == ACHIEVED
