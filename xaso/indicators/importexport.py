@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from xaso.core.formatting import format_number
 from xaso.core.models import Period
+from xaso.core.spreadsheet import csv_value, strip_csv_guard, xlsx_row, xlsx_value
 from xaso.geo.models import AdminUnit
 
 from .errors import BulkValueError, RowError
@@ -81,8 +82,6 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 _DELIMITERS = (",", ";", "\t")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# text that a spreadsheet would run as a formula; exported with a leading apostrophe, read back without it
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 class ImportFileError(ValueError):
@@ -258,8 +257,8 @@ def _text(value: object, *, key: str) -> str:
     if isinstance(value, datetime | date):
         return f"{value.year}-{value.month:02d}" if key == "period" else value.isoformat()
     text = unicodedata.normalize("NFC", str(value)).strip()
-    if key in ("comment", "element_name", "unit_name") and text[:1] == "'" and text[1:2] in _FORMULA_START:
-        text = text[1:]
+    if key in ("comment", "element_name", "unit_name"):
+        text = strip_csv_guard(text)  # the apostrophe the export puts before formula-like text
     return text
 
 
@@ -461,10 +460,6 @@ def _value_text(value: float, value_type: str) -> str:
     return repr(float(value))
 
 
-def _safe_text(text: str) -> str:
-    return "'" + text if text[:1] in _FORMULA_START else text
-
-
 def _export_rows(values: Iterable[DataValue]) -> Iterator[tuple[DataValue, list[object]]]:
     for v in values:
         yield v, [v.data_element.code, v.data_element.name, v.unit.code, v.unit.name, v.period.code, v.value,
@@ -510,7 +505,7 @@ def export_values(
     writer.writerow(header)
     for v, row in _export_rows(values):
         value = _value_text(row[5], v.data_element.value_type)
-        writer.writerow([row[0], _safe_text(row[1]), row[2], _safe_text(row[3]), row[4], value, _safe_text(row[6])])
+        writer.writerow([csv_value(item) for item in (*row[:5], value, row[6])])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -533,17 +528,15 @@ def _xlsx_bytes(header: list[str], rows: Iterable[tuple[DataValue | None, list[o
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[key]
     bold = Font(bold=True)
 
-    def text_cell(value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # a comment starting with "=" stays text, never a formula
-        return cell
+    def bold_row(target, names):
+        head = []
+        for name in names:
+            cell = WriteOnlyCell(target, value=name)
+            cell.font = bold
+            head.append(cell)
+        return head
 
-    head = []
-    for name in header:
-        cell = text_cell(name)
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
+    sheet.append(bold_row(sheet, header))
     value_index = header.index(HEADERS["value"]) if HEADERS["value"] in header else -1
     for source, row in rows:
         cells = []
@@ -557,23 +550,16 @@ def _xlsx_bytes(header: list[str], rows: Iterable[tuple[DataValue | None, list[o
             elif item is None or item == "":
                 cells.append(None)
             else:
-                text = str(item)
-                # plain strings are cheaper; only one starting with "=" needs marking so it stays text
-                cells.append(text_cell(text) if text.startswith("=") else text)
+                cells.append(xlsx_value(sheet, str(item)))  # formula-like text stays literal text
         sheet.append(cells)
     for title, sheet_header, sheet_rows in extra_sheets:
         extra = workbook.create_sheet(title)
         extra.freeze_panes = "A2"
         for index in range(1, len(sheet_header) + 1):
             extra.column_dimensions[get_column_letter(index)].width = 36 if index > 1 else 30
-        head = []
-        for name in sheet_header:
-            cell = WriteOnlyCell(extra, value=name)
-            cell.font = bold
-            head.append(cell)
-        extra.append(head)
+        extra.append(bold_row(extra, sheet_header))
         for sheet_row in sheet_rows:
-            extra.append(sheet_row)
+            extra.append(xlsx_row(extra, sheet_row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

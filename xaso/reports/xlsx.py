@@ -4,6 +4,7 @@ Cells hold numbers and dates (so officials can sum and sort), never numbers as t
 Vietnamese locale tag `[$-42A]`, so LibreOffice shows them as 1.384 and 70,6% whatever the computer's language;
 Excel takes the separators from the computer's regional settings (Vietnamese: 1.384 and 70,6%). Each sheet has a
 title, a bold header row that repeats and stays frozen, a filter, widths that fit, and the source and date below.
+Every text cell goes through `xaso.core.spreadsheet` (a title such as "=HYPERLINK(…)" stays literal text).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xaso.core.formatting import format_date
 from xaso.core.models import periods_ensure
 from xaso.core.periods import quarter
 from xaso.core.periods import year as year_spec
+from xaso.core.spreadsheet import workbook_neutralise, xlsx_row
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Indicator
 from xaso.indicators.selectors import indicator_values, indicators_active
@@ -49,11 +51,11 @@ class Sheet:
         self.ws = wb.active if first else wb.create_sheet()
         self.ws.title = title[:31]
         self.columns = columns
-        self.ws.append([heading])
+        self.ws.append(xlsx_row(self.ws, [heading]))
         self.ws["A1"].font = Font(name=FONT, bold=True, size=13)
-        self.ws.append([subtitle])
+        self.ws.append(xlsx_row(self.ws, [subtitle]))
         self.ws["A2"].font = Font(name=FONT, italic=True, size=11)
-        self.ws.append([c[0] for c in columns])
+        self.ws.append(xlsx_row(self.ws, [c[0] for c in columns]))
         self.header_row = 3
         for i, (_h, width, _fmt) in enumerate(columns, start=1):
             cell = self.ws.cell(row=3, column=i)
@@ -71,7 +73,7 @@ class Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def row(self, values: list, *, bold: bool = False, group: bool = False) -> None:
-        self.ws.append(values)
+        self.ws.append(xlsx_row(self.ws, values))
         r = self.ws.max_row
         for i, (_h, _w, fmt) in enumerate(self.columns, start=1):
             cell = self.ws.cell(row=r, column=i)
@@ -90,11 +92,12 @@ class Sheet:
         if last > self.header_row:
             self.ws.auto_filter.ref = f"A{self.header_row}:{get_column_letter(len(self.columns))}{last}"
         self.ws.append([])
-        self.ws.append([source])
+        self.ws.append(xlsx_row(self.ws, [source]))
         self.ws.cell(row=self.ws.max_row, column=1).font = Font(name=FONT, italic=True, size=10)
 
 
 def _save(wb: Workbook) -> bytes:
+    workbook_neutralise(wb)  # every text cell went through xlsx_row; this catches any written another way
     out = BytesIO()
     wb.properties.creator = "xaso"
     wb.properties.language = "vi-VN"
