@@ -39,6 +39,65 @@ def _require_editable(plan: Plan) -> None:
         )
 
 
+#: what no caller may set on a row through `**fields`: its identity and the plan that owns it
+_NOT_ASSIGNABLE = frozenset({"id", "pk", "plan", "plan_id"})
+#: the plan's own sections (`plan_sections_save`); status, unit, issuance and versions change only by lifecycle actions
+PLAN_SECTION_FIELDS = frozenset({"title", "year_from", "year_to", "general_goal", "roadmap", "budget_text"})
+
+
+def _assign(obj, fields: dict, *, allowed: frozenset[str] | None = None) -> None:
+    """Set `fields` on `obj`; naming the owner or identity (or a field outside `allowed`) is a programming error."""
+    bad = set(fields) & _NOT_ASSIGNABLE if allowed is None else set(fields) - allowed
+    if bad:
+        raise TypeError(f"{type(obj).__name__}: not assignable here: {', '.join(sorted(bad))}")
+    for key, value in fields.items():
+        setattr(obj, key, value)
+
+
+def _stored(plan: Plan) -> Plan:
+    """`plan` as stored, locked until the transaction ends: its stored unit and status decide, not the object in
+    memory (a bound form changes it) — and an approval cannot slip in between the check and the write."""
+    plan.refresh_from_db(from_queryset=_locked_plans())
+    return plan
+
+
+def _locked_plans():
+    return Plan.objects.select_for_update(of=("self",)).select_related("unit")
+
+
+def _child_plan(*, user, plan: Plan | None, obj) -> Plan:
+    """The plan a write on a target, task, budget line or responsibility is authorised against.
+
+    A new row is checked against `plan`, where it will be created. An existing row is checked against the plan that
+    owns it in the database — never against a plan named by the request or set on the object in memory, which
+    is how an officer could once change rows of an approved plan or of another commune by naming a plan of their
+    own. Naming another plan for an existing row would move it: xaso does not move rows between plans (tasks link
+    targets of their own plan, and an approved plan is read-only), so the move is refused on the field `plan`.
+    """
+    if obj is None or obj.pk is None:
+        if plan is None:
+            raise TypeError("a new row needs the plan it belongs to")
+        plan = _stored(plan)
+        _require_writer(user, plan.unit)
+        _require_editable(plan)
+        return plan
+    owner = _locked_plans().get(pk=type(obj).objects.filter(pk=obj.pk).values("plan_id")[:1])
+    obj.plan = owner  # saved with the owner it has in the database, whatever was set in memory
+    _require_writer(user, owner.unit)
+    _require_editable(owner)
+    if plan is not None and plan.pk != owner.pk:
+        raise ValidationError(
+            {
+                "plan": _(
+                    "Không chuyển %(row)s sang kế hoạch khác: %(row)s thuộc kế hoạch “%(p)s”. Muốn đưa sang kế "
+                    "hoạch khác, thêm mới ở kế hoạch đó rồi xóa ở kế hoạch này."
+                )
+                % {"row": obj._meta.verbose_name, "p": owner.title}
+            }
+        )
+    return owner
+
+
 @in_vietnamese
 @transaction.atomic
 def plan_create_from_template(*, user, unit: AdminUnit, year: int, title: str = "") -> Plan:
@@ -124,11 +183,13 @@ def plan_create_from_parent(*, user, parent: Plan, unit: AdminUnit, year: int | 
 
 @transaction.atomic
 def plan_sections_save(*, user, plan: Plan, legal_bases=None, **fields) -> Plan:
-    """Edit the plan's own sections (title, years, general goal, roadmap, budget text) while it is a draft."""
+    """Edit the plan's own sections (title, years, general goal, roadmap, budget text) while it is a draft.
+
+    Checked against the plan as stored: an object changed in memory (a bound form) cannot lift the rules."""
+    plan = _stored(plan)
     _require_writer(user, plan.unit)
     _require_editable(plan)
-    for key, value in fields.items():
-        setattr(plan, key, value)
+    _assign(plan, fields, allowed=PLAN_SECTION_FIELDS)
     plan.full_clean()
     plan.save()
     if legal_bases is not None:
@@ -139,6 +200,7 @@ def plan_sections_save(*, user, plan: Plan, legal_bases=None, **fields) -> Plan:
 @transaction.atomic
 def legal_basis_add(*, user, plan: Plan, number: str, issuer: str, title: str, issued_on=None) -> LegalBasis:
     """Attach a legal basis, reusing the shared entry when the same number and issuer already exist."""
+    plan = _stored(plan)
     _require_writer(user, plan.unit)
     _require_editable(plan)
     basis, _created = LegalBasis.objects.get_or_create(
@@ -149,14 +211,13 @@ def legal_basis_add(*, user, plan: Plan, number: str, issuer: str, title: str, i
 
 
 @transaction.atomic
-def target_save(*, user, plan: Plan, target: Target | None = None, **fields) -> Target:
-    _require_writer(user, plan.unit)
-    _require_editable(plan)
+def target_save(*, user, plan: Plan | None = None, target: Target | None = None, **fields) -> Target:
+    """Add a target to `plan`, or change `target` (authorised against its own plan; `plan`, if given, must be it)."""
+    plan = _child_plan(user=user, plan=plan, obj=target)
     if fields.get("horizon_year") and fields["horizon_year"] < plan.year_from:
         raise ValidationError({"horizon_year": _("Mốc chỉ tiêu phải từ năm %(y)s trở đi.") % {"y": plan.year_from}})
     target = target or Target(plan=plan)
-    for key, value in fields.items():
-        setattr(target, key, value)
+    _assign(target, fields)
     if target.baseline_value is None and "baseline_value" not in fields and target.indicator_id:
         target.baseline_value, target.baseline_date = _baseline_from_data(user=user, plan=plan, target=target)
     target.full_clean()
@@ -178,29 +239,30 @@ def _baseline_from_data(*, user, plan: Plan, target: Target) -> tuple[float | No
 
 
 @transaction.atomic
-def task_save(*, user, plan: Plan, task: Task | None = None, targets=None, **fields) -> Task:
-    _require_writer(user, plan.unit)
-    _require_editable(plan)
+def task_save(*, user, plan: Plan | None = None, task: Task | None = None, targets=None, **fields) -> Task:
+    """Add a task to `plan`, or change `task` (authorised against its own plan; `plan`, if given, must be it).
+
+    `targets` replaces the task's links: only targets of the task's own plan, as stored in the database."""
+    plan = _child_plan(user=user, plan=plan, obj=task)
+    if targets is not None:
+        ids = {t.pk for t in targets}
+        if set(plan.targets.filter(pk__in=ids).values_list("pk", flat=True)) != ids:
+            raise ValidationError({"targets": _("Chỉ gắn nhiệm vụ với chỉ tiêu của cùng kế hoạch.")})
     task = task or Task(plan=plan)
-    for key, value in fields.items():
-        setattr(task, key, value)
+    _assign(task, fields)
     task.full_clean()
     task.save()
     if targets is not None:
-        foreign = [t for t in targets if t.plan_id != plan.id]
-        if foreign:
-            raise ValidationError({"targets": _("Chỉ gắn nhiệm vụ với chỉ tiêu của cùng kế hoạch.")})
-        task.targets.set(targets)
+        task.targets.set(ids)
     return task
 
 
 @transaction.atomic
-def budget_line_save(*, user, plan: Plan, line: BudgetLine | None = None, **fields) -> BudgetLine:
-    _require_writer(user, plan.unit)
-    _require_editable(plan)
+def budget_line_save(*, user, plan: Plan | None = None, line: BudgetLine | None = None, **fields) -> BudgetLine:
+    """Add a line to `plan`, or change `line` (authorised against its own plan; `plan`, if given, must be it)."""
+    plan = _child_plan(user=user, plan=plan, obj=line)
     line = line or BudgetLine(plan=plan)
-    for key, value in fields.items():
-        setattr(line, key, value)
+    _assign(line, fields)
     for name in ("invest_equipment", "invest_socialised", "invest_rented", "running_maintenance", "running_rented",
                  "alloc_province", "alloc_district", "alloc_commune", "alloc_self"):  # fmt: skip
         if (getattr(line, name) or 0) < 0:
@@ -212,22 +274,21 @@ def budget_line_save(*, user, plan: Plan, line: BudgetLine | None = None, **fiel
 
 @transaction.atomic
 def responsibility_save(*, user, plan: Plan, unit_name: str, duties: str, sort_order: int = 0) -> Responsibility:
-    _require_writer(user, plan.unit)
-    _require_editable(plan)
+    plan = _child_plan(user=user, plan=plan, obj=None)
     return Responsibility.objects.create(plan=plan, unit_name=unit_name, duties=duties, sort_order=sort_order)
 
 
 @transaction.atomic
 def plan_child_delete(*, user, obj) -> None:
-    """Remove a target, task or budget line of a draft plan."""
-    _require_writer(user, obj.plan.unit)
-    _require_editable(obj.plan)
+    """Remove a target, task or budget line of a draft plan: checked against the plan stored as its owner."""
+    _child_plan(user=user, plan=None, obj=obj)
     obj.delete()
 
 
 @transaction.atomic
 def plan_submit(*, plan: Plan, user) -> Plan:
     """Draft → submitted: every task must satisfy the "6 rõ"; the message names what is missing."""
+    plan = _stored(plan)
     _require_writer(user, plan.unit)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Chỉ trình kế hoạch đang ở trạng thái dự thảo."))
@@ -252,6 +313,7 @@ def plan_submit(*, plan: Plan, user) -> Plan:
 def plan_approve(*, plan: Plan, user, number: str, issued_on: date, signer_name: str, signer_title: str,
                  signed_file=None) -> Plan:  # fmt: skip
     """Submitted → approved and issued (number such as 30/KH-UBND, date, signer, signed file)."""
+    plan = _stored(plan)
     if not can_approve(user, plan.unit):
         raise PermissionDenied(_("Chỉ lãnh đạo UBND có thẩm quyền phê duyệt kế hoạch."))
     if plan.status != PlanStatus.SUBMITTED:
@@ -274,6 +336,7 @@ def plan_approve(*, plan: Plan, user, number: str, issued_on: date, signer_name:
 
 @transaction.atomic
 def plan_start_execution(*, plan: Plan, user) -> Plan:
+    plan = _stored(plan)
     _require_writer(user, plan.unit)
     if plan.status != PlanStatus.APPROVED:
         raise ValidationError(_("Chỉ đưa vào thực hiện kế hoạch đã ban hành."))
@@ -284,6 +347,7 @@ def plan_start_execution(*, plan: Plan, user) -> Plan:
 
 @transaction.atomic
 def plan_close(*, plan: Plan, user, evaluation: str) -> Plan:
+    plan = _stored(plan)
     _require_writer(user, plan.unit)
     if plan.status != PlanStatus.IN_EXECUTION:
         raise ValidationError(_("Chỉ tổng kết kế hoạch đang thực hiện."))
@@ -298,6 +362,7 @@ def plan_close(*, plan: Plan, user, evaluation: str) -> Plan:
 @transaction.atomic
 def plan_new_version(*, plan: Plan, user) -> Plan:
     """An approved plan is read-only: changes go through a new draft version that supersedes it."""
+    plan = _stored(plan)
     _require_writer(user, plan.unit)
     if plan.is_editable:
         raise ValidationError(_("Kế hoạch đang là dự thảo: sửa trực tiếp, không cần phiên bản mới."))
@@ -312,6 +377,9 @@ def plan_new_version(*, plan: Plan, user) -> Plan:
 
 @transaction.atomic
 def task_update_add(*, task: Task, user, on: date, percent_done: int, text: str, evidence=None) -> TaskUpdate:
+    """Report progress on a task: written by those who write the unit of the plan that owns the task as stored."""
+    task.refresh_from_db()  # the plan that owns it as stored, not as set in memory
+    task.plan = _locked_plans().get(pk=task.plan_id)
     _require_writer(user, task.plan.unit)
     if not 0 <= percent_done <= 100:
         raise ValidationError({"percent_done": _("Phần trăm hoàn thành phải từ 0 đến 100.")})

@@ -1,10 +1,48 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from xaso.core.api import VietnameseMessages
 from xaso.indicators.models import Indicator
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
+from xaso.plans.selectors import plans_for_user
+
+NO_PLAN = _("Không có kế hoạch này trong phạm vi của bạn.")
+NO_TARGET = _("Không có chỉ tiêu này trong phạm vi của bạn.")
+NO_TASK = _("Không có nhiệm vụ này trong phạm vi của bạn.")
+
+
+def _readable_plans(user):
+    return plans_for_user(user)
+
+
+def _readable_targets(user):
+    return Target.objects.filter(plan__in=plans_for_user(user).values("id"))
+
+
+def _readable_tasks(user):
+    return Task.objects.filter(plan__in=plans_for_user(user).values("id"))
+
+
+class ScopedRelations:
+    """Serializer mixin: the rows a request body names (`plan`, `task`, `targets`) are looked up only among those the
+    user may read, so an id outside the scope reads as one that does not exist (400) and confirms nothing. Whether
+    the user may write them is the services' question, asked of the rows as stored."""
+
+    #: field name → (the rows the user may read, the message for an id outside them)
+    scoped: dict = {}
+
+    def get_fields(self):
+        fields = super().get_fields()  # type: ignore[misc]
+        request = getattr(self, "context", {}).get("request")
+        for name, (readable, missing) in self.scoped.items():
+            field = fields[name]
+            relation = getattr(field, "child_relation", field)
+            model = relation.queryset.model
+            relation.queryset = readable(request.user) if request is not None else model.objects.none()
+            relation.error_messages["does_not_exist"] = missing
+        return fields
 
 
 class LegalBasisSerializer(VietnameseMessages, serializers.ModelSerializer):
@@ -49,7 +87,8 @@ class CloseSerializer(VietnameseMessages, serializers.Serializer):
     evaluation = serializers.CharField()
 
 
-class TargetSerializer(VietnameseMessages, serializers.ModelSerializer):
+class TargetSerializer(ScopedRelations, VietnameseMessages, serializers.ModelSerializer):
+    scoped = {"plan": (_readable_plans, NO_PLAN)}
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
     status = serializers.SerializerMethodField()
     latest = serializers.SerializerMethodField(
@@ -84,7 +123,8 @@ class TargetSerializer(VietnameseMessages, serializers.ModelSerializer):
         return p.period.code if p and p.period is not None else None
 
 
-class TaskSerializer(VietnameseMessages, serializers.ModelSerializer):
+class TaskSerializer(ScopedRelations, VietnameseMessages, serializers.ModelSerializer):
+    scoped = {"plan": (_readable_plans, NO_PLAN), "targets": (_readable_targets, NO_TARGET)}
     targets = serializers.PrimaryKeyRelatedField(many=True, queryset=Target.objects.all(), required=False)
     missing = serializers.SerializerMethodField(help_text="Các yêu cầu “6 rõ” còn thiếu.")
 
@@ -102,14 +142,17 @@ class TaskSerializer(VietnameseMessages, serializers.ModelSerializer):
         return task_missing_six(obj)
 
 
-class TaskUpdateSerializer(VietnameseMessages, serializers.ModelSerializer):
+class TaskUpdateSerializer(ScopedRelations, VietnameseMessages, serializers.ModelSerializer):
+    scoped = {"task": (_readable_tasks, NO_TASK)}
+
     class Meta:
         model = TaskUpdate
         fields = ["id", "task", "on", "percent_done", "text", "evidence", "created_at"]
         read_only_fields = ["created_at"]
 
 
-class BudgetLineSerializer(VietnameseMessages, serializers.ModelSerializer):
+class BudgetLineSerializer(ScopedRelations, VietnameseMessages, serializers.ModelSerializer):
+    scoped = {"plan": (_readable_plans, NO_PLAN)}
     invest_total = serializers.IntegerField(read_only=True)
     running_total = serializers.IntegerField(read_only=True)
     alloc_total = serializers.IntegerField(read_only=True)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from xaso.geo.models import AdminUnit
 from xaso.plans import selectors, services
-from xaso.plans.models import BudgetLine, Plan, Target, Task, TaskUpdate
+from xaso.plans.models import BudgetLine, Target, Task, TaskUpdate
 
 from .serializers import (
     ApproveSerializer,
@@ -43,6 +43,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
         return selectors.plans_for_user(self.request.user).prefetch_related("legal_bases").order_by("-year_from", "id")
 
     def perform_update(self, serializer):
+        # the plan looked up in the user's scope, checked again by the service as stored (unit, status)
         services.plan_sections_save(user=self.request.user, plan=serializer.instance, **serializer.validated_data)
 
     @extend_schema(request=PlanCreateSerializer, responses={201: PlanSerializer})
@@ -126,11 +127,12 @@ class _PlanChildViewSet(viewsets.ModelViewSet):
             qs = qs.filter(plan_id=int(plan))
         return qs.select_related("plan__unit")
 
-    def _plan(self, serializer) -> Plan:
-        plan = serializer.validated_data.get("plan") or serializer.instance.plan
-        if not selectors.plans_for_user(self.request.user).filter(pk=plan.pk).exists():
-            raise ValidationError({"plan": [_("Không có kế hoạch này trong phạm vi của bạn.")]})
-        return plan
+    def _data(self, serializer) -> dict:
+        """The validated body, without `plan`: the services take it apart, to check a new row's plan or to refuse
+        moving a stored row to another plan (they authorise an existing row against the plan that owns it)."""
+        data = dict(serializer.validated_data)
+        data["plan"] = data.pop("plan", None)
+        return data
 
     def perform_destroy(self, instance):
         services.plan_child_delete(user=self.request.user, obj=instance)
@@ -150,15 +152,10 @@ class TargetViewSet(_PlanChildViewSet):
         return context
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        plan = self._plan(serializer)
-        data.pop("plan")
-        serializer.instance = services.target_save(user=self.request.user, plan=plan, **data)
+        serializer.instance = services.target_save(user=self.request.user, **self._data(serializer))
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("plan", None)
-        services.target_save(user=self.request.user, plan=self._plan(serializer), target=serializer.instance, **data)
+        services.target_save(user=self.request.user, target=serializer.instance, **self._data(serializer))
 
 
 @extend_schema(parameters=[PLAN_FILTER])
@@ -167,11 +164,9 @@ class TaskViewSet(_PlanChildViewSet):
     serializer_class = TaskSerializer
 
     def _save(self, serializer, task=None):
-        data = dict(serializer.validated_data)
-        plan = self._plan(serializer)
-        data.pop("plan", None)
+        data = self._data(serializer)
         targets = data.pop("targets", None)
-        serializer.instance = services.task_save(user=self.request.user, plan=plan, task=task, targets=targets, **data)
+        serializer.instance = services.task_save(user=self.request.user, task=task, targets=targets, **data)
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -186,10 +181,7 @@ class BudgetLineViewSet(_PlanChildViewSet):
     serializer_class = BudgetLineSerializer
 
     def _save(self, serializer, line=None):
-        data = dict(serializer.validated_data)
-        plan = self._plan(serializer)
-        data.pop("plan", None)
-        serializer.instance = services.budget_line_save(user=self.request.user, plan=plan, line=line, **data)
+        serializer.instance = services.budget_line_save(user=self.request.user, line=line, **self._data(serializer))
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -209,8 +201,5 @@ class TaskUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.R
         return qs.filter(task_id=task) if task and task.isdigit() else qs
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        task = data.pop("task")
-        if not selectors.plans_for_user(self.request.user).filter(pk=task.plan_id).exists():
-            raise ValidationError({"task": [_("Không có nhiệm vụ này trong phạm vi của bạn.")]})
-        serializer.instance = services.task_update_add(task=task, user=self.request.user, **data)
+        # `task` is looked up among the readable tasks (ScopedRelations); the service checks the right to write
+        serializer.instance = services.task_update_add(user=self.request.user, **serializer.validated_data)
