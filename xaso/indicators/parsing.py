@@ -3,22 +3,31 @@
 Vietnamese writes a dot between thousands and a comma before decimals. For whole-number
 elements `1.384` therefore means 1384; for decimal and percent elements a lone dot is read as
 the decimal point (`70.6`) because spreadsheets exported in English write it so, and a comma
-always is (`70,6`). Anything else is refused with a message that says what was expected.
+always is (`70,6`). Anything else is refused with a message that shows what was typed and says what
+was expected.
+
+Only ASCII digits are digits: Python's `float()` and the regex digit class also take full-width (`１２`), Arabic-Indic
+(`١٢`) and other Unicode digits, which no Vietnamese keyboard types on purpose and which look like, but are
+not, the figure a reader sees. A JSON or spreadsheet boolean (`true`, TRUE) is a Có/Không answer, never the
+number 1 or 0.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
 from .models import ValueType
 
-_VN_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-_EN_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$")
-_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
-_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+# [0-9], never \d: \d matches every Unicode digit
+_VN_GROUPED = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+_EN_GROUPED = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+\.[0-9]+$")
+_EN_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+$")
+_COMMA_DECIMAL = re.compile(r"^-?[0-9]+,[0-9]+$")
+_PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _TRUE = {"1", "có", "co", "x", "yes", "true", "đạt", "dat", "rồi", "đã"}
 _FALSE = {"0", "không", "khong", "no", "false", "chưa", "chua"}
 
@@ -32,6 +41,10 @@ def parse_value(raw: object, value_type: str) -> float:
     if type(raw) is str and raw.isascii() and raw.isdigit():  # most cells of a file: plain digits
         return check_value(float(raw), value_type)
     if isinstance(raw, bool):
+        if value_type != ValueType.BOOLEAN:
+            raise ValueParseError(
+                _("Giá trị đúng/sai (%(text)s) không phải là số: ghi số, ví dụ 1384.") % {"text": str(raw).lower()}
+            )
         number = 1.0 if raw else 0.0
     elif isinstance(raw, int | float):
         number = float(raw)
@@ -55,8 +68,17 @@ def parse_value(raw: object, value_type: str) -> float:
 
 
 def _parse_number_text(text: str, value_type: str) -> float:
-    if value_type == ValueType.INTEGER and _VN_GROUPED.match(text):
-        return float(text.replace(".", "").replace(",", "."))
+    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in text):
+        raise ValueParseError(
+            _("“%(text)s” có chữ số không phải chữ số thường 0–9 (chữ số toàn độ rộng hoặc của chữ viết khác): "
+              "gõ lại số bằng các phím 0–9.") % {"text": text}
+        )  # fmt: skip
+    if value_type == ValueType.INTEGER:
+        return _parse_whole_text(text)
+    return _parse_decimal_text(text)
+
+
+def _parse_decimal_text(text: str) -> float:
     if _PLAIN.match(text):
         return float(text)
     if _COMMA_DECIMAL.match(text):
@@ -68,6 +90,25 @@ def _parse_number_text(text: str, value_type: str) -> float:
     raise ValueParseError(
         _("“%(text)s” không phải là số (viết 1.384 hoặc 1384 cho số nguyên, 70,6 cho số thập phân).") % {"text": text}
     )
+
+
+def _parse_whole_text(text: str) -> float:
+    """A whole number as typed: `1384`, `1.384` (dots group thousands), `1384,0`. `1,384` and `1,000` are
+    refused, not read as 1.384 or 1: a comma is the decimal sign, so they are English thousands or a typo."""
+    if _EN_THOUSANDS.match(text):
+        raise ValueParseError(
+            _("“%(text)s”: số nguyên ghi dấu chấm giữa các hàng nghìn, không phải dấu phẩy (dấu phẩy là dấu thập "
+              "phân). Viết %(dots)s hoặc %(plain)s.") % {"text": text, "dots": text.replace(",", "."),
+                                                        "plain": text.replace(",", "")}
+        )  # fmt: skip
+    grouped = _VN_GROUPED.match(text)
+    number = float(text.replace(".", "").replace(",", ".")) if grouped else _parse_decimal_text(text)
+    if math.isfinite(number) and not number.is_integer():
+        raise ValueParseError(
+            _("“%(text)s” không phải số nguyên: chỉ tiêu này cần số nguyên, không có phần thập phân "
+              "(ví dụ 1384 hoặc 1.384).") % {"text": text}
+        )  # fmt: skip
+    return number
 
 
 def check_value(number: float, value_type: str) -> float:

@@ -53,10 +53,17 @@ class _Checked:
     value: float | None  # None = delete
 
 
-def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tuple[list[_Checked], list[RowError]]:
+def _check_rows(
+    rows: Sequence[ValueInput], user, *, allow_delete: bool
+) -> tuple[list[_Checked], list[RowError], list[tuple[int, int, str]]]:
     """Check every row; a file repeats a few elements, units and periods thousands of times, so each distinct
-    one (and each element × period pair) is judged once and the verdict reused."""
+    one (and each element × period pair) is judged once and the verdict reused.
+
+    Returns the good rows, the errors, and the places (element, unit, period code) of rows whose key is good
+    but whose value could not be read: the rules must not judge the stored figure there as if it stayed.
+    """
     errors: list[RowError] = []
+    unreadable: list[tuple[int, int, str]] = []
     elements = {e.code: e for e in DataElement.objects.filter(code__in={r.element.strip() for r in rows})}
     units = {u.code: u for u in AdminUnit.objects.filter(code__in={str(r.unit).strip() for r in rows})}
     today = timezone.localdate()
@@ -116,6 +123,8 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
                 value = parse_value(raw, element.value_type)
             except ValueParseError as exc:
                 errors.append(RowError(row.row, col["value"], str(exc), "bad_value"))
+                if unit is not None and spec is not None:
+                    unreadable.append((element.id, unit.id, spec.code))
                 element = None
         if element and unit and spec:
             key = (element.id, unit.id, spec.code)
@@ -131,7 +140,7 @@ def _check_rows(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tupl
                 continue
             seen[key] = row.row
             checked.append(_Checked(row, element, unit, spec, value))
-    return checked, errors
+    return checked, errors, unreadable
 
 
 def _period_refusal(element: DataElement, spec: PeriodSpec, today) -> tuple[str, str] | None:
@@ -170,19 +179,38 @@ def _unit_refusal(unit: AdminUnit, user) -> tuple[str, str] | None:
 def values_write(
     *, user, rows: Sequence[ValueInput], source: str = ChangeSource.FORM, allow_delete: bool = False
 ) -> WriteResult:
-    """Validate every row, then save all of them or none (raises BulkValueError with every problem)."""
-    checked, errors = _check_rows(rows, user, allow_delete=allow_delete)
-    if errors:
-        raise BulkValueError(errors)
+    """Validate every row, then save all of them or none (raises BulkValueError with every problem).
+
+    One pass: the rules are checked on the good rows even when other rows are bad, so a file with a bad cell
+    and a broken rule reports both at once instead of the rule only after the cell is fixed.
+    """
+    checked, errors, unreadable = _check_rows(rows, user, allow_delete=allow_delete)
     if not checked:
+        if errors:
+            raise BulkValueError(errors)
         return WriteResult()
     periods = periods_ensure(list({c.spec.code: c.spec for c in checked}.values()))
+    errors += _rule_errors(checked, periods, unreadable)
+    if errors:
+        raise BulkValueError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
+    return _save(user=user, checked=checked, periods=periods, source=source)
+
+
+def _rule_errors(
+    checked: list[_Checked], periods: dict[str, Period], unreadable: list[tuple[int, int, str]]
+) -> list[RowError]:
+    """The validation rules on the figures as they would be after this write, one error per broken rule
+    at the first row involved. A figure whose new value could not be read counts as unknown, not as stored."""
     pairs = {(c.unit.id, periods[c.spec.code].id) for c in checked}
-    # validation rules on the figures as they would be after this write
     states = stored_states(pairs)
     for c in checked:
         states[(c.unit.id, periods[c.spec.code].id)][c.element.code] = c.value
+    codes = dict(DataElement.objects.filter(id__in={e for e, _u, _p in unreadable}).values_list("id", "code"))
+    for element_id, unit_id, period_code in unreadable:
+        if period_code in periods and (unit_id, periods[period_code].id) in pairs:
+            states[(unit_id, periods[period_code].id)][codes[element_id]] = None
     by_place = {(c.unit.id, periods[c.spec.code].id, c.element.code): c for c in checked}
+    errors = []
     for violation in violations_for_states(states):
         involved = [by_place.get((violation.unit_id, violation.period_id, code)) for code in sorted(violation.elements)]
         involved = [c for c in involved if c is not None]
@@ -204,9 +232,7 @@ def values_write(
                 "rule_" + violation.rule.code,
             )  # fmt: skip
         )
-    if errors:
-        raise BulkValueError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
-    return _save(user=user, checked=checked, periods=periods, source=source)
+    return errors
 
 
 def _save(*, user, checked: list[_Checked], periods: dict[str, Period], source: str) -> WriteResult:

@@ -429,3 +429,18 @@ def test_history_of_a_figure_never_stored_is_empty(catalog, nga_dien, nga_dien_o
     assert response.status_code == 200
     assert response.json()["count"] == 0
     assert not DataValueChange.objects.exists()
+
+
+def test_json_booleans_answer_yes_no_elements_and_are_never_counts(catalog, nga_dien, nga_dien_officer):
+    refused = post_values(api(nga_dien_officer), items("legacy:16150", "2023", {
+        "households_total": True, "households_fibre_rate_stated": False, "lan_completed": True,
+    }))  # fmt: skip
+    assert refused.status_code == 400
+    assert [(e["row"], e["column"], e["code"], e["message"]) for e in refused.json()["errors"]] == [
+        (1, "value", "bad_value", "Giá trị đúng/sai (true) không phải là số: ghi số, ví dụ 1384."),
+        (2, "value", "bad_value", "Giá trị đúng/sai (false) không phải là số: ghi số, ví dụ 1384."),
+    ]
+    assert not DataValue.objects.exists()
+    saved = post_values(api(nga_dien_officer), items("legacy:16150", "2023", {"lan_completed": True}))
+    assert saved.status_code == 200, saved.json()
+    assert stored("legacy:16150") == {"lan_completed": 1.0}

@@ -141,7 +141,7 @@ def test_unknown_extra_columns_are_ignored_and_blank_lines_skipped(catalog, an_v
         (["households_fibre", "99999", "2023", "1384", ""], "don_vi", "Không có đơn vị hành chính mã “99999”"),
         (["households_fibre", "26170", "2023", "1384", ""], "don_vi", "Bạn không có quyền nhập số liệu cho Xã Trị An"),
         (["households_fibre", "26296", str(date.today().year + 1), "1384", ""], "ky", "chưa bắt đầu"),
-        (["households_fibre", "26296", "2023", "1384.5", ""], "gia_tri", "Cần số nguyên"),
+        (["households_fibre", "26296", "2023", "1384.5", ""], "gia_tri", "“1384.5” không phải số nguyên"),
         (["households_fibre", "26296", "2023-13", "1384", ""], "ky", "không hợp lệ"),
         (["households_fibre", "26296", "2023", "2000", ""], "gia_tri", "Số hộ có cáp quang lớn hơn tổng số hộ"),
         (["no_such_element", "26296", "2023", "1", ""], "chi_tieu", "Không có chỉ tiêu dữ liệu mã “no_such_element”"),
@@ -186,6 +186,36 @@ def test_every_bad_row_is_reported_at_once(catalog, an_vien, an_vien_officer):
     report = values_import(user=an_vien_officer, data=csv_text(rows).encode(), filename="a.csv")
     assert [(e.row, e.column) for e in report.errors] == [(2, "gia_tri"), (4, "don_vi"), (5, "chi_tieu")]
     assert DataValue.objects.count() == 0
+
+
+def test_a_bad_cell_a_bad_key_and_a_broken_rule_are_reported_in_one_pass(catalog, an_vien, an_vien_officer):
+    rows = [
+        ["households_total", "26296", "2023", "1.961", ""],
+        ["households_fibre", "26296", "2023", "2.000", ""],  # 2,000 > 1,961 households: breaks the rule
+        ["camera_points", "26296", "2023", "１２", ""],  # full-width digits
+        ["population_total", "99999", "2023", "7410", ""],  # no such unit
+    ]
+    before = (DataValue.objects.count(), DataValueChange.objects.count(), Period.objects.count())
+    report = values_import(user=an_vien_officer, data=csv_text(rows).encode(), filename="a.csv")
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (3, "gia_tri", "rule_fibre_le_households"),  # at the fibre row, the first element of the rule
+        (4, "gia_tri", "bad_value"),
+        (5, "don_vi", "unknown_unit"),
+    ]
+    assert report.errors[0].message.startswith("Số hộ có cáp quang lớn hơn tổng số hộ. (2.000 so với 1.961")
+    assert "“１２”" in report.errors[1].message
+    assert (DataValue.objects.count(), DataValueChange.objects.count(), Period.objects.count()) == before
+
+
+def test_a_rule_is_not_judged_on_a_figure_whose_new_value_could_not_be_read(catalog, an_vien, an_vien_officer):
+    values_write(user=an_vien_officer, rows=[ValueInput("households_total", "26296", "2023", 1000)])
+    rows = [
+        ["households_total", "26296", "2023", "2.5OO", ""],  # letters O: unreadable, would replace the 1,000
+        ["households_fibre", "26296", "2023", "1.384", ""],  # above the stored 1,000, not above the file's total
+    ]
+    report = values_import(user=an_vien_officer, data=csv_text(rows).encode(), filename="a.csv")
+    assert [(e.row, e.code) for e in report.errors] == [(2, "bad_value")]
+    assert stored(an_vien, "households_total").value == 1000
 
 
 @pytest.mark.parametrize(
