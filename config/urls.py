@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -15,12 +14,8 @@ urlpatterns = [
     path("data/", include("xaso.indicators.urls")),
     path("plans/", include("xaso.plans.urls")),
     path("reports/", include("xaso.reports.urls")),
+    path("files/", include("xaso.files.urls")),
     path("", include("xaso.coc.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 __all__ = ["i18n_patterns", "urlpatterns"]

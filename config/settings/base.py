@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "xaso.core",
+    "xaso.files",
     "xaso.geo",
     "xaso.accounts",
     "xaso.indicators",
@@ -106,8 +107,17 @@ STATIC_URL = "/static/"
 # the shared layout's assets (xaso.css, vendored htmx and Chart.js) live outside any app
 STATICFILES_DIRS = [BASE_DIR / "xaso" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Nothing is served from MEDIA_URL: uploads and generated reports are private files (xaso.files), kept outside
+# every public URL and read only through the view that checks rights. MEDIA_ROOT is where older versions kept
+# them; `manage.py move_private_files` (also run by the migration) moves them to XASO_PRIVATE_ROOT.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+XASO_PRIVATE_ROOT = VAR_DIR / "private"
+# Who sends a private file once the view has checked the rights: None (Django streams it), "nginx"
+# (X-Accel-Redirect to XASO_PRIVATE_FILE_INTERNAL_URL, an `internal` location aliased to XASO_PRIVATE_ROOT) or
+# "apache" (X-Sendfile with the file's path; mod_xsendfile with XSendFilePath set to XASO_PRIVATE_ROOT).
+XASO_PRIVATE_FILE_SERVER = None
+XASO_PRIVATE_FILE_INTERNAL_URL = "/_private/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,6 +1,7 @@
 """Production settings: everything secret or host-specific comes from the environment."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -22,3 +23,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+XASO_PRIVATE_ROOT = Path(os.environ.get("XASO_PRIVATE_ROOT", str(XASO_PRIVATE_ROOT)))  # noqa: F405
+XASO_PRIVATE_FILE_SERVER = os.environ.get("XASO_PRIVATE_FILE_SERVER") or None
+XASO_PRIVATE_FILE_INTERNAL_URL = os.environ.get("XASO_PRIVATE_FILE_INTERNAL_URL", "/_private/")

@@ -1,6 +1,8 @@
 """Test settings: fast hashing, an in-memory cache, the same database choice as local."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
@@ -15,6 +17,9 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# private files (uploads, generated reports) go to a fresh folder per run, never into var/
+XASO_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="xaso-private-"))
 
 # report jobs run inside the request that queues them
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

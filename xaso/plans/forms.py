@@ -106,7 +106,12 @@ class ApproveForm(forms.Form):
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     signer_name = forms.CharField(label=_("Người ký"), max_length=150)
     signer_title = forms.CharField(label=_("Chức vụ"), max_length=150, initial="Phó Chủ tịch")
-    signed_file = forms.FileField(label=_("Bản ký (PDF)"), required=False)
+    signed_file = forms.FileField(
+        label=_("Bản ký (PDF hoặc ảnh chụp)"),
+        required=False,
+        help_text=_("PDF, ảnh PNG, JPEG hoặc WebP; tối đa 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp"}),
+    )
 
 
 class CloseForm(forms.Form):
@@ -117,4 +122,9 @@ class TaskUpdateForm(forms.ModelForm):
     class Meta:
         model = TaskUpdate
         fields = ["on", "percent_done", "text", "evidence"]
-        widgets = {"on": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "on": DATE_WIDGET,
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.odt,.ods"}),
+        }
+        help_texts = {"evidence": _("PDF, ảnh PNG/JPEG/WebP, tệp Word/Excel (docx, xlsx, odt, ods); tối đa 10 MB.")}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import TimeStampedModel
+from xaso.files.fields import PrivateFileField
 from xaso.geo.models import AdminUnit
 from xaso.indicators.models import Area, Indicator
 
@@ -71,7 +72,8 @@ class Plan(TimeStampedModel):
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
-    signed_file = models.FileField(_("bản ký"), upload_to="plans/signed/%Y/", blank=True)
+    signed_file = PrivateFileField(_("bản ký"), folder="plans/signed", blank=True)
+    signed_file_name = models.CharField(_("tên tệp bản ký"), max_length=200, blank=True)
     evaluation = models.TextField(_("đánh giá kết quả cuối năm"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 
@@ -188,7 +190,8 @@ class TaskUpdate(models.Model):
     on = models.DateField(pgettext_lazy("date field", "ngày"))
     percent_done = models.PositiveSmallIntegerField(_("% hoàn thành"))
     text = models.TextField(_("nội dung"))
-    evidence = models.FileField(_("minh chứng"), upload_to="plans/evidence/%Y/", blank=True)
+    evidence = PrivateFileField(_("minh chứng"), folder="plans/evidence", blank=True)
+    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from xaso.accounts.permissions import can_approve, can_write_unit
 from xaso.core.i18n import in_vietnamese
 from xaso.core.models import Period
+from xaso.files.uploads import EVIDENCE, SIGNED, upload_accept
 from xaso.geo.models import AdminUnit
 from xaso.indicators.selectors import indicator_values
 
@@ -327,8 +328,9 @@ def plan_approve(*, plan: Plan, user, number: str, issued_on: date, signer_name:
         raise ValidationError(errors)
     plan.number, plan.issued_on = number.strip(), issued_on
     plan.signer_name, plan.signer_title = signer_name.strip(), (signer_title or "").strip()
-    if signed_file is not None:
-        plan.signed_file = signed_file
+    if signed_file:
+        accepted = upload_accept(signed_file, policy=SIGNED, field="signed_file")  # before anything is stored
+        plan.signed_file, plan.signed_file_name = accepted.content, accepted.download_name
     plan.status = PlanStatus.APPROVED
     plan.save()
     return plan
@@ -385,8 +387,11 @@ def task_update_add(*, task: Task, user, on: date, percent_done: int, text: str,
         raise ValidationError({"percent_done": _("Phần trăm hoàn thành phải từ 0 đến 100.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("Nhập nội dung cập nhật.")})
+    accepted = upload_accept(evidence, policy=EVIDENCE, field="evidence") if evidence else None
     update = TaskUpdate.objects.create(task=task, on=on, percent_done=percent_done, text=text.strip(),
-                                       evidence=evidence or "", created_by=user)  # fmt: skip
+                                       evidence=accepted.content if accepted else "",
+                                       evidence_name=accepted.download_name if accepted else "",
+                                       created_by=user)  # fmt: skip
     new_status = "done" if percent_done == 100 else "in_progress"
     if task.status != new_status and task.status != "cancelled":
         task.status = new_status

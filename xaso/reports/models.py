@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import TimeStampedModel
+from xaso.files.fields import PrivateFileField
 from xaso.geo.models import AdminUnit
 from xaso.plans.models import Plan
 
@@ -33,7 +34,8 @@ class ReportJob(models.Model):
     status = models.CharField(_("trạng thái"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     message = models.CharField(_("bước đang làm"), max_length=200, blank=True)
-    result = models.FileField(_("tệp kết quả"), upload_to="reports/%Y/%m/", blank=True)
+    result = PrivateFileField(_("tệp kết quả"), folder="reports", blank=True)
+    result_name = models.CharField(_("tên tệp kết quả"), max_length=200, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
@@ -58,7 +60,7 @@ class ReportJob(models.Model):
 
     @property
     def filename(self) -> str:
-        return self.result.name.rsplit("/", 1)[-1] if self.result else ""
+        return (self.result_name or self.result.name.rsplit("/", 1)[-1]) if self.result else ""
 
 
 class ReportNarrative(TimeStampedModel):

@@ -203,10 +203,11 @@ def report_job_run(job_id: int) -> ReportJob:
                                                    finished_at=timezone.now())  # fmt: skip
     else:
         job.refresh_from_db()
-        job.result.save(name, ContentFile(content), save=False)
+        job.result.save(name, ContentFile(content), save=False)  # stored under a random name
+        job.result_name = name
         job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
         job.message = _("Hoàn thành.")
-        job.save(update_fields=["result", "status", "progress", "finished_at", "message"])
+        job.save(update_fields=["result", "result_name", "status", "progress", "finished_at", "message"])
     job.refresh_from_db()
     return job
 

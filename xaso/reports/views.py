@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xaso.accounts.permissions import can_write_unit
+from xaso.files.views import serve
 from xaso.plans.models import Plan
 
 from . import selectors, services
@@ -160,7 +161,5 @@ def job_status(request, job_id: int):
 @login_required
 @require_GET
 def job_download(request, job_id: int):
-    job = _job(request, job_id)
-    if not job.result:
-        raise Http404(_("Tệp chưa sẵn sàng."))
-    return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.filename)
+    _job(request, job_id)
+    return serve(request, kind="report", pk=job_id)  # the one private-file view: rights, log, headers

@@ -8,7 +8,6 @@ Errors are JSON (xaso.core.api), whatever the Accept header asks for.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 
 from xaso.core.api import VietnameseMessages
 from xaso.core.periods import PeriodError, parse_period
+from xaso.files.views import serve
 from xaso.geo.models import AdminUnit
 from xaso.plans.models import Plan
 from xaso.reports import selectors, services
@@ -177,7 +177,5 @@ class ReportJobDetailApi(APIView):
 class ReportJobFileApi(FileApi):
     @extend_schema(summary="Tệp kết quả của yêu cầu xuất báo cáo", responses={200: FILE})
     def get(self, request, job_id: int):
-        job = get_object_or_404(ReportJob, pk=job_id, created_by=request.user)
-        if not job.result:
-            raise Http404(_("Tệp chưa sẵn sàng."))
-        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.filename)
+        get_object_or_404(ReportJob, pk=job_id, created_by=request.user)
+        return serve(request, kind="report", pk=job_id)  # the one private-file view: rights, log, headers

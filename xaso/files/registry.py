@@ -1,0 +1,46 @@
+"""Every private file in xaso, by kind: the row that holds it, who may read it, and the name it downloads as.
+
+The download view looks a file up only through this table, so a new private field is readable only once it is
+listed here with its unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class Source:
+    model: str  # "app_label.ModelName"
+    field: str  # the PrivateFileField
+    name_field: str  # the name the official gave the file (the download name)
+    unit: Callable[[Model], object]  # the AdminUnit whose readers may read the file
+    related: tuple[str, ...] = ()  # select_related for `unit`
+    owner_field: str = ""  # when set, only the user named in this field may read the file
+
+    def model_class(self) -> type[Model]:
+        return apps.get_model(self.model)
+
+
+SOURCES: dict[str, Source] = {
+    "evidence": Source(
+        "plans.TaskUpdate", "evidence", "evidence_name", lambda o: o.task.plan.unit, related=("task__plan__unit",)
+    ),  # fmt: skip
+    "signed": Source("plans.Plan", "signed_file", "signed_file_name", lambda o: o.unit, related=("unit",)),
+    # a province-wide export holds what its creator could read when it ran: only they download it
+    "report": Source(
+        "reports.ReportJob", "result", "result_name", lambda o: o.unit, related=("unit",), owner_field="created_by_id"
+    ),  # fmt: skip
+}
+
+
+def kind_for(instance: Model, field: str) -> str:
+    label = instance._meta.label
+    for kind, source in SOURCES.items():
+        if source.model == label and source.field == field:
+            return kind
+    raise LookupError(f"{label}.{field} is not a registered private file")
