@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "xaso.core",
     "xaso.files",
     "xaso.geo",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: turns a login answered while locked out into a 429 with Retry-After (xaso.accounts.lockout)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +89,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# axes first: it refuses a locked-out client before any password is checked
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "coc:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -134,6 +143,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "xaso.core.api.exception_handler",
+    # DRF's default throttle key trusts no X-Forwarded-For; xaso's throttles key on xaso.accounts.client_ip
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {"auth_token": "20/minute"},
 }
 
@@ -149,6 +160,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # "xaso.security": failed logins, lock-outs, successful logins (never a password)
     "loggers": {"xaso": {"handlers": ["console"], "level": "INFO"}},
 }
 
@@ -157,3 +169,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Values more than this many years after today are refused on entry.
 XASO_MAX_FUTURE_YEARS = 0
+
+# Password guessing (docs/decisions/0009-login-lockout.md). Failed logins through any door
+# (HTML login, admin login, API token) are counted by django-axes per rule; a rule at its limit locks that
+# account / address / pair until enough failures are AXES_COOLOFF_TIME old. A successful login clears the account.
+XASO_LOGIN_LIMITS = {"account_address": 5, "account": 10, "address": 20}
+AXES_LOCKOUT_PARAMETERS = "xaso.accounts.lockout.lockout_parameters"
+AXES_FAILURE_LIMIT = XASO_LOGIN_LIMITS["account_address"]  # the scale axes compares on (see LoginLockoutHandler)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_HANDLER = "xaso.accounts.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "xaso.accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "xaso.accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = False  # xaso clears only the account's failures (LoginLockoutHandler.user_logged_in)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends on time, however often the attacker retries
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for administrators (admin: Axes › access failures)
+
+# The reverse proxies in front of xaso (addresses or CIDR ranges). Only a request whose direct peer is one of
+# them has its XASO_CLIENT_IP_HEADER read; empty: the client is REMOTE_ADDR and forwarded headers are ignored.
+XASO_TRUSTED_PROXIES: list[str] = []
+XASO_CLIENT_IP_HEADER = "X-Forwarded-For"  # or "X-Real-IP"; the proxy must set it (append/overwrite), not pass it on

@@ -12,6 +12,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Đặt biến môi trường DJANGO_SECRET_KEY (set DJANGO_SECRET_KEY).")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+# comma-separated addresses/CIDRs of the reverse proxies whose X-Forwarded-For (or X-Real-IP) is believed
+XASO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("XASO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+XASO_CLIENT_IP_HEADER = os.environ.get("XASO_CLIENT_IP_HEADER", "X-Forwarded-For")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

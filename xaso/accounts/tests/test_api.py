@@ -112,14 +112,22 @@ def test_schema_and_docs_are_served(an_vien_officer):
     assert "/api/v1/indicator-values/" in schema.json()["paths"]
 
 
-def test_token_endpoint_slows_down_password_guessing(db):
+def test_token_endpoint_throttles_bursts_per_real_address_whatever_x_forwarded_for_says(an_vien_officer):
+    """20 requests a minute per address, right passwords included; failed ones also lock (test_lockout.py)."""
     from django.core.cache import cache
 
     cache.clear()
     client = APIClient()
-    answers = [client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json")
-               for _ in range(21)]  # fmt: skip
-    assert [a.status_code for a in answers[:20]] == [400] * 20
+    answers = [
+        client.post("/api/v1/auth/token/", {"username": "an_vien_officer", "password": "pw-an_vien_officer"},
+                    format="json", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+        for i in range(21)
+    ]  # fmt: skip
+    assert [a.status_code for a in answers[:20]] == [200] * 20
     assert answers[20].status_code == 429
+    assert answers[20].json()["code"] == "throttled"
     assert "Quá nhiều yêu cầu" in answers[20].json()["detail"]
+    other = client.post("/api/v1/auth/token/", {"username": "an_vien_officer", "password": "pw-an_vien_officer"},
+                        format="json", REMOTE_ADDR="203.0.113.20")  # fmt: skip
+    assert other.status_code == 200
     cache.clear()
