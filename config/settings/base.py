@@ -212,3 +212,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for administrators (
 # them has its XASO_CLIENT_IP_HEADER read; empty: the client is REMOTE_ADDR and forwarded headers are ignored.
 XASO_TRUSTED_PROXIES: list[str] = []
 XASO_CLIENT_IP_HEADER = "X-Forwarded-For"  # or "X-Real-IP"; the proxy must set it (append/overwrite), not pass it on
+
+# Bounds on an imported CSV or XLSX, checked before and while it is read (xaso/indicators/filelimits.py has
+# every name, its default and why; docs/security.md lists them). Override a name here to change it, e.g.
+# XASO_IMPORT_LIMITS = {"rows": 400_001, "seconds": 120}.
+XASO_IMPORT_LIMITS: dict = {}

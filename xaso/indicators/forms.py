@@ -7,7 +7,8 @@ from pathlib import PurePath
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .importexport import MAX_COMMENT, MAX_FILE_SIZE
+from .filelimits import ImportLimits
+from .importexport import MAX_COMMENT
 
 
 class ImportForm(forms.Form):
@@ -23,9 +24,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_SIZE:
+        limit = ImportLimits.current().file_bytes
+        if upload.size > limit:
             raise forms.ValidationError(
-                _("Tệp lớn quá %(mb)s MB: chia thành nhiều tệp nhỏ hơn."), params={"mb": MAX_FILE_SIZE // 2**20}
+                _("Tệp lớn quá %(mb)s MB: chia thành nhiều tệp nhỏ hơn."), params={"mb": limit // 2**20}
             )
         if PurePath(upload.name).suffix.lower() not in {".csv", ".xlsx", ".xlsm", ".txt", ".tsv", ".xls"}:
             raise forms.ValidationError(

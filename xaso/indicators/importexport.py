@@ -19,7 +19,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,15 +33,17 @@ from xaso.core.spreadsheet import csv_value, strip_csv_guard, xlsx_row, xlsx_val
 from xaso.geo.models import AdminUnit
 
 from .errors import BulkValueError, RowError
+from .filelimits import Budget, ImportFileError, ImportLimits, check_file_size
 from .models import ChangeSource, DataElement, DataValue, ValueType
 from .selectors import check_readable
 from .services import ValueInput, WriteResult, values_write
+from .xlsxread import xlsx_rows
 
-#: most data rows one file may hold (a commune-year of villages × months × elements is about 23,000)
-MAX_ROWS = 200_000
-#: largest file accepted, in bytes
-MAX_FILE_SIZE = 50 * 1024 * 1024
+__all__ = ["ImportFileError", "ImportReport", "export_values", "read_table", "template_file", "values_import"]
+
 MAX_COMMENT = 500
+#: most row errors an import report keeps (the report says how many there were in all)
+MAX_REPORT_ERRORS = 1000
 
 CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
@@ -84,16 +85,13 @@ _DELIMITERS = (",", ";", "\t")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, encoding, header, size); the message is for people."""
-
-
 @dataclass
 class ImportReport:
     """What an import did (or, checking only, would do); `errors` empty means it was saved."""
 
     rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_REPORT_ERRORS, by row
+    error_count: int = 0  # all of them
     result: WriteResult | None = None
     check_only: bool = False
     encoding: str = ""
@@ -105,6 +103,10 @@ class ImportReport:
     @property
     def saved(self) -> bool:
         return self.is_ok and not self.check_only
+
+    @property
+    def errors_left_out(self) -> int:
+        return self.error_count - len(self.errors)
 
 
 # reading
@@ -184,7 +186,7 @@ def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, st
 
 def _delimiter(text: str) -> str:
     """The delimiter among , ; tab that splits the header into the most known column names."""
-    first = next(iter(text.splitlines()), "")
+    first = re.split(r"\r\n|\r|\n", text[:65536], maxsplit=1)[0]
     best, best_score = ",", (-1, -1)
     for delimiter in _DELIMITERS:
         cells = next(csv.reader([first], delimiter=delimiter), [])
@@ -194,18 +196,37 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(data: bytes) -> tuple[Iterator[list[object]], str, str]:
+def _csv_rows(data: bytes, budget: Budget) -> tuple[Iterator[list[object]], str, str]:
     text, encoding = decode_text(data)
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    limits = budget.limits
+
+    def lines() -> Iterator[str]:
+        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+            if len(line) > limits.line_chars and len(line.rstrip("\r\n")) > limits.line_chars:
+                raise ImportFileError(
+                    _("Dòng %(line)s của tệp dài %(n)s ký tự, vượt giới hạn %(max)s ký tự mỗi dòng.")
+                    % {"line": format_number(number), "n": format_number(len(line.rstrip("\r\n"))),
+                       "max": format_number(limits.line_chars)}
+                )  # fmt: skip
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
 
     def rows() -> Iterator[list[object]]:
         start = 1
         try:
-            for row in reader:
+            for number, row in enumerate(reader, start=1):
+                budget.row(number)
+                if len(row) > limits.columns:
+                    budget.column(reader.line_num, len(row))
+                for cell in row:
+                    budget.cell(reader.line_num, len(cell))
                 yield row
                 start = reader.line_num + 1
         except csv.Error as exc:
+            if "field larger" in str(exc):
+                budget.cell(start, limits.cell_chars + 1)
             raise ImportFileError(
                 _("Tệp CSV sai cấu trúc ở dòng %(line)s: dấu ngoặc kép (\") không được đóng hoặc đặt sai chỗ. "
                   "Giá trị có dấu phân cách phải nằm trọn trong cặp ngoặc kép, ví dụ \"70,6\".")
@@ -213,36 +234,6 @@ def _csv_rows(data: bytes) -> tuple[Iterator[list[object]], str, str]:
             ) from exc  # fmt: skip
 
     return rows(), encoding, delimiter
-
-
-def _xlsx_cell(cell) -> object:
-    value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return value * 100  # 0.706 shown as 70,6% means 70.6
-    return value
-
-
-def _xlsx_rows(data: bytes) -> tuple[Iterator[list[object]], str, str]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
-        raise ImportFileError(
-            _("Không mở được tệp XLSX (tệp hỏng hoặc không phải Excel): mở bằng Excel và lưu lại dạng .xlsx.")
-        ) from exc
-
-    def rows() -> Iterator[list[object]]:
-        try:
-            for row in sheet.iter_rows():
-                yield [_xlsx_cell(c) for c in row]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ImportFileError(_("Tệp XLSX hỏng, không đọc hết được: mở bằng Excel và lưu lại.")) from exc
-        finally:
-            workbook.close()
-
-    return rows(), "xlsx", ""
 
 
 def _text(value: object, *, key: str) -> str:
@@ -301,14 +292,16 @@ def table_read(data: bytes, filename: str) -> Table:
 
     Raises ImportFileError when the file cannot be read at all (format, encoding, header, size).
     """
+    limits = ImportLimits.current()
+    check_file_size(len(data), limits)
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFileError(_("Tệp rỗng: không có dòng nào."))
-    if len(data) > MAX_FILE_SIZE:
-        raise ImportFileError(
-            _("Tệp lớn quá %(mb)s MB: chia thành nhiều tệp nhỏ hơn.") % {"mb": MAX_FILE_SIZE // (1024 * 1024)}
-        )
     kind = _kind(data, filename)
-    rows, encoding, delimiter = _xlsx_rows(data) if kind == XLSX else _csv_rows(data)
+    budget = Budget(limits)
+    if kind == XLSX:
+        rows, encoding, delimiter = xlsx_rows(data, limits, budget), "xlsx", ""
+    else:
+        rows, encoding, delimiter = _csv_rows(data, budget)
     layout: _Layout | None = None
     values: list[ValueInput] = []
     errors: list[RowError] = []
@@ -327,10 +320,6 @@ def table_read(data: bytes, filename: str) -> Table:
             )
             continue
         count += 1
-        if count > MAX_ROWS:
-            raise ImportFileError(
-                _("Tệp có hơn %(n)s dòng số liệu: chia thành nhiều tệp nhỏ hơn.") % {"n": format_number(MAX_ROWS)}
-            )
         row = _row(number, cells, layout, errors)
         if row is not None:
             values.append(row)
@@ -355,8 +344,8 @@ class _Layout:
     comma_csv: bool
 
 
-_WHOLE = re.compile(r"^-?\d+$")
-_DIGITS = re.compile(r"^\d{1,3}$")
+_WHOLE = re.compile(r"^-?[0-9]+$")
+_DIGITS = re.compile(r"^[0-9]{1,3}$")
 
 
 def _split_decimals(rows: list[ValueInput], layout: _Layout) -> list[RowError]:
@@ -441,7 +430,8 @@ def values_import(*, user, data: bytes, filename: str, check_only: bool = False)
     except BulkValueError as exc:
         errors = errors + exc.errors
         result = None
-    report.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))
+    report.error_count = len(errors)
+    report.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))[:MAX_REPORT_ERRORS]
     report.result = None if report.errors else result
     return report
 

@@ -23,6 +23,7 @@ from xaso.geo.models import AdminUnit
 
 from . import entry, importexport
 from .errors import BulkValueError
+from .filelimits import ImportLimits
 from .forms import CellForm, ImportForm
 from .models import Area, ChangeSource, DataElement
 from .services import ValueInput, values_write
@@ -220,8 +221,8 @@ def import_values(request):
     return render(request, "indicators/import.html", {
         "form": form, "report": report, "file_error": file_error,
         "errors_shown": report.errors[:MAX_ERRORS_SHOWN] if report else [],
-        "errors_hidden": max(0, len(report.errors) - MAX_ERRORS_SHOWN) if report else 0,
-        "max_rows": importexport.MAX_ROWS,
+        "errors_hidden": max(0, report.error_count - MAX_ERRORS_SHOWN) if report else 0,
+        "max_rows": ImportLimits.current().rows - 1,  # the header is one of the file's rows
     }, status=status)  # fmt: skip
 
 

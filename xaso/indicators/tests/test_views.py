@@ -357,3 +357,25 @@ def test_pages_need_a_login(client):
     for name in ("entry", "import", "violations", "export", "history"):
         response = client.get(reverse(f"indicators:{name}"))
         assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_import_page_lists_500_errors_and_counts_every_one(client, catalog, an_vien, an_vien_officer):
+    client.force_login(an_vien_officer)
+    text = "chi_tieu,don_vi,ky,gia_tri\r\n" + "households_total,26296,2023,nhiều\r\n" * 1200
+    page = client.post(reverse("indicators:import"), {"file": upload(text)}).content.decode()
+    assert "Có 1200 lỗi: không có số liệu nào được lưu." in page
+    assert page.count("“nhiều” không phải là số") == 500
+    assert "… và 700 lỗi khác." in page
+
+
+def test_import_page_refuses_a_zip_bomb_with_its_ratio(client, an_vien_officer):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "<si><t>a</t></si>" * 600_000)
+    client.force_login(an_vien_officer)
+    response = client.post(reverse("indicators:import"), {"file": upload(bomb.getvalue(), "so-lieu.xlsx")})
+    assert response.status_code == 400
+    assert "tệp có dấu hiệu “bom nén”, không đọc." in response.content.decode()
+    assert DataValue.objects.count() == 0
