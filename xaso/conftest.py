@@ -10,11 +10,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from xaso.accounts.models import Role, User
 from xaso.core.browser import browser, open_session  # noqa: F401  (real-browser fixtures, created only when asked)
 from xaso.geo.models import AdminUnit, Level, UnitSuccession
 from xaso.geo.services import village_create
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in Vietnamese: a request that switched to English (set_language, Accept-Language) leaves
+    English active in the worker's thread, and a later test calling gettext directly would read English."""
+    translation.activate("vi")
+    yield
+    translation.deactivate()
 
 
 def make_unit(code: str, name: str, level: str, parent: AdminUnit | None = None, legacy: bool = False) -> AdminUnit:

@@ -239,7 +239,7 @@ def _shared_strings(archive: zipfile.ZipFile, name: str | None, limits: ImportLi
 
 
 class _SheetReader:
-    """Collects the rows of the sheet as expat reports them; `rows()` hands them out after each piece."""
+    """Collects the rows of the sheet as expat reports them in `ready`; `xlsx_rows` hands them on per piece."""
 
     def __init__(self, strings: list[str], kinds: list, date1904: bool, limits: ImportLimits, budget: Budget):
         self.strings, self.kinds, self.limits, self.budget = strings, kinds, limits, budget
@@ -338,6 +338,8 @@ class _SheetReader:
 
     def _value(self, text: str) -> object:
         kind = self.cell["t"]
+        if not text and kind not in ("inlineStr", "str"):
+            return None  # a styled empty cell
         if kind == "s":
             if not (text.isascii() and text.isdigit()) or int(text) >= len(self.strings):
                 raise corrupt()
