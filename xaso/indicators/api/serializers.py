@@ -67,7 +67,10 @@ class DataValueQuerySerializer(VietnameseMessages, serializers.Serializer):
     {
         "oneOf": [{"type": "number"}, {"type": "string"}, {"type": "boolean"}],
         "nullable": True,
-        "description": "Số (1384, 70.6), chuỗi như người nhập (“1.384”, “70,6%”, “có”), true/false; null để xóa.",
+        "description": (
+            "Số (1384, 70.6), chuỗi như người nhập (“1.384”, “70,6%”, “có”), true/false chỉ cho chỉ tiêu Có/Không; "
+            "null để xóa."
+        ),
     }
 )
 class RawValueField(serializers.Field):
