@@ -343,3 +343,31 @@ def test_the_report_keeps_the_first_thousand_errors_and_counts_all(catalog, an_v
     assert (len(report.errors), report.error_count, report.errors_left_out) == (1000, 1200, 200)
     assert report.errors[0].row == 2 and report.errors[-1].row == 1001
     assert DataValue.objects.count() == 0
+
+
+def test_a_small_part_that_compresses_well_is_not_taken_for_a_bomb(traced):
+    table, _seconds, _peak = read_measured(zipped(parts(**{"xl/media/blank.bin": b"\0" * 900_000})), "a.xlsx")
+    assert [r.value for r in table.rows] == [1961]  # 900 KB of zeros zip ~1,000×, but are under the 1 MB floor
+
+
+def test_a_part_compressed_with_another_method_is_refused(traced):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts().items():
+            archive.writestr(name, content)
+        archive.writestr("xl/media/x.bin", b"x" * 100, compress_type=zipfile.ZIP_BZIP2)
+    assert "kiểu nén không hỗ trợ" in refused(out.getvalue())
+
+
+def test_an_encrypted_part_is_refused(traced):
+    data = bytearray(zipped(parts()))
+    entry = data.find(b"PK\x01\x02")  # the first central directory entry; its flags are at offset 8
+    data[entry + 8] |= 0x1
+    assert "có phần được mã hóa" in refused(bytes(data))
+
+
+def test_a_directory_larger_than_its_stated_count_is_refused_before_zipfile_reads_it(traced):
+    data = bytearray(zipped([(f"x/{i:04d}" + "n" * 1500, "") for i in range(250)]))  # 250 members, 380 KB
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # the end record claims one member
+    assert "vượt giới hạn 300 phần" in refused(bytes(data))
