@@ -24,6 +24,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import puremagic
@@ -65,6 +66,7 @@ ODF_MIMETYPES = {
 }
 ZIP_MAX_MEMBERS = 2000
 ZIP_MAX_UNPACKED = 200 * MB
+PDF_MAX_INFLATED = 100 * MB  # all compressed streams of a PDF, inflated, when looking for scripts
 IMAGE_MAX_PIXELS = 40_000_000  # a 40-megapixel photo; larger ones are refused before they are decoded
 
 # markup a browser or a script host would run; long enough never to occur by chance in compressed bytes
@@ -174,9 +176,31 @@ def _identify(data: bytes) -> tuple[str | None, str, str]:
 def _check_pdf(data: bytes) -> None:
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
         raise _Refused(_("Tệp “%(name)s” không phải PDF hoàn chỉnh: thiếu phần đầu hoặc phần cuối của tệp PDF."))
-    names = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)  # /J#61vaScript is /JavaScript
-    if _PDF_ACTIVE.search(names):
-        raise _Refused(_("Tệp PDF “%(name)s” có mã lệnh, tệp đính kèm hoặc hành động tự chạy: in lại ra PDF thường."))
+    for part in (data, *_pdf_streams(data)):  # actions may hide in compressed object streams
+        names = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), part)  # /J#61vaScript is /JavaScript
+        if _PDF_ACTIVE.search(names):  # (markup was searched in the raw bytes, what a browser could sniff)
+            raise _Refused(
+                _("Tệp PDF “%(name)s” có mã lệnh, tệp đính kèm hoặc hành động tự chạy: in lại ra PDF thường.")
+            )
+
+
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _pdf_streams(data: bytes):
+    """The Flate-compressed streams of a PDF, inflated (at most PDF_MAX_INFLATED bytes in all: no zip bomb)."""
+    budget = PDF_MAX_INFLATED
+    for match in _PDF_STREAM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        if end < 0 or budget <= 0:
+            return
+        inflater = zlib.decompressobj()
+        try:
+            chunk = inflater.decompress(data[match.end() : end], budget)
+        except zlib.error:
+            continue  # not Flate (an image, another filter): nothing a PDF reader would run
+        budget -= len(chunk)
+        yield chunk
 
 
 def _reencode_image(data: bytes) -> tuple[bytes, str]:

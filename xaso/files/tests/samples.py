@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
@@ -103,6 +104,15 @@ def jpeg_with_html() -> bytes:
 def pdf_with_javascript() -> bytes:
     data = pdf()
     return data.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /J#61vaScript /JS (app.alert(1)) >>", 1)
+
+
+def pdf_with_hidden_javascript() -> bytes:
+    """JavaScript inside a compressed object stream, where a plain byte search does not see it."""
+    hidden = zlib.compress(b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>")
+    data = pdf()
+    end = data.rindex(b"xref")
+    obj = b"99 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length %d >>\nstream\n" % len(hidden)
+    return data[:end] + obj + hidden + b"\nendstream\nendobj\n" + data[end:]
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:

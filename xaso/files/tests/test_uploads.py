@@ -69,6 +69,7 @@ def test_an_image_is_re_encoded_without_its_metadata():
         ("anh.jpg", samples.jpeg_with_html(), "mã HTML hoặc mã lệnh"),
         ("bao-cao.pdf", samples.pdf_with_zip(), "đồng thời là tệp nén ZIP"),
         ("bao-cao.pdf", samples.pdf_with_javascript(), "có mã lệnh"),
+        ("bao-cao.pdf", samples.pdf_with_hidden_javascript(), "có mã lệnh"),
         ("bao-cao.pdf", samples.pdf()[:-60], "không phải PDF hoàn chỉnh"),
         ("tai-lieu.docx", samples.plain_zip(), "không phải văn bản Word/Excel"),
         ("tai-lieu.docx", samples.docm(), "có macro"),
@@ -113,3 +114,13 @@ def test_an_image_too_large_to_decode_is_refused():
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, format="PNG")  # 48 megapixels, a few kilobytes
     assert "quá 40 triệu điểm ảnh" in refusal("lon.png", out.getvalue())
+
+
+def test_an_unknown_private_file_server_is_a_settings_error(settings):
+    from xaso.files.checks import private_file_server_check
+
+    assert private_file_server_check(None) == []
+    settings.XASO_PRIVATE_FILE_SERVER = "nginx"
+    assert private_file_server_check(None) == []
+    settings.XASO_PRIVATE_FILE_SERVER = "lighttpd"
+    assert [e.id for e in private_file_server_check(None)] == ["xaso.files.E001"]
