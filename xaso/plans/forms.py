@@ -70,7 +70,7 @@ class TargetForm(forms.ModelForm):
 class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
-        fields = ["area", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date",
+        fields = ["area", "item", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date",
                   "start_date", "recurrence", "timeframe_text", "deliverable", "approver", "method",
                   "expected_effect", "duration", "status", "targets"]  # fmt: skip
         widgets = {

@@ -22,7 +22,7 @@ from .models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task
 
 PLANS_PATH = Path(__file__).parent / "data" / "plans.yaml"
 _TASK_FIELDS = (
-    "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date", "start_date", "recurrence",
+    "item", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date", "start_date", "recurrence",
     "timeframe_text", "deliverable", "approver", "method", "expected_effect", "duration", "status",
 )  # fmt: skip
 _BUDGET_FIELDS = (

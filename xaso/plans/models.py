@@ -156,6 +156,10 @@ class Task(TimeStampedModel):
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="tasks")
     area = models.CharField(_("lĩnh vực"), max_length=20, choices=Area.choices)
+    item = models.CharField(
+        _("hạng mục"), max_length=200, blank=True,
+        help_text=_("Nhóm công việc của nhiệm vụ, cột “Nội dung” của Phụ lục I (ví dụ “Đào tạo tập huấn”)."),
+    )  # fmt: skip
     title = models.TextField(_("rõ việc — nội dung nhiệm vụ"))
     person = models.CharField(_("rõ người — người chịu trách nhiệm"), max_length=150, blank=True)
     lead_unit = models.CharField(_("rõ trách nhiệm — đơn vị chủ trì"), max_length=200, blank=True)

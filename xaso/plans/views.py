@@ -29,6 +29,7 @@ from .forms import (
     TaskForm,
     TaskUpdateForm,
 )
+from .legal_bases import legal_bases_ordered
 from .models import BudgetLine, Plan, Target, Task
 from .six import task_missing_six
 
@@ -86,6 +87,7 @@ def plan_detail(request, pk: int):
         task.next_due = selectors.task_next_due(task, today=today)
     context = {
         "plan": plan,
+        "legal_bases": legal_bases_ordered(plan.legal_bases.all()),
         "progress": progress,
         "tasks": tasks,
         "budget_lines": plan.budget_lines.all(),

@@ -131,9 +131,9 @@ class TaskSerializer(ScopedRelations, VietnameseMessages, serializers.ModelSeria
     class Meta:
         model = Task
         fields = [
-            "id", "plan", "area", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date",
-            "start_date", "recurrence", "timeframe_text", "deliverable", "approver", "method", "expected_effect",
-            "duration", "status", "targets", "missing",
+            "id", "plan", "area", "item", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind",
+            "due_date", "start_date", "recurrence", "timeframe_text", "deliverable", "approver", "method",
+            "expected_effect", "duration", "status", "targets", "missing",
         ]  # fmt: skip
 
     def get_missing(self, obj) -> list[str]:
