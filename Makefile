@@ -72,4 +72,8 @@ test: install var system-deps lint
 bench: install
 	$(PY) bench/run.py
 
-.PHONY: help install migrate demo run lint system-deps postgres-available test bench
+# Page 1 of every demo document (plan, progress reports, evaluation) as PNG under docs/screenshots/documents/.
+document-screenshots: demo system-deps
+	$(PY) manage.py document_screenshots
+
+.PHONY: help install migrate demo run lint system-deps postgres-available test bench document-screenshots

@@ -249,6 +249,11 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def _cant_split(row) -> None:
+    """A row stays on one page (Word moves it whole to the next page)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 class Builder:
     """A Decree 30 document under construction."""
 
@@ -381,42 +386,84 @@ def _simple_table(b: Builder, widths: list[float], heads: list[str], loop: str, 
 
 # --- the plan (Kế hoạch, KH): seed 001 Part I, eight sections, Appendix I and II ------------------------------
 
-TASK_WIDTHS = [11, 43, 26, 26, 24, 28, 26, 24, 22, 22]  # 252 mm
-TASK_HEADS = [
-    "STT", "Nội dung nhiệm vụ (rõ việc)", "Đơn vị chủ trì (rõ trách nhiệm)", "Đơn vị phối hợp",
-    "Người chịu trách nhiệm (rõ người)", "Cách thức tổ chức thực hiện", "Sản phẩm, kết quả (rõ sản phẩm)",
-    "Hiệu quả mang lại", "Thời gian thực hiện (rõ thời gian)", "Thẩm quyền phê duyệt (rõ thẩm quyền)",
-]  # fmt: skip
-TASK_CELLS = ["{{ r.number }}", "{{ r.title }}", "{{ r.lead_unit }}", "{{ r.coordinating_units }}", "{{ r.person }}",
-              "{{ r.method }}", "{{ r.deliverable }}", "{{ r.expected_effect }}", "{{ r.timeframe }}",
-              "{{ r.approver }}"]  # fmt: skip
 
-BUDGET_WIDTHS = [11, 35] + [15.5] * 12 + [20]  # 252 mm, the 15 columns of seed 001 Appendix II
-BUDGET_LEAVES = [
-    "Đầu tư nâng cấp hạ tầng, thiết bị", "Xã hội hóa", "Thuê dịch vụ", "Bảo dưỡng, nâng cấp hạ tầng, thiết bị",
-    "Thuê dịch vụ", "Tỉnh", "Huyện", "Xã", "Các đơn vị tự thanh toán",
-]  # fmt: skip
+def _task_table(b: Builder) -> None:
+    """Seed 001 Appendix I: STT, "Nội dung" (the item, merged over its actions), then the columns of the "6 rõ" that
+    have something to say (`documents.TASK_COLUMNS`); rows grouped pillar → area; widths from the content (the
+    renderer sets them from `appendix1.widths`)."""
+    table = _table(b.doc, 1, [10, 30, 1, 40, 1, 40, 1], borders=True, caption="xaso:cols:appendix1.widths")
+    heads = ["STT", "{%tc if appendix1.has_item %}", "Nội dung", "{%tc endif %}", "{%tc for c in appendix1.columns %}",
+             "{{ c }}", "{%tc endfor %}"]  # fmt: skip
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        _cell(cell, (text, "D30 Wide Head"))
+    _repeat_header(table.rows[0])
+
+    def tag(text: str) -> None:
+        _cell(table.add_row().cells[0], (text, "D30 Wide"))
+
+    def group_row(number: str, label: str, style: str) -> None:
+        row = table.add_row()
+        merged = row.cells[1].merge(row.cells[len(row.cells) - 1])
+        _cell(row.cells[0], (number, "D30 Wide Group Center"))
+        _cell(merged, ("{% colspan appendix1.span %}" + label, style))
+        _cant_split(row)
+
+    tag("{%tr for g in appendix1.pillars %}")
+    group_row("{{ g.roman }}", "{{ g.label }}", "D30 Wide Group")
+    tag("{%tr for a in g.areas %}")
+    tag("{%tr if a.label %}")
+    group_row("{{ a.code }}", "{{ a.label }}", "D30 Wide Group")
+    tag("{%tr endif %}")
+    tag("{%tr for it in a.entries %}")
+    tag("{%tr for r in it.rows %}")
+    row = table.add_row()
+    cells = [
+        ("{{ r.number }}", "D30 Wide Center"),
+        ("{%tc if appendix1.has_item %}", "D30 Wide"),
+        ("{% vm %}{{ it.name }}", "D30 Wide"),
+        ("{%tc endif %}", "D30 Wide"),
+        ("{%tc for v in r.cells %}", "D30 Wide"),
+        ("{{ v }}", "D30 Wide"),
+        ("{%tc endfor %}", "D30 Wide"),
+    ]
+    for cell, content in zip(row.cells, cells, strict=True):
+        _cell(cell, content)
+    _cant_split(row)
+    for _level in range(4):
+        tag("{%tr endfor %}")
 
 
-def _budget_table(b: Builder) -> None:
-    """Seed 001 Appendix II: STT, content, initial investment (total; infrastructure, socialised, rented),
-    yearly running cost (total; maintenance, rented), yearly allocation (total; province, district, commune,
-    self-paid), notes; pillar group rows with their subtotals and a grand total."""
-    table = _table(b.doc, 3, BUDGET_WIDTHS, borders=True, caption="xaso:budget")
+BUDGET_INVEST = ["Đầu tư nâng cấp hạ tầng, thiết bị", "Xã hội hóa", "Thuê dịch vụ"]
+BUDGET_RUNNING = ["Bảo dưỡng, nâng cấp hạ tầng, thiết bị", "Thuê dịch vụ"]
+
+
+def _budget_table(b: Builder, *, district: bool) -> None:
+    """Seed 001 Appendix II: STT, content, initial investment (total; infrastructure, socialised, rented), yearly
+    running cost (total; maintenance, rented), yearly allocation (total; one column per level of government that
+    funds the plan: province, district before July 2025, commune; self-paid), notes; pillar group rows with their
+    subtotals and a grand total."""
+    levels = ["Tỉnh", *(["Huyện"] if district else []), "Xã", "Các đơn vị tự thanh toán"]
+    amounts = 3 + len(BUDGET_INVEST) + len(BUDGET_RUNNING) + len(levels)
+    content = d30.LANDSCAPE_TEXT_WIDTH - 11 - 20 - 15.5 * amounts
+    table = _table(b.doc, 3, [11, content] + [15.5] * amounts + [20], borders=True, caption="xaso:budget")
     head = [r.cells for r in table.rows]
-    for col, text in ((0, "STT"), (1, "Nội dung"), (14, "Ghi chú")):
+    last = amounts + 2  # the notes column
+    for col, text in ((0, "STT"), (1, "Nội dung"), (last, "Ghi chú")):
         _cell(head[0][col], (text, "D30 Wide Head"))
         head[0][col].merge(head[2][col])
-    for first, last, text in ((2, 5, "Kinh phí đầu tư ban đầu"), (6, 8, "Kinh phí duy trì hằng năm"),
-                              (9, 13, "Kế hoạch phân bổ kinh phí hằng năm")):  # fmt: skip
+    col, leaves = 2, []
+    for text, parts in (("Kinh phí đầu tư ban đầu", BUDGET_INVEST), ("Kinh phí duy trì hằng năm", BUDGET_RUNNING),
+                        ("Kế hoạch phân bổ kinh phí hằng năm", levels)):  # fmt: skip
+        first, end = col, col + len(parts)
         _cell(head[0][first], (text, "D30 Wide Head"))
-        head[0][first].merge(head[0][last])
+        head[0][first].merge(head[0][end])
         _cell(head[1][first], ("Tổng", "D30 Wide Head"))
         head[1][first].merge(head[2][first])
         _cell(head[1][first + 1], ("Trong đó", "D30 Wide Head"))
-        head[1][first + 1].merge(head[1][last])
-    leaves = [3, 4, 5, 7, 8, 10, 11, 12, 13]
-    for col, text in zip(leaves, BUDGET_LEAVES, strict=True):
+        head[1][first + 1].merge(head[1][end])
+        leaves += list(zip(range(first + 1, end + 1), parts, strict=True))
+        col = end + 1
+    for col, text in leaves:
         _cell(table.rows[2].cells[col], (text, "D30 Wide Head"))
     for row in table.rows:
         _repeat_header(row)
@@ -425,6 +472,7 @@ def _budget_table(b: Builder) -> None:
         r = table.add_row()
         for cell, content in zip(r.cells, cells, strict=False):
             _cell(cell, content)
+        _cant_split(r)
         return r
 
     def tag(text):
@@ -432,27 +480,35 @@ def _budget_table(b: Builder) -> None:
 
     tag("{%tr for g in budget.groups %}")
     row([("{{ g.roman }}", "D30 Wide Group Center"), ("{{ g.label }}", "D30 Wide Group")]
-        + [(f"{{{{ g.v[{i}] }}}}", "D30 Wide Group Number") for i in range(12)] + [("", "D30 Wide")])  # fmt: skip
+        + [(f"{{{{ g.v[{i}] }}}}", "D30 Wide Group Number") for i in range(amounts)] + [("", "D30 Wide")])  # fmt: skip
     tag("{%tr for r in g.rows %}")
     row([("{{ r.number }}", "D30 Wide Center"), ("{{ r.item }}", "D30 Wide")]
-        + [(f"{{{{ r.v[{i}] }}}}", "D30 Wide Number") for i in range(12)]
+        + [(f"{{{{ r.v[{i}] }}}}", "D30 Wide Number") for i in range(amounts)]
         + [("{{ r.notes }}", "D30 Wide")])  # fmt: skip
     tag("{%tr endfor %}")
     tag("{%tr endfor %}")
     row([("", "D30 Wide Group"), ("TỔNG CỘNG", "D30 Wide Group")]
-        + [(f"{{{{ budget.total[{i}] }}}}", "D30 Wide Group Number") for i in range(12)]
+        + [(f"{{{{ budget.total[{i}] }}}}", "D30 Wide Group Number") for i in range(amounts)]
         + [("", "D30 Wide")])  # fmt: skip
+
+
+def _section(b: Builder, key: str, heading: str) -> None:
+    """A numbered section heading printed only when the section has something to say (`plan.sec` numbers them)."""
+    b.tag(f"if plan.sec.{key}")
+    b.p("{{ plan.sec." + key + " }}. " + heading, "D30 Heading 1")
 
 
 def build_plan() -> Path:
     b = Builder("Kế hoạch chuyển đổi số")
     b.header_block("KẾ HOẠCH")
-    b.p("I. CĂN CỨ LẬP KẾ HOẠCH", "D30 Heading 1")
+    _section(b, "bases", "CĂN CỨ LẬP KẾ HOẠCH")
     b.paragraphs("plan.legal_bases")
+    b.tag("endif")
     b.p("{{ plan.intro }}")
-    b.p("II. MỤC TIÊU TỔNG QUÁT", "D30 Heading 1")
+    _section(b, "goal", "MỤC TIÊU TỔNG QUÁT")
     b.paragraphs("plan.general_goal")
-    b.p("III. MỤC TIÊU CỤ THỂ", "D30 Heading 1")
+    b.tag("endif")
+    _section(b, "targets", "MỤC TIÊU CỤ THỂ")
     b.tag("for g in plan.target_groups")
     b.p("{{ g.heading }}", "D30 Heading 2")
     # the horizon columns repeat ({%tc %}); the renderer sets their widths from the caption
@@ -467,62 +523,78 @@ def build_plan() -> Path:
              ("{{ t.unit }}", "D30 Table Center"), ("{{ t.baseline }}", "D30 Table Number"),
              ("{%tc for v in t.cells %}", "D30 Table"),
              ("{{ v }}", "D30 Table Number"), ("{%tc endfor %}", "D30 Table")]  # fmt: skip
-    for cell, content in zip(table.add_row().cells, cells, strict=True):
+    row = table.add_row()
+    for cell, content in zip(row.cells, cells, strict=True):
         _cell(cell, content)
+    _cant_split(row)
     _cell(table.add_row().cells[0], ("{%tr endfor %}", "D30 Table"))
     b.tag("endfor")
-    b.p("IV. NỘI DUNG NHIỆM VỤ", "D30 Heading 1")
+    b.tag("endif")
+    _section(b, "tasks", "NỘI DUNG NHIỆM VỤ")
     b.tag("for g in plan.task_groups")
     b.p("{{ g.heading }}", "D30 Heading 2")
     b.paragraphs("g.tasks")
     b.tag("endfor")
-    b.p("Danh mục nhiệm vụ chi tiết theo yêu cầu “6 rõ” tại Phụ lục I kèm theo Kế hoạch này.")
-    b.p("V. LỘ TRÌNH THỰC HIỆN", "D30 Heading 1")
+    b.p("Danh mục nhiệm vụ chi tiết theo yêu cầu “6 rõ” tại Phụ lục {{ appendix1.number }} kèm theo Kế hoạch này.")
+    b.tag("endif")
+    _section(b, "roadmap", "LỘ TRÌNH THỰC HIỆN")
     b.paragraphs("plan.roadmap")
-    b.p("VI. KINH PHÍ THỰC HIỆN", "D30 Heading 1")
+    b.tag("endif")
+    _section(b, "budget", "KINH PHÍ THỰC HIỆN")
     b.paragraphs("plan.budget_text")
     b.paragraphs("plan.budget_summary")
-    b.tag("if budget.groups")
-    b.p("Dự toán chi tiết các hạng mục tại Phụ lục II kèm theo Kế hoạch này.")
+    b.tag("if budget.number")
+    b.p("Dự toán chi tiết các hạng mục tại Phụ lục {{ budget.number }} kèm theo Kế hoạch này.")
     b.tag("endif")
-    b.p("VII. TỔ CHỨC THỰC HIỆN", "D30 Heading 1")
+    b.tag("endif")
+    _section(b, "responsibilities", "TỔ CHỨC THỰC HIỆN")
     b.tag("for r in plan.responsibilities")
     b.p("{{ r.heading }}", "D30 Heading 2")
     b.paragraphs("r.duties")
     b.tag("endfor")
-    b.p("VIII. DANH MỤC NHIỆM VỤ, DỰ ÁN", "D30 Heading 1")
+    b.tag("endif")
+    _section(b, "appendices", "DANH MỤC NHIỆM VỤ, DỰ ÁN")
+    b.p("{{ plan.appendices_text }}")
+    b.tag("endif")
     b.p(
-        "Danh mục nhiệm vụ, dự án triển khai Kế hoạch tại Phụ lục I; dự toán kinh phí các hạng mục tại Phụ lục II "
-        "kèm theo Kế hoạch này."
-    )
-    b.p(
-        "Trên đây là Kế hoạch chuyển đổi số {{ plan.years }} của Ủy ban nhân dân {{ doc.unit_phrase }}. Trong quá "
-        "trình triển khai, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị kịp thời báo cáo Ủy ban nhân dân "
-        "{{ doc.unit_phrase }} để xem xét, chỉ đạo./."
+        "Trên đây là Kế hoạch {{ plan.subject }}. Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các cơ "
+        "quan, đơn vị kịp thời báo cáo Ủy ban nhân dân {{ doc.unit_phrase }} để xem xét, chỉ đạo./."
     )
     b.signature_block()
 
+    # Each appendix is a landscape section of its own, present only when it has rows. A section's page set-up sits in
+    # the paragraph that ends it, so the break after Appendix I exists only when Appendix II follows; the renderer
+    # folds a trailing empty section into the one before (a plan without either appendix).
     b.landscape_section()
-    b.appendix_title("I", "DANH MỤC NHIỆM VỤ, DỰ ÁN VÀ KẾ HOẠCH TRIỂN KHAI")
-    _simple_table(b, TASK_WIDTHS, TASK_HEADS, "g.rows", TASK_CELLS, group="appendix1.groups", caption="xaso:tasks",
-                  styles=["D30 Table Center"] + ["D30 Table"] * 9)  # fmt: skip
+    b.tag("if appendix1.number")
+    b.appendix_title("{{ appendix1.number }}", "DANH MỤC NHIỆM VỤ, DỰ ÁN VÀ KẾ HOẠCH TRIỂN KHAI")
+    _task_table(b)
+    b.tag("if budget.number")
     b.landscape_section()
-    b.appendix_title("II", "BẢNG DỰ TOÁN KINH PHÍ CÁC HẠNG MỤC")
+    b.tag("endif")
+    b.tag("endif")
+    b.tag("if budget.number")
+    b.appendix_title("{{ budget.number }}", "BẢNG DỰ TOÁN KINH PHÍ CÁC HẠNG MỤC")
     b.p("Đơn vị tính: {{ budget.unit }}", "D30 Unit Note")
-    _budget_table(b)
+    b.tag("if budget.has_district")
+    _budget_table(b, district=True)
+    b.tag("else")
+    _budget_table(b, district=False)
+    b.tag("endif")
+    b.tag("endif")
     return b.save("kh.docx")
 
 
 # --- the periodic progress report (Báo cáo, BC) -------------------------------------------------------------
 
-PROGRESS_WIDTHS = [11, 50, 14, 18, 24, 20, 28]  # 165 mm
+PROGRESS_WIDTHS = [12, 45, 13, 16, 33, 18, 28]  # 165 mm
 PROGRESS_HEADS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Xuất phát", "Kết quả {{ report.period_short }}", "Mục tiêu",
                   "Đánh giá"]  # fmt: skip
 PROGRESS_CELLS = ["{{ r.number }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.baseline }}", "{{ r.current }}",
                   "{{ r.target }}", "{{ r.status }}"]  # fmt: skip
 PROGRESS_STYLES = ["D30 Table Center", "D30 Table", "D30 Table Center", "D30 Table Number", "D30 Table Number",
                    "D30 Table Number", "D30 Table"]  # fmt: skip
-TASK_REPORT_WIDTHS = [11, 62, 36, 24, 32]
+TASK_REPORT_WIDTHS = [12, 61, 36, 24, 32]
 TASK_REPORT_HEADS = ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Tiến độ, kết quả"]
 TASK_REPORT_CELLS = ["{{ r.number }}", "{{ r.title }}", "{{ r.lead_unit }}", "{{ r.due }}", "{{ r.progress }}"]
 TASK_REPORT_STYLES = ["D30 Table Center", "D30 Table", "D30 Table", "D30 Table Center", "D30 Table"]
@@ -551,7 +623,7 @@ def build_progress_report() -> Path:
     b.paragraphs("report.intro")
     b.p("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "D30 Heading 1")
     b.p("{{ report.target_summary }}")
-    b.figure("charts.progress", "Biểu đồ 1. Mức độ hoàn thành chỉ tiêu theo lĩnh vực")
+    b.figure("charts.progress", "Biểu đồ 1. Số chỉ tiêu theo lĩnh vực và tình trạng thực hiện")
     _simple_table(b, PROGRESS_WIDTHS, PROGRESS_HEADS, "g.rows", PROGRESS_CELLS, styles=PROGRESS_STYLES,
                   group="report.target_groups", caption="xaso:progress")  # fmt: skip
     b.figure("charts.trend", "Biểu đồ 2. Diễn biến một số chỉ tiêu chủ yếu")
@@ -589,7 +661,7 @@ def build_evaluation() -> Path:
     b.p("{{ g.heading }}", "D30 Heading 2")
     b.paragraphs("g.sentences")
     b.tag("endfor")
-    b.figure("charts.progress", "Biểu đồ 1. Mức độ hoàn thành chỉ tiêu theo lĩnh vực")
+    b.figure("charts.progress", "Biểu đồ 1. Số chỉ tiêu theo lĩnh vực và tình trạng thực hiện")
     b.p("II. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ ev.year }}", "D30 Heading 1")
     b.tag("for g in ev.task_groups")
     b.p("{{ g.heading }}", "D30 Heading 2")

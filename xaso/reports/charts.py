@@ -1,8 +1,9 @@
 """PNG charts for the reports, drawn with Pillow (a light dependency: no plotting library, no numpy).
 
-Two charts: the progress of each pillar (horizontal bars, 0–100%) and the trend of key indicators (lines over
-months or years). Labels use Vietnamese number style (70,6%) and a font with Vietnamese glyphs found on the
-machine (Liberation Sans from fonts-liberation2, DejaVu Sans from fonts-dejavu-core).
+Two charts: the targets of each pillar by status (stacked bars coloured by status, with a legend) and the trend of
+key indicators (lines over months or years). Labels use Vietnamese number style (70,6%) and the documents' typeface:
+Liberation Serif (fonts-liberation2), metric-compatible with Times New Roman and with the Vietnamese letters; DejaVu
+Serif when it is missing.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from PIL import Image, ImageDraw, ImageFont
 from xaso.core.formatting import format_number, format_percent
 
 FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
 )
 BOLD_CANDIDATES = (
-    "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
 )
+# status → colour: green achieved, blue on track, amber at risk, red off track, grey without data
+STATUS_COLOURS = {"achieved": "#2e7d32", "on_track": "#1f5fa8", "at_risk": "#e0a000", "off_track": "#c62828",
+                  "no_data": "#9e9e9e"}  # fmt: skip
 COLOURS = ["#1f5fa8", "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#117a65"]
 INK, GRID, BAR_BG = "#222222", "#cccccc", "#eeeeee"
 SCALE = 2  # drawn at twice the size, then shrunk: smooth edges without anti-aliasing support in ImageDraw
@@ -44,31 +47,39 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def progress_chart(rows: list[tuple[str, float, int]], *, title: str = "") -> bytes | None:
-    """Horizontal bars: for each pillar, the mean share of the way to its targets (0–100%), labelled `72,5%`."""
+def status_chart(rows: list[tuple[str, dict[str, int]]], labels: dict[str, str]) -> bytes | None:
+    """One stacked bar per pillar: how many of its targets are achieved, on track, at risk, off track or without data,
+    each part in its status colour with its count, and a legend naming the statuses (`labels`, in the order shown)."""
     if not rows:
         return None
     s = SCALE
-    width, bar_h, gap, left, top = 1400, 60, 28, 470, 90 if title else 30
-    height = top + len(rows) * (bar_h + gap) + 60
+    width, bar_h, gap, left, top = 1400, 56, 26, 430, 20
+    legend_h = 70
+    height = top + len(rows) * (bar_h + gap) + 50 + legend_h
     image = Image.new("RGB", (width * s, height * s), "white")
     draw = ImageDraw.Draw(image)
     label_font, small = _font(30), _font(26)
-    if title:
-        draw.text((width * s // 2, 30 * s), title, fill=INK, font=_font(28, bold=True), anchor="mt")
-    plot_w = width - left - 170
-    for pct in (0, 25, 50, 75, 100):
-        x = (left + plot_w * pct / 100) * s
-        draw.line([(x, top * s - 10 * s), (x, (height - 50) * s)], fill=GRID, width=s)
-        draw.text((x, (height - 40) * s), f"{pct}%", fill=INK, font=small, anchor="mt")
-    for i, (label, value, count) in enumerate(rows):
+    plot_w = width - left - 40
+    most = max(sum(counts.values()) for _label, counts in rows) or 1
+    for i, (label, counts) in enumerate(rows):
         y = (top + i * (bar_h + gap)) * s
-        draw.text(((left - 16) * s, y + bar_h * s // 2), f"{label} ({count})", fill=INK, font=label_font, anchor="rm")
-        draw.rectangle([left * s, y, (left + plot_w) * s, y + bar_h * s], fill=BAR_BG)
-        end = left + plot_w * max(0.0, min(100.0, value)) / 100
-        draw.rectangle([left * s, y, end * s, y + bar_h * s], fill=COLOURS[i % len(COLOURS)])
-        draw.text(((left + plot_w + 12) * s, y + bar_h * s // 2), format_percent(value), fill=INK, font=label_font,
-                  anchor="lm")  # fmt: skip
+        draw.text(((left - 16) * s, y + bar_h * s // 2), label, fill=INK, font=label_font, anchor="rm")
+        x = left
+        for code in labels:
+            n = counts.get(code, 0)
+            if not n:
+                continue
+            w = plot_w * n / most
+            draw.rectangle([x * s, y, (x + w) * s, y + bar_h * s], fill=STATUS_COLOURS[code])
+            draw.text(((x + w / 2) * s, y + bar_h * s // 2), str(n), fill="white", font=label_font, anchor="mm")
+            x += w
+    y = (height - legend_h + 10) * s
+    widths = [40 + draw.textlength(text, font=small) / s for text in labels.values()]
+    x = max(20, (width - sum(widths) - 40 * (len(widths) - 1)) // 2)  # the legend centred under the bars
+    for code, text in labels.items():
+        draw.rectangle([x * s, y, (x + 30) * s, y + 30 * s], fill=STATUS_COLOURS[code])
+        draw.text(((x + 40) * s, y + 15 * s), text, fill=INK, font=small, anchor="lm")
+        x += 40 + draw.textlength(text, font=small) / s + 40  # swatch, label, gap
     return _png(image)
 
 

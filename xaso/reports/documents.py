@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from xaso.core.formatting import format_date, format_date_long, format_number, format_percent, format_value
-from xaso.core.periods import MONTH, QUARTER, PeriodSpec
+from xaso.core.periods import MONTH, QUARTER, PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.formula import BinOp, Num, Ref
 from xaso.indicators.models import Area, DataElement, Indicator
@@ -25,7 +25,7 @@ from .selectors import (
     ProgressData,
     TargetRow,
     TaskRow,
-    achieved_count,
+    target_counts,
 )
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -216,8 +216,24 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def legal_basis_text(number: str, issued_on: date | None, issuer: str, title: str) -> str:
-    """`Căn cứ Kế hoạch số 91/KH-UBND ngày 12 tháng 02 năm 2026 của UBND tỉnh Đồng Nai về ...;`"""
+# a title that starts with one of these verbs follows the issuer directly ("... của Thủ tướng Chính phủ phê duyệt
+# Chương trình ..."); any other title is introduced by "về" ("... của Bộ Chính trị về đột phá ...")
+TITLE_VERBS = ("phê duyệt", "ban hành", "sửa đổi", "bổ sung", "quy định", "hướng dẫn", "bãi bỏ", "thành lập",
+               "công bố", "giao", "kiện toàn", "thực hiện")  # fmt: skip
+ABBREVIATIONS = (("UBND ", "Ủy ban nhân dân "), ("HĐND ", "Hội đồng nhân dân "))
+
+
+def issuer_text(issuer: str) -> str:
+    """`UBND tỉnh Đồng Nai` → `Ủy ban nhân dân tỉnh Đồng Nai`: a basis names its issuer in full."""
+    text = " ".join(issuer.split())
+    for short, full in ABBREVIATIONS:
+        text = re.sub(rf"(^|\s){short}", rf"\g<1>{full}", text)
+    return text
+
+
+def legal_basis_citation(number: str, issued_on: date | None, issuer: str, title: str) -> str:
+    """`Kế hoạch số 91/KH-UBND ngày 12 tháng 02 năm 2026 của Ủy ban nhân dân tỉnh Đồng Nai về ...`: a basis as a
+    Vietnamese document cites it; a fact the record lacks (date, issuer, title) is left out, never guessed."""
     kind = "Văn bản"
     for token in re.split(r"[/\-]", number):
         if token in DOC_KINDS:
@@ -228,15 +244,26 @@ def legal_basis_text(number: str, issued_on: date | None, issuer: str, title: st
             kind = "Nghị định"
         elif re.search(r"/QH\d*", number):
             kind = "Luật"
-    parts = [f"Căn cứ {kind} số {number}"]
+    if not number.strip() and re.match(r"(ban hành|phê duyệt)\b", title.strip().lower()):
+        kind = "Quyết định"  # a document that issues or approves is a decision, even when its number is not known
+    parts = [f"{kind} số {number.strip()}" if number.strip() else kind]
     if issued_on:
         parts.append(format_date_long(issued_on))
-    if issuer:
-        parts.append(f"của {issuer}")
+    if issuer.strip():
+        parts.append(f"của {issuer_text(issuer)}")
     title = _sentence(title)
     if title:
-        parts.append(title if title.lower().startswith("về ") else f"về {_lower_first(title)}")
-    return " ".join(parts) + ";"
+        lowered = _lower_first(title) if not title.lower().startswith("về ") else "về " + title[3:]
+        if re.match(rf"({'|'.join(('về', *TITLE_VERBS))})\b", lowered.lower()):
+            parts.append(lowered[:1].lower() + lowered[1:])
+        else:
+            parts.append(f"về {lowered}")
+    return " ".join(parts)
+
+
+def legal_basis_text(number: str, issued_on: date | None, issuer: str, title: str) -> str:
+    """`Căn cứ Kế hoạch số 91/KH-UBND ngày 12 tháng 02 năm 2026 của Ủy ban nhân dân tỉnh Đồng Nai về ...;`"""
+    return f"Căn cứ {legal_basis_citation(number, issued_on, issuer, title)};"
 
 
 def area_label(area: str) -> str:
@@ -287,10 +314,20 @@ def _task_line(task: Task) -> str:
     return f"{line} ({'; '.join(parts)})." if parts else f"{line}."
 
 
-def plan_context(data: PlanData) -> dict:
-    plan = data.plan
-    horizons = sorted({t.horizon_year for t in data.targets})
-    target_groups = []
+def _baseline_text(target: Target, measured: tuple[float, int] | None) -> str:
+    """ "Hiện trạng": the baseline the plan states (with its year when dated), else the commune's latest figure
+    before the plan (value and year), else nothing."""
+    ind = target.indicator
+    if target.baseline_value is not None:
+        text = value_text(ind, target.baseline_value, measured=False)
+        return f"{text} ({target.baseline_date.year})" if target.baseline_date else text
+    if measured is not None:
+        return f"{value_text(ind, measured[0])} ({measured[1]})"
+    return ""
+
+
+def _target_groups(data: PlanData, horizons: list[int]) -> list[dict]:
+    groups = []
     for i, (area, targets) in enumerate(_grouped(data.targets, lambda t: t.indicator.area), start=1):
         by_indicator: dict[int, list[Target]] = {}
         for t in targets:
@@ -299,57 +336,164 @@ def plan_context(data: PlanData) -> dict:
         for n, ts in enumerate(by_indicator.values(), start=1):
             ind = ts[0].indicator
             at = {t.horizon_year: t for t in ts}
-            baseline = next((t.baseline_value for t in ts if t.baseline_value is not None), None)
+            stated = next((t for t in ts if t.baseline_value is not None), ts[0])
             rows.append({
                 "number": n, "name": ind.name, "unit": ind.unit_label,
-                "baseline": value_text(ind, baseline, measured=False),
+                "baseline": _baseline_text(stated, data.measured_baselines.get(ind.id)),
                 "cells": [target_text(at[h]) if h in at else "" for h in horizons],
             })  # fmt: skip
-        target_groups.append({"heading": f"{i}. {area_label(area)}", "targets": rows})
+        groups.append({"heading": f"{i}. {area_label(area)}", "targets": rows})
+    return groups
+
+
+SECTIONS = ("bases", "goal", "targets", "tasks", "roadmap", "budget", "responsibilities", "appendices")
+
+
+def _section_numbers(present: dict[str, bool]) -> dict[str, str]:
+    """The Roman number of each section that has something to say; an empty section is left out and the numbering
+    stays continuous (I, II, III ...)."""
+    shown = [name for name in SECTIONS if present[name]]
+    return {name: ROMAN[shown.index(name)] if name in shown else "" for name in SECTIONS}
+
+
+def plan_context(data: PlanData) -> dict:
+    plan = data.plan
+    horizons = sorted({t.horizon_year for t in data.targets})
     task_groups = [
         {"heading": f"{i}. {area_label(area)}", "tasks": [_task_line(t) for t in tasks]}
         for i, (area, tasks) in enumerate(_grouped(data.tasks, lambda t: t.area), start=1)
     ]
-    years = (
-        f"năm {plan.year_from}" if plan.year_from == plan.year_to else f"giai đoạn {plan.year_from} - {plan.year_to}"
-    )
     doc = plan_header(plan)
-    return {
-        "doc": doc,
-        "plan": {
-            "legal_bases": [legal_basis_text(b.number, b.issued_on, b.issuer, b.title) for b in data.legal_bases],
-            "intro": f"Ủy ban nhân dân {doc['unit_phrase']} ban hành Kế hoạch chuyển đổi số {years} với các nội dung "
-            "sau:",
-            "general_goal": paragraphs(plan.general_goal),
-            "horizons": [horizon_label(plan, h) for h in horizons],
-            "target_groups": target_groups,
-            "task_groups": task_groups,
-            "roadmap": paragraphs(plan.roadmap),
-            "budget_text": paragraphs(plan.budget_text),
-            "budget_summary": _budget_summary(data),
-            "responsibilities": [
-                {"heading": f"{i}. {r.unit_name}", "duties": paragraphs(r.duties)}
-                for i, r in enumerate(data.responsibilities, start=1)
-            ],
-            "subject": _lower_first(_subject(plan)),
-            "years": years,
-        },
-        "appendix1": {"groups": _appendix1(data.tasks)},
-        "budget": _budget(data),
+    subject = _lower_first(_subject(plan))
+    appendix1 = _appendix1(data.tasks)
+    budget = _budget(data)
+    # the appendices are numbered in the order they appear: the budget is Phụ lục I when the plan lists no task
+    appendix1["number"] = "I" if appendix1["pillars"] else ""
+    budget["number"] = ("II" if appendix1["number"] else "I") if budget["groups"] else ""
+    plan_ctx = {
+        "legal_bases": [legal_basis_text(b.number, b.issued_on, b.issuer, b.title) for b in data.legal_bases],
+        "intro": f"Ủy ban nhân dân {doc['unit_phrase']} ban hành Kế hoạch {subject} với các nội dung sau:",
+        "general_goal": paragraphs(plan.general_goal),
+        "horizons": [horizon_label(plan, h) for h in horizons],
+        "target_groups": _target_groups(data, horizons),
+        "task_groups": task_groups,
+        "roadmap": paragraphs(plan.roadmap),
+        "budget_text": paragraphs(plan.budget_text),
+        "budget_summary": _budget_summary(data),
+        "responsibilities": [
+            {"heading": f"{i}. {r.unit_name}", "duties": paragraphs(r.duties)}
+            for i, r in enumerate(data.responsibilities, start=1)
+        ],
+        "subject": subject,
+        "appendices_text": _appendices_text(appendix1["number"], budget["number"]),
     }
+    plan_ctx["sec"] = _section_numbers({
+        "bases": bool(plan_ctx["legal_bases"]), "goal": bool(plan_ctx["general_goal"]),
+        "targets": bool(plan_ctx["target_groups"]), "tasks": bool(task_groups), "roadmap": bool(plan_ctx["roadmap"]),
+        "budget": bool(plan_ctx["budget_text"] or plan_ctx["budget_summary"]),
+        "responsibilities": bool(plan_ctx["responsibilities"]),
+        "appendices": bool(appendix1["number"] or budget["number"]),
+    })  # fmt: skip
+    return {"doc": doc, "plan": plan_ctx, "appendix1": appendix1, "budget": budget}
 
 
-def _appendix1(tasks: list[Task]) -> list[dict]:
-    groups = []
-    for i, (area, items) in enumerate(_grouped(tasks, lambda t: t.area)):
-        rows = [{
-            "number": n, "title": _sentence(t.title), "lead_unit": t.lead_unit,
-            "coordinating_units": t.coordinating_units,
-            "person": t.person, "method": t.method, "deliverable": t.deliverable, "expected_effect": t.expected_effect,
-            "timeframe": timeframe_text(t), "approver": t.approver,
-        } for n, t in enumerate(items, start=1)]  # fmt: skip
-        groups.append({"roman": ROMAN[i], "label": area_label(area).upper(), "rows": rows})
-    return groups
+def _appendices_text(tasks_number: str, budget_number: str) -> str:
+    parts = []
+    if tasks_number:
+        parts.append(f"Danh mục nhiệm vụ, dự án triển khai Kế hoạch tại Phụ lục {tasks_number}")
+    if budget_number:
+        parts.append(f"dự toán kinh phí các hạng mục tại Phụ lục {budget_number}")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + " kèm theo Kế hoạch này."
+
+
+# --- Appendix I: seed 001's task table ---------------------------------------------------------------------------
+
+# an enabler is listed under the pillar it serves (seed 001 puts "I.1 Hạ tầng số" under "I. Chính quyền số"); the
+# skills and awareness of people ("Nhân lực số, nhận thức số") under digital society
+PILLAR_OF_AREA = {
+    "government": "government", "economy": "economy", "society": "society", "institutions": "government",
+    "infrastructure": "government", "platforms": "government", "data": "government", "cybersecurity": "government",
+    "human_resources": "society",
+}  # fmt: skip
+PILLAR_ORDER = ("government", "economy", "society")
+# (key, heading): the columns after STT and "Nội dung", in seed 001's order; one empty for every task is left out
+TASK_COLUMNS = [
+    ("title", "Nội dung cần thực hiện (rõ việc)"), ("lead_unit", "Đơn vị chủ trì (rõ trách nhiệm)"),
+    ("coordinating_units", "Đơn vị phối hợp"), ("person", "Người chịu trách nhiệm (rõ người)"),
+    ("method", "Cách thức tổ chức thực hiện"), ("deliverable", "Sản phẩm, kết quả (rõ sản phẩm)"),
+    ("expected_effect", "Hiệu quả mang lại"), ("timeframe", "Thời gian thực hiện (rõ thời gian)"),
+    ("approver", "Thẩm quyền phê duyệt (rõ thẩm quyền)"),
+]  # fmt: skip
+NUMBER_WIDTH = 10
+LANDSCAPE_WIDTH = 252  # decree30.LANDSCAPE_TEXT_WIDTH
+
+
+def _task_cells(t: Task) -> dict[str, str]:
+    return {
+        "title": _sentence(t.title), "lead_unit": t.lead_unit.strip(),
+        "coordinating_units": t.coordinating_units.strip(), "person": t.person.strip(), "method": t.method.strip(),
+        "deliverable": t.deliverable.strip(),
+        "expected_effect": t.expected_effect.strip(), "timeframe": timeframe_text(t), "approver": t.approver.strip(),
+    }  # fmt: skip
+
+
+CHAR_WIDTH = 1.9  # mm: a 10 pt Times New Roman letter and a little (the longest word of a column must fit)
+
+
+def column_widths(columns: list[list[str]], heads: list[str], total: float) -> list[float]:
+    """Widths (mm) that fit the content: a column holds its longest word (of its heading too) and then grows with the
+    amount of text it holds, so a column of long sentences is wide and a column of a few short names narrow; they
+    sum to `total`."""
+    minimums, weights = [], []
+    for cells, head in zip(columns, heads, strict=True):
+        words = [w for text in [*cells, head] for w in text.split()]
+        minimums.append(max(14.0, CHAR_WIDTH * max((len(w) for w in words), default=4) + 3))
+        weights.append(sum(len(c) for c in cells) ** 0.75)
+    spare = total - sum(minimums)
+    if spare <= 0:
+        return [round(m * total / sum(minimums), 1) for m in minimums]
+    return [round(m + spare * w / (sum(weights) or 1), 1) for m, w in zip(minimums, weights, strict=True)]
+
+
+def _appendix1(tasks: list[Task]) -> dict:
+    """Seed 001 Appendix I: pillar (I, II, III) → area (I.1 Hạ tầng số) → the item ("Nội dung", merged over its
+    actions) and one row per action with the "6 rõ" columns that have something to say."""
+    cells = {t.id: _task_cells(t) for t in tasks}
+    keys = [k for k, _h in TASK_COLUMNS if k == "title" or any(cells[t.id][k] for t in tasks)]
+    has_item = any(t.item.strip() for t in tasks)
+    pillars = []
+    for pillar in PILLAR_ORDER:
+        in_pillar = [t for t in tasks if PILLAR_OF_AREA.get(t.area, "government") == pillar]
+        if not in_pillar:
+            continue
+        roman = ROMAN[len(pillars)]
+        areas, number, sub = [], 0, 0
+        for area, items in _grouped(in_pillar, lambda t: t.area):
+            label = ""
+            if area != pillar:
+                sub += 1
+                label = area_label(area)
+            groups: list[dict] = []
+            for t in items:
+                name = t.item.strip()
+                if not groups or groups[-1]["name"] != name or not name:
+                    groups.append({"name": name, "rows": []})
+                number += 1
+                groups[-1]["rows"].append({"number": number, "cells": [cells[t.id][k] for k in keys]})
+            areas.append({"code": f"{roman}.{sub}" if label else "", "label": label, "entries": groups})
+        pillars.append({"roman": roman, "label": area_label(pillar).upper(), "areas": areas})
+    heads = {k: h for k, h in TASK_COLUMNS}
+    text_columns = [[cells[t.id][k] for t in tasks] for k in keys]
+    column_heads = [heads[k] for k in keys]
+    if has_item:  # an item is printed once over its actions: count its text once
+        text_columns.insert(0, list(dict.fromkeys(t.item for t in tasks)))
+        column_heads.insert(0, "Nội dung")
+    widths = [NUMBER_WIDTH, *column_widths(text_columns, column_heads, LANDSCAPE_WIDTH - NUMBER_WIDTH)]
+    return {"pillars": pillars, "has_item": has_item, "columns": [heads[k] for k in keys],
+            "span": len(widths) - 1, "widths": widths}  # fmt: skip
 
 
 BUDGET_ORDER = [
@@ -364,17 +508,28 @@ def _budget_label(area: str) -> str:
     return f"PHÁT TRIỂN {label}" if area in PILLARS else label
 
 
+def has_district_level(plan: Plan, lines) -> bool:
+    """Appendix II allocates to the levels of government the plan is made under: a district column only for a unit
+    under (or being) a district — the three tiers before 1 July 2025 — or when a line holds a district amount."""
+    unit = plan.unit
+    three_tiers = unit.level == Level.DISTRICT or (unit.parent is not None and unit.parent.level == Level.DISTRICT)
+    return three_tiers or any(line.alloc_district for line in lines)
+
+
 def _budget(data: PlanData) -> dict:
+    district = has_district_level(data.plan, data.budget_lines)
+    order = [c for c in BUDGET_ORDER if district or c != "alloc_district"]
     groups = []
     for i, (area, lines) in enumerate(_grouped(data.budget_lines, lambda line: line.area)):
         totals = data.totals.by_area[area]
         rows = [{
             "number": n, "item": line.item, "notes": line.notes,
-            "v": [million(getattr(line, c)) for c in BUDGET_ORDER],
+            "v": [million(getattr(line, c)) for c in order],
         } for n, line in enumerate(lines, start=1)]  # fmt: skip
         groups.append({"roman": ROMAN[i], "label": _budget_label(area), "rows": rows,
-                       "v": [million(totals[c]) for c in BUDGET_ORDER]})  # fmt: skip
-    return {"unit": "triệu đồng", "groups": groups, "total": [million(data.totals.total[c]) for c in BUDGET_ORDER]}
+                       "v": [million(totals[c]) for c in order]})  # fmt: skip
+    return {"unit": "triệu đồng", "groups": groups, "has_district": district,
+            "total": [million(data.totals.total[c]) for c in order]}  # fmt: skip
 
 
 def _budget_summary(data: PlanData) -> list[str]:
@@ -408,10 +563,16 @@ def period_short(spec: PeriodSpec) -> str:
     return period_phrase(spec, "/")
 
 
+def _period_of(period) -> str:
+    """A stored period as a phrase: `năm 2025`, `quý I năm 2026`, `tháng 3 năm 2026`."""
+    return period_phrase(parse_period(period.code))
+
+
 def _current_text(row: TargetRow) -> str:
+    """The figure of the report's period; a figure of an earlier period says which ("số liệu gần nhất: năm 2025")."""
     text = value_text(row.target.indicator, row.current)
     if text and row.period is not None:
-        text += f" ({row.period.code})"
+        text += f" (số liệu gần nhất: {_period_of(row.period)})"
     return text
 
 
@@ -421,6 +582,14 @@ def _plan_reference(plan: Plan) -> str:
         when = f" {format_date_long(plan.issued_on)}" if plan.issued_on else ""
         return f"Kế hoạch số {plan.number}{when} của Ủy ban nhân dân {unit_phrase(plan.unit)}"
     return "Kế hoạch " + _lower_first(_subject(plan))
+
+
+def _carrying_out(plan: Plan) -> str:
+    """`Thực hiện Kế hoạch số …`; a plan whose own title starts "thực hiện" is introduced by "Triển khai", so the
+    sentence never reads "Thực hiện Kế hoạch thực hiện …"."""
+    reference = _plan_reference(plan)
+    lead = "Triển khai" if reference.lower().startswith("kế hoạch thực hiện") else "Thực hiện"
+    return f"{lead} {reference}"
 
 
 def _task_row(row: TaskRow, n: int, *, done: bool = False) -> dict:
@@ -444,8 +613,7 @@ class Narrative:
 def progress_context(data: ProgressData, narrative: Narrative) -> dict:
     plan = data.plan
     phrase = period_phrase(data.spec)
-    achieved, _missing, no_data = achieved_count(data.rows)
-    counts = {code: sum(r.status.code == code for r in data.rows) for code in ("on_track", "at_risk", "off_track")}
+    counts = target_counts(data.year_rows)
     groups = []
     for i, (area, rows) in enumerate(_grouped(data.rows, lambda r: r.target.indicator.area)):
         groups.append({"roman": ROMAN[i], "label": area_label(area).upper(), "rows": [{
@@ -461,14 +629,15 @@ def progress_context(data: ProgressData, narrative: Narrative) -> dict:
         "doc": doc,
         "report": {
             "intro": [
-                f"Thực hiện {_plan_reference(plan)}, Ủy ban nhân dân {_division(plan.unit) or doc['unit_phrase']} "
+                f"{_carrying_out(plan)}, Ủy ban nhân dân {_division(plan.unit) or doc['unit_phrase']} "
                 f"báo cáo kết quả thực hiện {phrase} như sau:"
             ],  # fmt: skip
             "period_short": period_short(data.spec),
             "target_summary": (
-                f"Tính đến {format_date_long(data.asof)}, trong {len(data.rows)} chỉ tiêu của kế hoạch: {achieved} "
-                f"chỉ tiêu đã đạt, {counts['on_track']} chỉ tiêu đúng tiến độ, {counts['at_risk']} chỉ tiêu có nguy cơ "
-                f"chậm, {counts['off_track']} chỉ tiêu chậm tiến độ, {no_data} chỉ tiêu chưa có số liệu."
+                f"Tính đến {format_date_long(data.asof)}, trong {counts.total} chỉ tiêu năm {data.spec.year} của kế "
+                f"hoạch: {counts.achieved} chỉ tiêu đã đạt, {counts.not_achieved} chỉ tiêu chưa đạt (trong đó "
+                f"{counts.on_track} chỉ tiêu đúng tiến độ, {counts.at_risk} chỉ tiêu có nguy cơ chậm, "
+                f"{counts.off_track} chỉ tiêu chậm tiến độ), {counts.no_data} chỉ tiêu chưa có số liệu."
             ),
             "target_groups": groups,
             "task_summary": (
@@ -523,6 +692,8 @@ def measured_sentence(row: TargetRow, elements: dict[str, DataElement]) -> str:
         text = f"{ind.name}: {'đã thực hiện' if value.value >= 0.5 else 'chưa thực hiện'}"
     else:
         text = f"{ind.name}: {value_text(ind, value.value, unit=True)}"
+    if row.period is not None:  # no figure of the year itself: the latest one, said as such
+        text += f" (số liệu gần nhất: {_period_of(row.period)})"
     verdict = "đạt" if row.status.code == ACHIEVED else "chưa đạt"
     return f"- {text} (chỉ tiêu {horizon_label(row.target.plan, row.target.horizon_year).lower()}: " \
            f"{target_text(row.target)}, {verdict})."  # fmt: skip
@@ -531,7 +702,7 @@ def measured_sentence(row: TargetRow, elements: dict[str, DataElement]) -> str:
 def evaluation_context(data: EvaluationData, elements: dict[str, DataElement]) -> dict:
     plan = data.plan
     y = data.year
-    achieved, missing, no_data = achieved_count(data.rows)
+    counts = target_counts(data.rows)
     pillars = []
     shown: set[str] = set()
     for i, (area, rows) in enumerate(_grouped(data.rows, lambda r: r.target.indicator.area), start=1):
@@ -592,8 +763,9 @@ def evaluation_context(data: EvaluationData, elements: dict[str, DataElement]) -
     doc = doc_header(unit=plan.unit, type_code="BC", year_=min(data.today.year, y + 1),
                      summary=f"Kết quả thực hiện chuyển đổi số năm {y} và kế hoạch năm {y + 1}")  # fmt: skip
     overview = [
-        f"Năm {y}, Ủy ban nhân dân {doc['unit_phrase']} triển khai {_plan_reference(plan)}. Trong {len(data.rows)} chỉ "
-        f"tiêu đề ra: {achieved} chỉ tiêu đạt, {missing} chỉ tiêu chưa đạt, {no_data} chỉ tiêu chưa có số liệu."
+        f"Năm {y}, Ủy ban nhân dân {doc['unit_phrase']} triển khai {_plan_reference(plan)}. Trong {counts.total} chỉ "
+        f"tiêu năm {y}: {counts.achieved} chỉ tiêu đạt, {counts.not_achieved} chỉ tiêu chưa đạt, {counts.no_data} chỉ "
+        "tiêu chưa có số liệu."
     ] + paragraphs(plan.evaluation)  # fmt: skip
     return {
         "doc": doc,

@@ -3,7 +3,8 @@
 The templates hold the look; this module only fills them: it puts the data (already formatted as Vietnamese
 text by documents.py), embeds chart images, and sets the widths of the target table whose horizon columns
 repeat (`{%tc %}`): the fixed columns keep their widths from the table's alternative text
-(`xaso:fit:<total mm>:<w1>,<w2>,...`), the repeated ones share the rest.
+(`xaso:fit:<total mm>:<w1>,<w2>,...`), the repeated ones share the rest. A table whose columns are chosen by the
+data (`xaso:cols:<context path>`) takes its widths, in mm, from that list of the context.
 """
 
 from __future__ import annotations
@@ -52,7 +53,84 @@ def _fit_tables(document) -> None:
             col.set(qn("w:w"), str(_twips(width)))
         for row in table.rows:
             for tc, width in zip(row._tr.tc_lst, all_widths, strict=False):
-                tc.get_or_add_tcPr().get_or_add_tcW().w = Mm(width)
+                tc.get_or_add_tcPr().get_or_add_tcW().width = Mm(width)
+
+
+def _lookup(context: dict, path: str):
+    value = context
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+def _set_widths(document, context: dict) -> None:
+    """`xaso:cols:<path>` tables: one grid column per width of `context[path]`, each cell as wide as the columns it
+    spans (the template's grid is rebuilt: its columns were the template's, not the document's)."""
+    for table in document.tables:
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        if caption is None or not caption.get(qn("w:val"), "").startswith("xaso:cols:"):
+            continue
+        widths = [float(w) for w in _lookup(context, caption.get(qn("w:val"))[len("xaso:cols:") :])]
+        grid = table._tbl.tblGrid
+        for col in grid.findall(qn("w:gridCol")):
+            grid.remove(col)
+        for width in widths:
+            col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(_twips(width))})
+            grid.append(col)
+        for tr in table._tbl.tr_lst:
+            start = 0
+            for tc in tr.tc_lst:
+                span = tc.grid_span
+                tc.get_or_add_tcPr().get_or_add_tcW().width = Mm(sum(widths[start : start + span]))
+                start += span
+
+
+def _borderless(tc, side: str) -> None:
+    pr = tc.get_or_add_tcPr()
+    borders = pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = pr.makeelement(qn("w:tcBorders"), {})
+        pr.append(borders)
+    borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
+
+
+def _open_vertical_merges(document) -> None:
+    """A vertically merged cell (`{% vm %}`, the item of Appendix I over its actions) becomes one cell per row with
+    the rule between them removed: the text stays in the first row, which grows to hold it, so no cell's text flows
+    over a page break when the rows below move to the next page."""
+    for table in document.tables:
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        if caption is None or not caption.get(qn("w:val"), "").startswith("xaso:cols:"):
+            continue  # the merges drawn in a template (a header over two rows) stay merges
+        rows = table._tbl.tr_lst
+        for i, tr in enumerate(rows):
+            for index, tc in enumerate(tr.tc_lst):
+                merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+                if merge is None:
+                    continue
+                if merge.get(qn("w:val")) != "restart":
+                    _borderless(tc, "top")
+                tc.tcPr.remove(merge)
+                below = rows[i + 1].tc_lst if i + 1 < len(rows) else []
+                nxt = below[index].tcPr if index < len(below) and below[index].tcPr is not None else None
+                if nxt is not None and (m := nxt.find(qn("w:vMerge"))) is not None and m.get(qn("w:val")) != "restart":
+                    _borderless(tc, "bottom")
+
+
+def _fold_empty_last_section(document) -> None:
+    """A document whose last section is left empty (a plan without appendices) ends with the section before it: the
+    page set-up of the paragraph that closed that section becomes the document's own, and the paragraph goes."""
+    body = document.element.body
+    blocks = [el for el in body if el.tag != qn("w:sectPr")]
+    last = blocks[-1] if blocks else None
+    if last is None or last.tag != qn("w:p") or last.pPr is None or last.pPr.sectPr is None:
+        return
+    if "".join(last.itertext()).strip():
+        return
+    closing = last.pPr.sectPr
+    body.remove(body.sectPr)
+    body.append(closing)
+    body.remove(last)
 
 
 def _environment() -> Environment:
@@ -69,6 +147,9 @@ def render_docx(template: str, context: dict, *, images: dict[str, bytes | None]
     }
     tpl.render({**context, "charts": charts}, jinja_env=_environment(), autoescape=True)
     _fit_tables(tpl.docx)
+    _set_widths(tpl.docx, context)
+    _open_vertical_merges(tpl.docx)
+    _fold_empty_last_section(tpl.docx)
     out = BytesIO()
     tpl.save(out)
     return out.getvalue()

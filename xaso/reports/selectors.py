@@ -6,7 +6,6 @@ queries whatever the size of the plan (and, for a province-wide job, whatever th
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,9 +19,9 @@ from xaso.core.periods import MONTH, QUARTER, YEAR, PeriodSpec, month, quarter, 
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Indicator
 from xaso.indicators.selectors import IndicatorValue, indicator_values
+from xaso.plans.legal_bases import legal_bases_ordered
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task, TaskStatus, TaskUpdate
 from xaso.plans.selectors import (
-    NOT_FOUND,
     BudgetTotals,
     JudgedValue,
     budget_totals_by_plan,
@@ -31,7 +30,7 @@ from xaso.plans.selectors import (
     task_is_overdue,
     task_next_due,
 )
-from xaso.plans.status import ACHIEVED, NO_DATA, TargetStatus, target_status
+from xaso.plans.status import ACHIEVED, AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, TargetStatus, target_status
 
 AREA_ORDER = {code: i for i, code in enumerate(Area.values)}
 
@@ -100,6 +99,38 @@ class PlanData:
     budget_lines: list[BudgetLine]
     totals: BudgetTotals
     responsibilities: list[Responsibility]
+    # the commune's own figure for an indicator before the plan starts, by indicator id: (value, year); the
+    # "Hiện trạng" of a target whose plan states no baseline
+    measured_baselines: dict[int, tuple[float, int]] = field(default_factory=dict)
+
+
+BASELINE_LOOKBACK = 3  # years before the plan's first year searched for the commune's latest figure
+
+
+def measured_baselines(user, plans: Sequence[Plan], targets: dict[int, list[Target]]) -> dict[int, dict]:
+    """Per plan, per indicator: the unit's latest figure in the years before the plan (up to `BASELINE_LOOKBACK`),
+    as (value, year). One `indicator_values` call for any number of plans."""
+    out: dict[int, dict] = {p.pk: {} for p in plans}
+    wanted = [p for p in plans if targets[p.pk]]
+    if not wanted:
+        return out
+    years = sorted({p.year_from - i for p in wanted for i in range(1, BASELINE_LOOKBACK + 1)})
+    # read, never create: a year without a period row holds no figure
+    periods = {p.code: p for p in Period.objects.filter(code__in=[str(y) for y in years])}
+    if not periods:
+        return out
+    indicators = list({t.indicator_id: t.indicator for p in wanted for t in targets[p.pk]}.values())
+    units = list({p.unit_id: p.unit for p in wanted}.values())
+    table = indicator_values(user=user, indicators=indicators, units=units, periods=list(periods.values()))
+    for p in wanted:
+        for t in targets[p.pk]:
+            for y in range(p.year_from - 1, p.year_from - BASELINE_LOOKBACK - 1, -1):
+                period = periods.get(str(y))
+                cell = table.get((p.unit_id, t.indicator_id, period.id)) if period else None
+                if cell is not None and cell.value is not None:
+                    out[p.pk][t.indicator_id] = (cell.value, y)
+                    break
+    return out
 
 
 def plan_data(*, user, plan: Plan) -> PlanData:
@@ -117,25 +148,23 @@ def plans_data(*, user, plans: Sequence[Plan]) -> dict[int, PlanData]:
     for rows in lines.values():
         rows.sort(key=lambda line: (AREA_ORDER.get(line.area, 99), line.sort_order, line.id))
     links = Plan.legal_bases.through.objects.filter(plan_id__in=ids).select_related("legalbasis")
-    bases = _by_plan(plans, links.order_by("-legalbasis__issued_on", "legalbasis__number"))
+    bases = _by_plan(plans, links)
     targets, tasks, totals = _targets_by_plan(plans), _tasks_by_plan(plans), budget_totals_by_plan(ids)
+    baselines = measured_baselines(user, plans, targets)
     responsibilities = _by_plan(plans, Responsibility.objects.filter(plan_id__in=ids))
     return {
         p.pk: PlanData(
             plan=p,
-            legal_bases=sorted((link.legalbasis for link in bases[p.pk]), key=_legal_basis_order),
+            legal_bases=legal_bases_ordered(link.legalbasis for link in bases[p.pk]),
             targets=targets[p.pk],
             tasks=tasks[p.pk],
             budget_lines=lines[p.pk],
             totals=totals[p.pk],
             responsibilities=responsibilities[p.pk],
+            measured_baselines=baselines[p.pk],
         )
         for p in plans
     }
-
-
-def _legal_basis_order(basis: LegalBasis) -> tuple[date, str]:
-    return basis.issued_on or date.min, basis.number
 
 
 # --- values of indicators -------------------------------------------------------------------------------------
@@ -201,11 +230,14 @@ class ProgressData:
     spec: PeriodSpec
     today: date
     asof: date
-    rows: list[TargetRow]
+    rows: list[TargetRow]  # every target of the plan, each judged as of the period
     done: list[TaskRow]
     late: list[TaskRow]
     in_progress: list[TaskRow]
     next_due: list[TaskRow]
+    # the targets of the period's year (one per indicator: its horizon that year, else the nearest later one), the
+    # rows both the periodic report and the year-end evaluation count (`target_counts`)
+    year_rows: list[TargetRow] = field(default_factory=list)
 
 
 @dataclass
@@ -260,6 +292,8 @@ def progress_data_by_plan(*, user, plans: Sequence[Plan], spec: PeriodSpec,
     for plan in plans:
         rows = [_row(t, judged[(t.plan.unit_id, t.id)], spec, asof) for t in targets[plan.pk]]
         out[plan.pk] = _progress(plan, spec, today, rows, tasks[plan.pk])
+        chosen = {t.id for t in _year_targets(targets[plan.pk], spec.year)}
+        out[plan.pk].year_rows = [r for r in rows if r.target.id in chosen]
     return out
 
 
@@ -328,24 +362,15 @@ def _year_targets(targets: list[Target], y: int) -> list[Target]:
 def evaluation_data(*, user, plan: Plan, year_: int | None = None, today: date | None = None) -> EvaluationData:
     """The year-end evaluation (seed 003, Part 1): the year's measured figures against the year's targets, the
     tasks' outcome, then the next year's plan (the plan made from this one, else what remains of this one)."""
-    require_readable(user, plan)
     today = today or date.today()
     y = year_ or plan.year_to
-    spec = year(y)
-    targets = _targets(plan)
-    chosen = _year_targets(targets, y)
-    # every target here has its horizon in or after the year, so the rule's window is the year, else the year before;
-    # the evaluation states what was measured that year, so a figure of the year before counts as none here
-    judged = judged_values(user=user, targets=chosen, at=spec)
-    asof = _asof(spec, today)
-    rows = []
-    for t in chosen:
-        found = judged[(plan.unit_id, t.id)]
-        rows.append(_row(t, found if found.period is not None and found.period.code == spec.code else NOT_FOUND,
-                         spec, asof))  # fmt: skip
+    # the same rows as the periodic report of the year: the two documents count targets the same way
+    progress = progress_data(user=user, plan=plan, spec=year(y), today=today)
+    rows = progress.year_rows
+    targets = [r.target for r in progress.rows]
     element_values: dict[str, float] = {}
     for row in rows:
-        if row.value:
+        if row.value and row.period is None:  # the wholes ("Tổng số hộ") of the year's own figures only
             element_values.update({k: v for k, v in row.value.inputs.items() if v is not None})
     next_plan = (
         plans_for_user(user).filter(unit=plan.unit, year_from=y + 1).order_by("-version", "-id").first()
@@ -361,25 +386,50 @@ def evaluation_data(*, user, plan: Plan, year_: int | None = None, today: date |
     return EvaluationData(plan, y, today, rows, tasks, next_plan, next_targets, next_tasks, element_values)
 
 
+@dataclass(frozen=True)
+class TargetCounts:
+    """How many targets stand where: the one count the periodic report and the year-end evaluation both print."""
+
+    total: int
+    achieved: int
+    on_track: int
+    at_risk: int
+    off_track: int
+    no_data: int
+
+    @property
+    def not_achieved(self) -> int:
+        return self.on_track + self.at_risk + self.off_track
+
+
+def target_counts(rows: list[TargetRow]) -> TargetCounts:
+    """Count the rows by status (`docs/rules/target-status.md`)."""
+    codes = [r.status.code for r in rows]
+    return TargetCounts(len(codes), codes.count(ACHIEVED), codes.count(ON_TRACK), codes.count(AT_RISK),
+                        codes.count(OFF_TRACK), codes.count(NO_DATA))  # fmt: skip
+
+
+def year_target_counts(*, user, plan: Plan, year_: int, today: date | None = None) -> TargetCounts:
+    """The counts of the year's targets as of the year's end (or today): what both documents of the year print."""
+    return target_counts(progress_data(user=user, plan=plan, spec=year(year_), today=today).year_rows)
+
+
 def achieved_count(rows: list[TargetRow]) -> tuple[int, int, int]:
     """(achieved, not achieved, without data) among the rows."""
-    achieved = sum(r.status.code == ACHIEVED for r in rows)
-    no_data = sum(r.status.code == NO_DATA for r in rows)
-    return achieved, len(rows) - achieved - no_data, no_data
+    counts = target_counts(rows)
+    return counts.achieved, counts.not_achieved, counts.no_data
 
 
-def pillar_progress(rows: list[TargetRow]) -> list[tuple[str, float, int]]:
-    """Per pillar: the mean share of the way from baseline to target (achieved = 100%), over targets with data."""
-    sums: dict[str, list[float]] = defaultdict(list)
-    for r in rows:
-        if r.status.code == NO_DATA or r.status.progress is None:
-            continue
-        sums[r.target.indicator.area].append(r.status.progress)
-    out = []
-    for area in sorted(sums, key=lambda a: AREA_ORDER.get(a, 99)):
-        values = sums[area]
-        out.append((str(Area(area).label), 100 * sum(values) / len(values), len(values)))
-    return out
+STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+
+
+def pillar_status_counts(rows: list[TargetRow]) -> list[tuple[str, dict[str, int]]]:
+    """Per pillar, in the framework's order: how many of its targets stand at each status."""
+    out: dict[str, dict[str, int]] = {}
+    for r in sorted(rows, key=lambda r: AREA_ORDER.get(r.target.indicator.area, 99)):
+        counts = out.setdefault(r.target.indicator.area, dict.fromkeys(STATUS_ORDER, 0))
+        counts[r.status.code] += 1
+    return [(str(Area(area).label), counts) for area, counts in out.items()]
 
 
 # --- province-wide -----------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from xaso.core.periods import PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import DataElement
 from xaso.plans.models import Plan
+from xaso.plans.status import STATUS_LABELS
 
 from . import charts, documents, selectors, xlsx
 from .models import JobKind, JobStatus, ReportJob, ReportNarrative
@@ -61,6 +62,11 @@ def document_plan_pdf(plan: Plan, user) -> bytes:
     return docx_to_pdf(document_plan_docx(plan, user))
 
 
+def _status_chart(rows) -> bytes | None:
+    labels = {code: str(STATUS_LABELS[code]) for code in selectors.STATUS_ORDER}
+    return charts.status_chart(selectors.pillar_status_counts(rows), labels)
+
+
 # --- the periodic progress report (BC) -----------------------------------------------------------------------------
 
 
@@ -96,7 +102,7 @@ def document_progress_docx(plan: Plan, user, period: str | PeriodSpec, *, narrat
     narrative = narrative or narrative_for(plan, ReportNarrative.Kind.PROGRESS, spec.code)
     trend = selectors.progress_trend(user=user, data=data)
     images = {
-        "progress": charts.progress_chart(selectors.pillar_progress(data.rows)),
+        "progress": _status_chart(data.year_rows),
         "trend": charts.trend_chart(
             trend.labels,
             [(i.name, v) for i, v in trend.series],
@@ -125,7 +131,7 @@ def document_evaluation_docx(plan: Plan, user, year: int | None = None, *, today
         if parts:
             codes.update(parts)
     elements = {e.code: e for e in DataElement.objects.filter(code__in=codes)}
-    images = {"progress": charts.progress_chart(selectors.pillar_progress(data.rows))}
+    images = {"progress": _status_chart(data.rows)}
     return render_docx("bc_tong_ket.docx", documents.evaluation_context(data, elements), images=images)
 
 

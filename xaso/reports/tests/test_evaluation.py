@@ -71,7 +71,7 @@ def test_structure_follows_seed_003_part_1_then_the_next_years_plan(nga_dien_202
              "I. MỤC TIÊU", "II. NHIỆM VỤ"]  # fmt: skip
     assert [body.index(h) for h in order] == sorted(body.index(h) for h in order)
     text = docx_text(document)
-    assert ("Trong 4 chỉ tiêu đề ra: 2 chỉ tiêu đạt, 1 chỉ tiêu chưa đạt, 1 chỉ tiêu chưa có số liệu.") in text
+    assert ("Trong 4 chỉ tiêu năm 2023: 2 chỉ tiêu đạt, 1 chỉ tiêu chưa đạt, 1 chỉ tiêu chưa có số liệu.") in text
     assert (
         "- Tuyên truyền trên hệ thống truyền thanh xã: đã hoàn thành: viết tin, bài về 6 nội dung quan trọng." in text
     )
@@ -104,14 +104,33 @@ def test_other_commune_cannot_read_the_evaluation(nga_dien_2023, an_vien_officer
         services.document_evaluation_docx(nga_dien_2023, an_vien_officer, 2023)
 
 
-def test_the_evaluation_states_the_years_own_figures_not_the_year_befores(nga_dien_2023, nga_dien, nga_dien_officer,
-                                                                          catalog):  # fmt: skip
-    """The status rule would judge a 2024 target on 2023's 70,6% when 2024 has no figure; the 2024 evaluation states
-    what was measured in 2024, so it says "no data" instead of passing 2023's figure off as 2024's."""
+def test_the_evaluation_names_the_year_of_an_older_figure(nga_dien_2023, nga_dien, nga_dien_officer, catalog):
+    """2024 has no fibre figure: the 2024 evaluation judges the target on the latest one, as the status rule and the
+    2024 progress report do, and says it is 2023's instead of passing it off as 2024's."""
     plan = plan_services.plan_create_from_template(user=nga_dien_officer, unit=nga_dien, year=2024)
     plan_services.target_save(user=nga_dien_officer, plan=plan, indicator=catalog["fibre"], value=80, horizon_year=2024)
     data = selectors.evaluation_data(user=nga_dien_officer, plan=plan, year_=2024, today=date(2026, 11, 23))
     [row] = data.rows
-    assert (row.value, row.status.code) == (None, "no_data")
+    assert (row.period.code, row.status.code) == ("2023", "off_track")
     text = docx_text(open_docx(services.document_evaluation_docx(plan, nga_dien_officer, 2024)))
-    assert "- Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang: chưa có số liệu (chỉ tiêu ≥ 80%)." in text
+    assert ("- Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang: 1.384/1.961 hộ, đạt 70,6% (số liệu gần nhất: "
+            "năm 2023) (chỉ tiêu năm 2024: ≥ 80%, chưa đạt).") in text  # fmt: skip
+    assert "Tổng số hộ" not in text  # the wholes are the year's own figures only
+
+
+def test_report_and_evaluation_of_a_year_print_the_same_counts(nga_dien_2023, nga_dien_officer):
+    """One selector counts for both documents. Seed 003's 2023 by hand: fibre 1.384/1.961 = 70,6% < 80% (not met),
+    smartphones 5.187/7.410 = 70,0% ≥ 70% (met), 25 cameras ≥ 20 (met), dossiers online: no figure."""
+    counts = selectors.year_target_counts(user=nga_dien_officer, plan=nga_dien_2023, year_=2023,
+                                          today=date(2024, 1, 15))  # fmt: skip
+    assert (counts.total, counts.achieved, counts.not_achieved, counts.no_data) == (4, 2, 1, 1)
+    assert counts.at_risk == 1 and counts.on_track == counts.off_track == 0  # 70,6% of 80% two weeks after the end
+    evaluation = docx_text(open_docx(services.document_evaluation_docx(nga_dien_2023, nga_dien_officer, 2023,
+                                                                       today=date(2024, 1, 15))))  # fmt: skip
+    report = docx_text(open_docx(services.document_progress_docx(nga_dien_2023, nga_dien_officer, "2023",
+                                                                 today=date(2024, 1, 15))))  # fmt: skip
+    assert "Trong 4 chỉ tiêu năm 2023: 2 chỉ tiêu đạt, 1 chỉ tiêu chưa đạt, 1 chỉ tiêu chưa có số liệu." in evaluation
+    assert (
+        "trong 4 chỉ tiêu năm 2023 của kế hoạch: 2 chỉ tiêu đã đạt, 1 chỉ tiêu chưa đạt (trong đó 0 chỉ tiêu đúng "
+        "tiến độ, 1 chỉ tiêu có nguy cơ chậm, 0 chỉ tiêu chậm tiến độ), 1 chỉ tiêu chưa có số liệu."
+    ) in report
