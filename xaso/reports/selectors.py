@@ -414,12 +414,6 @@ def year_target_counts(*, user, plan: Plan, year_: int, today: date | None = Non
     return target_counts(progress_data(user=user, plan=plan, spec=year(year_), today=today).year_rows)
 
 
-def achieved_count(rows: list[TargetRow]) -> tuple[int, int, int]:
-    """(achieved, not achieved, without data) among the rows."""
-    counts = target_counts(rows)
-    return counts.achieved, counts.not_achieved, counts.no_data
-
-
 STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
 
 
