@@ -309,3 +309,33 @@ def test_target_text_writes_shares_capped_at_100(catalog):
     assert target_text(Target(indicator=catalog["online"], comparator=">=", value=100)) == "100%"
     assert target_text(Target(indicator=catalog["cameras"], comparator=">=", value=25)) == "≥ 25"
     assert target_text(Target(indicator=catalog["lan"], comparator="==", value=1)) == "Có"
+
+
+def test_column_widths_fit_the_longest_word_and_grow_with_the_text():
+    from xaso.reports.documents import CHAR_WIDTH, column_widths
+
+    long_sentences = ["Tuyên truyền, hướng dẫn người dân và doanh nghiệp tiếp cận dịch vụ công trực tuyến"] * 5
+    times = ["Từ Quý I năm 2026 và duy trì thường xuyên, hằng tháng, hằng quý."] * 5
+    names = ["Công an xã", "", "", "", ""]
+    widths = column_widths([long_sentences, times, names], ["Nội dung", "Thời gian thực hiện", "Đơn vị"], 240)
+    assert round(sum(widths)) == 240
+    assert widths[0] > widths[1] > widths[2]  # more text, more room
+    assert widths[2] >= CHAR_WIDTH * len("Đơn") + 3  # the longest word of a column fits on a line
+    # the time of seed 004's tasks (64 letters) takes at most five lines of about 13 letters per 25 mm
+    assert widths[1] >= 35
+
+
+def test_a_three_tier_plan_keeps_the_district_column_a_two_tier_plan_has_none():
+    from xaso.geo.models import AdminUnit, Level
+    from xaso.plans.models import BudgetLine, Plan
+    from xaso.reports.documents import has_district_level
+
+    province = AdminUnit(name="Tỉnh Thanh Hóa", level=Level.PROVINCE)
+    district = AdminUnit(name="Huyện Nga Sơn", level=Level.DISTRICT, parent=province)
+    before_2025 = Plan(unit=AdminUnit(name="Xã Nga Điền", level=Level.COMMUNE, parent=district))
+    after_2025 = Plan(unit=AdminUnit(name="Xã An Viễn", level=Level.COMMUNE, parent=province))
+    assert has_district_level(before_2025, []) is True
+    assert has_district_level(Plan(unit=district), []) is True
+    assert has_district_level(after_2025, []) is False
+    # a district amount is never dropped, whatever the plan's date
+    assert has_district_level(after_2025, [BudgetLine(alloc_district=5_000_000)]) is True
