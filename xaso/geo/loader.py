@@ -14,6 +14,7 @@ import vietnam_provinces
 from django.db import transaction
 from vietnam_provinces import Province, Ward
 from vietnam_provinces import legacy as vp_legacy
+from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW
 
 from .models import LEGACY_PREFIX, AdminUnit, Level, UnitSuccession
 
@@ -118,23 +119,24 @@ def _self_ancestors() -> None:
 
 
 def _load_successions(current: dict[int, AdminUnit], old: dict[int, AdminUnit]) -> int:
-    pairs: list[tuple[int, int]] = []
-    for ward in Ward.iter_all():
-        for source in ward.get_legacy_sources():
-            pairs.append((source.code.value, ward.code.value))
-    targets_per_old: dict[int, int] = {}
-    for old_code, _new in pairs:
-        targets_per_old[old_code] = targets_per_old.get(old_code, 0) + 1
+    """Record every old commune → new commune pair of the official conversion table.
+
+    "Partly merged" is the table's own flag for the old commune, never inferred from how many successors it
+    has: some old communes are recorded as partly merged with a single successor listed, and a count
+    would call them wholly merged. The package exposes that flag only in
+    its conversion table module, so it is read there.
+    """
     rows = [
         UnitSuccession(
             old_unit=old[o],
-            new_unit=current[n],
-            is_partial=targets_per_old[o] > 1,
+            new_unit=current[new.code],
+            is_partial=entry.old_ward.is_partly_merged,
             effective_date=REORGANISED_ON,
             data_version=DATA_VERSION,
-        )  # fmt: skip
-        for o, n in pairs
-        if o in old and n in current
+        )
+        for o, entry in OLD_TO_NEW.items()
+        for new in entry.new_wards
+        if o in old and new.code in current
     ]
     UnitSuccession.objects.bulk_create(
         rows, batch_size=2000, update_conflicts=True, unique_fields=["old_unit", "new_unit"],

@@ -69,3 +69,24 @@ def test_loading_again_changes_nothing(loaded):
     before = (AdminUnit.objects.count(), UnitSuccession.objects.count())
     call_command("load_units", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (AdminUnit.objects.count(), UnitSuccession.objects.count()) == before
+
+
+def test_partly_merged_comes_from_the_conversion_table_not_the_number_of_successors(loaded):
+    # Xã Đặng Xá (Hà Nội, old code 00556): the table marks it partly merged with a single successor listed,
+    # Xã Phù Đổng (00541); counting successors would call it wholly merged.
+    dang_xa = UnitSuccession.objects.select_related("new_unit").get(old_unit__code="legacy:00556")
+    assert (dang_xa.new_unit.code, dang_xa.new_unit.name, dang_xa.is_partial) == ("00541", "Xã Phù Đổng", True)
+    # Xã Nga Điền (old code 16150): wholly merged into Xã Nga An.
+    nga_dien = UnitSuccession.objects.select_related("new_unit").get(old_unit__code="legacy:16150")
+    assert (nga_dien.new_unit.name, nga_dien.is_partial) == ("Xã Nga An", False)
+    # Phường Ngọc Hà (old code 00016), split between Phường Ba Đình (00004) and Phường Ngọc Hà (00008): partial.
+    split = UnitSuccession.objects.filter(old_unit__code="legacy:00016").order_by("new_unit__code")
+    assert [(s.new_unit.code, s.is_partial) for s in split] == [("00004", True), ("00008", True)]
+
+
+def test_loading_again_restores_the_partly_merged_flag(loaded):
+    UnitSuccession.objects.filter(old_unit__code="legacy:00556").update(is_partial=False)
+    UnitSuccession.objects.filter(old_unit__code="legacy:16150").update(is_partial=True)
+    call_command("load_units", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert UnitSuccession.objects.get(old_unit__code="legacy:00556").is_partial
+    assert not UnitSuccession.objects.get(old_unit__code="legacy:16150").is_partial
