@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -39,6 +39,15 @@ def _plan_for(request, pk: int) -> Plan:
         return selectors.plans_for_user(request.user).get(pk=pk)
     except Plan.DoesNotExist as exc:
         raise Http404(_("Không tìm thấy kế hoạch.")) from exc
+
+
+def _plan_to_write(request, pk: int) -> Plan:
+    """A plan the user is about to change: 404 outside their read scope, 403 if they may only read it (an analyst,
+    an old commune their commune absorbed), before any form. The services check again, with the plan's status."""
+    plan = _plan_for(request, pk)
+    if not can_write_unit(request.user, plan.unit):
+        raise PermissionDenied(_("Bạn không có quyền lập hoặc sửa kế hoạch của %(unit)s.") % {"unit": plan.unit.name})
+    return plan
 
 
 @login_required
@@ -104,7 +113,7 @@ def plan_detail(request, pk: int):
 
 @login_required
 def plan_edit(request, pk: int):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     form = PlanSectionsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +127,7 @@ def plan_edit(request, pk: int):
 
 @login_required
 def legal_basis_add(request, pk: int):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     form = LegalBasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +152,7 @@ def _child_edit(request, plan: Plan, *, form, save, heading: str):
 
 @login_required
 def target_edit(request, pk: int, target_id: int | None = None):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     target = get_object_or_404(Target, pk=target_id, plan=plan) if target_id else None
     form = TargetForm(request.POST or None, instance=target)
     return _child_edit(
@@ -154,7 +163,7 @@ def target_edit(request, pk: int, target_id: int | None = None):
 
 @login_required
 def task_edit(request, pk: int, task_id: int | None = None):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     task = get_object_or_404(Task, pk=task_id, plan=plan) if task_id else None
     form = TaskForm(request.POST or None, instance=task, plan=plan)
 
@@ -167,7 +176,7 @@ def task_edit(request, pk: int, task_id: int | None = None):
 
 @login_required
 def budget_line_edit(request, pk: int, line_id: int | None = None):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     line = get_object_or_404(BudgetLine, pk=line_id, plan=plan) if line_id else None
     form = BudgetLineForm(request.POST or None, instance=line)
     return _child_edit(
@@ -178,7 +187,7 @@ def budget_line_edit(request, pk: int, line_id: int | None = None):
 
 @login_required
 def responsibility_add(request, pk: int):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     form = ResponsibilityForm(request.POST or None)
     return _child_edit(
         request, plan, form=form, heading=_("Trách nhiệm của đơn vị"),
@@ -188,7 +197,7 @@ def responsibility_add(request, pk: int):
 
 @login_required
 def task_update_add(request, pk: int, task_id: int):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     task = get_object_or_404(Task, pk=task_id, plan=plan)
     form = TaskUpdateForm(request.POST or None, request.FILES or None, initial={"on": date.today()})
     return _child_edit(
@@ -200,7 +209,7 @@ def task_update_add(request, pk: int, task_id: int):
 @login_required
 @require_POST
 def plan_transition(request, pk: int, action: str):
-    plan = _plan_for(request, pk)
+    plan = _plan_to_write(request, pk)
     try:
         if action == "submit":
             services.plan_submit(plan=plan, user=request.user)

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from xaso.accounts.permissions import can_write_unit
 from xaso.geo.models import AdminUnit
 from xaso.plans import selectors, services
-from xaso.plans.models import BudgetLine, Target, Task, TaskUpdate
+from xaso.plans.models import BudgetLine, Plan, Target, Task, TaskUpdate
 
 from .serializers import (
     ApproveSerializer,
@@ -36,8 +38,30 @@ class PlanDiffSerializer(serializers.Serializer):
 PLAN_FILTER = OpenApiParameter("plan", int, description="Lọc theo kế hoạch (id).")
 
 
+class WritesStoredPlan(BasePermission):
+    """A change to a plan or one of its rows needs the right to write the unit of the plan that owns it as stored.
+
+    The row was looked up among those the user may read (what they cannot read is a 404), so a reader who may not
+    write gets 403 before their body is even validated. The services check again, and also the plan's status and any
+    plan the body names; this only puts the refusal first, in the same words."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        plan = obj if isinstance(obj, Plan) else obj.plan
+        if not can_write_unit(request.user, plan.unit):
+            raise PermissionDenied(
+                _("Bạn không có quyền lập hoặc sửa kế hoạch của %(unit)s.") % {"unit": plan.unit.name}
+            )
+        return True
+
+
+PLAN_PERMISSIONS = [IsAuthenticated, WritesStoredPlan]
+
+
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = PlanSerializer
+    permission_classes = PLAN_PERMISSIONS
 
     def get_queryset(self):
         return selectors.plans_for_user(self.request.user).prefetch_related("legal_bases").order_by("-year_from", "id")
@@ -68,8 +92,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
                 plan = services.plan_create_from_parent(user=request.user, parent=source, unit=unit, year=d["year"])
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    def _transition(self, fn, **kwargs):
-        plan = fn(plan=self.get_object(), user=self.request.user, **kwargs)
+    def _transition(self, fn, payload_class=None):
+        """The plan first (404 outside the read scope, 403 without the right to write it), then the body."""
+        plan = self.get_object()
+        kwargs = {}
+        if payload_class is not None:
+            payload = payload_class(data=self.request.data)
+            payload.is_valid(raise_exception=True)
+            kwargs = payload.validated_data
+        plan = fn(plan=plan, user=self.request.user, **kwargs)
         return Response(PlanSerializer(plan).data)
 
     @extend_schema(request=None, responses=PlanSerializer)
@@ -80,9 +111,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     @extend_schema(request=ApproveSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        payload = ApproveSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._transition(services.plan_approve, **payload.validated_data)
+        return self._transition(services.plan_approve, ApproveSerializer)
 
     @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
@@ -92,9 +121,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     @extend_schema(request=CloseSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        payload = CloseSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._transition(services.plan_close, **payload.validated_data)
+        return self._transition(services.plan_close, CloseSerializer)
 
     @extend_schema(request=None, responses={201: PlanSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
@@ -117,6 +144,7 @@ class _PlanChildViewSet(viewsets.ModelViewSet):
     """Children of a plan (targets, tasks, budget lines): readable in the plan's scope, written by services."""
 
     model: type = Target
+    permission_classes = PLAN_PERMISSIONS
 
     def get_queryset(self):
         qs = self.model.objects.filter(plan__in=selectors.plans_for_user(self.request.user).values("id"))
