@@ -20,6 +20,7 @@ from datetime import date
 from django.db import connection
 
 from xaso.accounts.models import Role, User
+from xaso.coc.models import Publication
 from xaso.conftest import make_unit, make_user
 from xaso.geo.models import AdminUnit, Level, UnitSuccession
 from xaso.geo.services import village_create
@@ -148,7 +149,7 @@ def build_world() -> World:
 
 #: every table a write in the matrix could change
 WATCHED = [Plan, Plan.legal_bases.through, Target, Task, Task.targets.through, BudgetLine, Responsibility, TaskUpdate,
-           DataValue, AdminUnit, ReportJob]  # fmt: skip
+           DataValue, AdminUnit, ReportJob, Publication, Publication.indicators.through]  # fmt: skip
 
 
 def fingerprint() -> tuple:
