@@ -17,6 +17,7 @@ help:
 	@echo "make test   toàn bộ kiểm thử (SQLite, PostgreSQL nếu có, trình duyệt thật)"
 	@echo "make lint   ruff"
 	@echo "make bench  đo hiệu năng (xem docs/BENCHMARKS.md)"
+	@echo "make screenshots  ảnh chụp các trang chính trên điện thoại và máy tính (docs/screenshots/)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BIN)" ]; then echo "Cần Python >= 3.12 (python3.13 hoặc python3.12) — Python 3.12 or newer is required." >&2; exit 1; fi
@@ -76,4 +77,8 @@ bench: install
 document-screenshots: demo system-deps
 	$(PY) manage.py document_screenshots
 
-.PHONY: help install migrate demo run lint system-deps postgres-available test bench document-screenshots
+# docs/screenshots/<page>-phone.png and -desktop.png of every main page (bench/screenshots.py); needs Chromium
+screenshots: install system-deps
+	XASO_CHROMIUM=$(CHROMIUM) $(PY) bench/screenshots.py
+
+.PHONY: help install migrate demo run lint system-deps postgres-available test bench document-screenshots screenshots

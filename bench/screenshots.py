@@ -1,7 +1,8 @@
 #!/usr/bin/env python
-"""Screenshots of the operations centre for the README: docs/screenshots/coc-commune.png and coc-province.png.
+"""Screenshots of every main page at a phone's and a desktop's width: docs/screenshots/<page>-phone.png, -desktop.png.
 
-    .venv/bin/python bench/screenshots.py                 # build the database, serve it, take both pictures
+    make screenshots                                      # the same as the next line
+    .venv/bin/python bench/screenshots.py                 # build the database, serve it, take every picture
     .venv/bin/python bench/screenshots.py --reuse         # keep the database of the previous run
 
 It builds a fresh SQLite database (bench/out/screenshots.sqlite3) with what `make demo` loads (official units,
@@ -9,7 +10,8 @@ the indicator catalog, the demo figures), then adds sample figures for 2022–20
 communes: the demo holds 2025 only, so every trend chart would be a single point. Those figures are the 2025 ones
 with the parts (households on fibre, adults with a smartphone...) scaled down year by year and the wholes
 (`*_total`) and yes/no figures kept; they exist only in this database. The pages are served by `runserver` and
-photographed 1280 px wide by Debian's Chromium driven by Playwright (XASO_CHROMIUM, default /usr/bin/chromium).
+photographed at 390×844 (phone) and 1366×900 (desktop), the first screen of each page, by Debian's Chromium
+driven by Playwright (XASO_CHROMIUM, default /usr/bin/chromium). The README shows the operations centre's pair.
 """
 
 from __future__ import annotations
@@ -102,30 +104,58 @@ def wait_for(url: str, seconds: float = 30) -> None:
             time.sleep(0.3)
 
 
+#: page → (who signs in, path); the same main pages the browser tests check (xaso/core/tests/browser/test_pages.py)
+PAGES = {
+    "coc-commune": ("anvien", "/coc/unit/26296/?year=2025"),
+    "coc-province": ("dongnai", f"/coc/province/75/?{PROVINCE_QUERY}"),
+    "scorecard": ("dongnai", "/coc/province/75/scorecard/"),
+    "data-entry": ("anvien", "/data/entry/?unit=26296&period=2025"),
+    "import": ("anvien", "/data/import/"),
+    "plan": ("anvien", "/plans/{plan}/"),
+    "task-form": ("anvien", "/plans/{plan}/tasks/new/"),
+    "public": (None, "/public/26296/"),
+    "api-docs": ("anvien", "/api/docs/"),
+}
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+
+
+def an_vien_plan() -> int:
+    from xaso.plans.models import Plan
+
+    return Plan.objects.filter(unit__code="26296").order_by("-year_from").values_list("pk", flat=True).first()
+
+
 def photograph(base: str, chromium: str) -> None:
     from playwright.sync_api import sync_playwright
 
     from xaso.demo.services import DEMO_PASSWORD
 
     SHOTS.mkdir(parents=True, exist_ok=True)
+    plan = an_vien_plan()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        for username, path, name, height in (
-            ("anvien", "/coc/unit/26296/?year=2025", "coc-commune.png", 1300),
-            ("dongnai", f"/coc/province/75/?{PROVINCE_QUERY}", "coc-province.png", 820),
-        ):
-            page = browser.new_page(viewport={"width": 1280, "height": height}, locale="vi-VN")
-            page.goto(base + "/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(SHOTS / name))
-            print(f"{SHOTS / name}")
-            page.close()
+        for size, viewport in VIEWPORTS.items():
+            contexts = {}
+            for name, (username, path) in PAGES.items():
+                if username not in contexts:
+                    context = browser.new_context(viewport=viewport, locale="vi-VN")
+                    page = context.new_page()
+                    if username:
+                        page.goto(base + "/accounts/login/")
+                        page.fill("input[name=username]", username)
+                        page.fill("input[name=password]", DEMO_PASSWORD)
+                        page.click("button[type=submit]")
+                        page.wait_for_load_state("networkidle")
+                    contexts[username] = (context, page)
+                page = contexts[username][1]
+                page.goto(base + path.format(plan=plan))
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(300)
+                out = SHOTS / f"{name}-{size}.png"
+                page.screenshot(path=str(out))
+                print(out.relative_to(ROOT))
+            for context, _page in contexts.values():
+                context.close()
         browser.close()
 
 

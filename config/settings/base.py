@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -133,6 +134,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# dates shown and typed day first (31/12/2026) in both languages; Django's own locale files give the rest
+FORMAT_MODULE_PATH = ["xaso.core.formats"]
+# every form renders through the design system's markup: xaso/templates/components/form.html and field.html
+FORM_RENDERER = "xaso.core.forms.XasoFormRenderer"
 
 STATIC_URL = "/static/"
 # the shared layout's assets (xaso.css, vendored htmx and Chart.js) live outside any app
@@ -176,7 +181,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",  # from xaso itself: no CDN, and the CSP allows only 'self'
+    # /api/docs/ requests nothing from another host: sidecar's favicon, and no badge from the online validator
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},  # a deep link would nest a link in a button
 }
 
 LOGGING = {

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xaso.core.forms import DayMonthYearDateInput
 from xaso.geo.models import AdminUnit
 
-from .models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
+from .models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate, TimeframeKind
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DayMonthYearDateInput()
 
 
 class PlanCreateForm(forms.Form):
@@ -67,7 +71,36 @@ class TargetForm(forms.ModelForm):
                    "value": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"})}  # fmt: skip
 
 
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of a quarter: a task "in Q2 2026" is due on 30/06/2026."""
+    month = quarter * 3
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
 class TaskForm(forms.ModelForm):
+    """A task by the "6 rõ" (người, việc, thời gian, trách nhiệm, sản phẩm, thẩm quyền), the rest under "more".
+
+    The time is given one way, chosen first: by a date, in a quarter of the plan's years, or as a recurrence from a
+    start date; the fields of the other ways are cleared so a task never carries two contradicting times.
+    """
+
+    quarter = forms.ChoiceField(label=_("Quý"), required=False)
+
+    fieldsets = [
+        (_("Rõ việc"), "", False, ["area", "title"]),
+        (_("Rõ người"), "", False, ["person"]),
+        (_("Rõ thời gian"), _("Chọn một cách: đến một ngày, trong một quý, định kỳ hoặc thường xuyên."), False,
+         ["timeframe_kind", "due_date", "quarter", "recurrence", "start_date"]),
+        (_("Rõ trách nhiệm"), "", False, ["lead_unit", "coordinating_units"]),
+        (_("Rõ sản phẩm"), "", False, ["deliverable"]),
+        (_("Rõ thẩm quyền"), "", False, ["approver"]),
+        (_("Thêm: chỉ tiêu phục vụ, trạng thái, cách thức, hiệu quả"), "", True,
+         ["targets", "status", "method", "expected_effect", "duration", "timeframe_text"]),
+    ]  # fmt: skip
+    #: which fields belong to which way of giving the time (components/field.html shows only the chosen way's)
+    reveal = {"due_date": ("timeframe_kind", "date"), "quarter": ("timeframe_kind", "quarter"),
+              "recurrence": ("timeframe_kind", "recurring"), "start_date": ("timeframe_kind", "recurring")}  # fmt: skip
+
     class Meta:
         model = Task
         fields = ["area", "item", "title", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date",
@@ -75,13 +108,52 @@ class TaskForm(forms.ModelForm):
                   "expected_effect", "duration", "status", "targets"]  # fmt: skip
         widgets = {
             "due_date": DATE_WIDGET, "start_date": DATE_WIDGET, "targets": forms.CheckboxSelectMultiple,
+            "timeframe_kind": forms.RadioSelect,
             **{f: forms.Textarea(attrs={"rows": 2}) for f in ("title", "coordinating_units", "deliverable", "method",
                                                               "expected_effect")},
         }  # fmt: skip
+        help_texts = {
+            "due_date": _("Ngày phải hoàn thành."),
+            "start_date": _("Lần đầu thực hiện; các lần sau tính theo chu kỳ."),
+            "timeframe_text": _("Thời gian đúng như văn bản ghi, nếu có."),
+        }
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["targets"].queryset = plan.targets.select_related("indicator")
+        self.fields["timeframe_kind"].choices = [c for c in TimeframeKind.choices]
+        years = range(plan.year_from, plan.year_to + 1)
+        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
+        self.fields["quarter"].choices = [("", _("— Chọn —"))] + [
+            (f"{y}Q{q}", _("Quý %(q)s năm %(y)s") % {"q": roman[q], "y": y}) for y in years for q in range(1, 5)
+        ]
+        task = self.instance
+        if task.pk and task.timeframe_kind == TimeframeKind.QUARTER and task.due_date:
+            self.initial["quarter"] = f"{task.due_date.year}Q{(task.due_date.month - 1) // 3 + 1}"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("timeframe_kind")
+        if kind == TimeframeKind.QUARTER:
+            chosen = data.get("quarter")
+            if chosen:
+                data["due_date"] = quarter_end(int(chosen[:4]), int(chosen[5]))
+            else:
+                self.add_error("quarter", _("Chọn quý phải hoàn thành."))
+        elif kind == TimeframeKind.DATE and not data.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", _("Nhập ngày phải hoàn thành, ví dụ 31/12/2026."))
+        elif kind == TimeframeKind.RECURRING:
+            if not data.get("recurrence"):
+                self.add_error("recurrence", _("Chọn chu kỳ lặp lại."))
+            if not data.get("start_date") and "start_date" not in self.errors:
+                self.add_error("start_date", _("Nhập ngày bắt đầu, ví dụ 01/01/2026."))
+        # one way of giving the time: drop what belongs to the other ways
+        if kind != TimeframeKind.RECURRING:
+            data["recurrence"], data["start_date"] = "", None
+        if kind in (TimeframeKind.RECURRING, TimeframeKind.ONGOING, "", None):
+            data["due_date"] = None
+        data.pop("quarter", None)
+        return data
 
 
 class BudgetLineForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,6 +122,7 @@ def plan_edit(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            messages.success(request, _("Đã lưu nội dung kế hoạch."))
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"plan": plan, "form": form, "heading": _("Sửa nội dung kế hoạch")})
 
@@ -135,18 +137,21 @@ def legal_basis_add(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect("plans:detail", pk=plan.pk)
+            messages.success(request, _("Đã thêm căn cứ."))
+            return redirect(reverse("plans:detail", args=[plan.pk]) + "#section-bases")
     return render(request, "plans/form.html", {"plan": plan, "form": form, "heading": _("Thêm căn cứ")})
 
 
-def _child_edit(request, plan: Plan, *, form, save, heading: str):
+def _child_edit(request, plan: Plan, *, form, save, heading: str, saved: str, anchor):
+    """Save a part of the plan; after a save, say so and land on that part of the plan page (anchor(obj) → id)."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            obj = save(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect("plans:detail", pk=plan.pk)
+            messages.success(request, saved)
+            return redirect(reverse("plans:detail", args=[plan.pk]) + "#" + anchor(obj))
     return render(request, "plans/form.html", {"plan": plan, "form": form, "heading": heading})
 
 
@@ -156,8 +161,9 @@ def target_edit(request, pk: int, target_id: int | None = None):
     target = get_object_or_404(Target, pk=target_id, plan=plan) if target_id else None
     form = TargetForm(request.POST or None, instance=target)
     return _child_edit(
-        request, plan, form=form, heading=_("Chỉ tiêu"),
+        request, plan, form=form, heading=_("Chỉ tiêu"), saved=_("Đã lưu chỉ tiêu."),
         save=lambda d: services.target_save(user=request.user, plan=plan, target=target, **d),
+        anchor=lambda t: f"target-{t.pk}",
     )  # fmt: skip
 
 
@@ -171,7 +177,10 @@ def task_edit(request, pk: int, task_id: int | None = None):
         targets = d.pop("targets")
         return services.task_save(user=request.user, plan=plan, task=task, targets=list(targets), **d)
 
-    return _child_edit(request, plan, form=form, heading=_("Nhiệm vụ"), save=save)
+    return _child_edit(
+        request, plan, form=form, heading=_("Nhiệm vụ"), save=save, saved=_("Đã lưu nhiệm vụ."),
+        anchor=lambda t: f"task-{t.pk}",
+    )  # fmt: skip
 
 
 @login_required
@@ -180,8 +189,9 @@ def budget_line_edit(request, pk: int, line_id: int | None = None):
     line = get_object_or_404(BudgetLine, pk=line_id, plan=plan) if line_id else None
     form = BudgetLineForm(request.POST or None, instance=line)
     return _child_edit(
-        request, plan, form=form, heading=_("Dòng kinh phí"),
+        request, plan, form=form, heading=_("Dòng kinh phí"), saved=_("Đã lưu dòng kinh phí."),
         save=lambda d: services.budget_line_save(user=request.user, plan=plan, line=line, **d),
+        anchor=lambda b: f"budget-{b.pk}",
     )  # fmt: skip
 
 
@@ -190,8 +200,9 @@ def responsibility_add(request, pk: int):
     plan = _plan_to_write(request, pk)
     form = ResponsibilityForm(request.POST or None)
     return _child_edit(
-        request, plan, form=form, heading=_("Trách nhiệm của đơn vị"),
+        request, plan, form=form, heading=_("Trách nhiệm của đơn vị"), saved=_("Đã lưu trách nhiệm của đơn vị."),
         save=lambda d: services.responsibility_save(user=request.user, plan=plan, **d),
+        anchor=lambda r: "section-organisation",
     )  # fmt: skip
 
 
@@ -202,7 +213,9 @@ def task_update_add(request, pk: int, task_id: int):
     form = TaskUpdateForm(request.POST or None, request.FILES or None, initial={"on": date.today()})
     return _child_edit(
         request, plan, form=form, heading=_("Cập nhật tiến độ: %(t)s") % {"t": task.title[:60]},
+        saved=_("Đã lưu cập nhật tiến độ."),
         save=lambda d: services.task_update_add(task=task, user=request.user, **d),
+        anchor=lambda u: f"task-{task.pk}",
     )  # fmt: skip
 
 

@@ -181,8 +181,8 @@ def test_the_publication_form_says_that_published_targets_show_their_figures(cli
     (test_public_page_shows_the_targets_of_the_old_commune_it_absorbed): the form says so under the option."""
     client.force_login(an_vien_officer)
     page = client.get(reverse("coc:publication", args=["26296"])).content.decode()
-    assert f'<div class="helptext" id="id_show_targets_helptext">{SHOW_TARGETS_HELP}</div>' in page
-    assert "<legend>Chỉ số công khai:</legend>" in page  # the list the help text names, by that name
+    assert f'id="id_show_targets_helptext">{SHOW_TARGETS_HELP}</span>' in page
+    assert '<legend class="usa-legend">Chỉ số công khai</legend>' in page  # the list the help text names, by that name
 
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("coc:publication", args=["26296"])).content.decode()

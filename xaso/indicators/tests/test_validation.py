@@ -62,7 +62,7 @@ def screen_violations(client, user, unit_code: str, period: str) -> list[tuple[s
     if 'data-testid="violations"' not in page:
         return []
     body = page.split('data-testid="violations"')[1].split("<tbody>")[1].split("</tbody>")[0]
-    rows = re.findall(r'<a href="[^"]*">([^<]*)</a></td>\s*<td>([^<]*)</td>\s*<td>([^<]*)<div', body)
+    rows = re.findall(r'<a href="[^"]*">([^<]*)</a></td>\s*<td>([^<]*)</td>\s*<td>([^<]*)(?:<div|</td>)', body)
     return [tuple(cell.strip() for cell in row) for row in rows]
 
 

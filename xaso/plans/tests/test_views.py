@@ -130,9 +130,11 @@ def test_english_screens_translate_each_sense_of_a_short_word(client, plan, an_v
     assert "30/2025/NĐ-CP dated 12/02/2025 by Chính phủ" in detail
     assert "Export to Excel Targets · Tasks · Budget · Figures" in detail
     assert "edit · update progress" in detail
-    assert "Date: % done:" in main_text(reverse("plans:task_update_add", args=[plan.pk, task.pk]))
-    assert "Agency or unit: Duties:" in main_text(reverse("plans:responsibility_add", args=[plan.pk]))
-    assert f"{plan.title} Task Area:" in main_text(reverse("plans:task_edit", args=[plan.pk, task.pk]))
+    assert "Date Day/month/year, e.g. 31/12/2026. % done" in main_text(
+        reverse("plans:task_update_add", args=[plan.pk, task.pk])
+    )
+    assert "Agency or unit Duties" in main_text(reverse("plans:responsibility_add", args=[plan.pk]))
+    assert f"{plan.title} Task Task Clear task Area" in main_text(reverse("plans:task_edit", args=[plan.pk, task.pk]))
     assert "Digital transformation plan Create a plan Plan Unit Year No. Status" in main_text(reverse("plans:list"))
     assert "Import from file" in client.get(reverse("plans:list")).content.decode()  # the menu, not a figure's source
 

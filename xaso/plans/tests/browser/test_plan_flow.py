@@ -45,10 +45,11 @@ def test_plan_from_template_to_status_on_the_operations_centre(
     page.fill("textarea[name=title]", "Hướng dẫn người dân nộp hồ sơ trực tuyến")
     page.fill("input[name=person]", "Nguyễn Văn An")
     page.fill("input[name=lead_unit]", "Trung tâm Phục vụ Hành chính công")
-    page.select_option("select[name=timeframe_kind]", "date")
-    page.fill("input[name=due_date]", "2026-12-31")
+    page.check("input[name=timeframe_kind][value=date]")
+    page.fill("input[name=due_date]", "31/12/2026")
     page.fill("textarea[name=deliverable]", "Báo cáo tỷ lệ hồ sơ trực tuyến hằng quý")
     page.fill("input[name=approver]", "Chủ tịch UBND xã")
+    page.click("summary:has-text('Thêm: chỉ tiêu phục vụ')")  # the target served is under "more"
     page.check(f"input[name=targets][value='{plan.targets.get().pk}']")
     with page.expect_navigation():
         page.click("button[type=submit]")
@@ -61,7 +62,7 @@ def test_plan_from_template_to_status_on_the_operations_centre(
     leader.page.goto(f"/plans/{plan.pk}/")
     leader.page.click("text=Phê duyệt và ban hành")
     leader.page.fill("input[name=number]", "30/KH-UBND")
-    leader.page.fill("input[name=issued_on]", "2026-02-12")
+    leader.page.fill("input[name=issued_on]", "12/02/2026")
     leader.page.fill("input[name=signer_name]", "Lê Văn Bình")
     with leader.page.expect_navigation():
         leader.page.click("button:has-text('Ban hành')")

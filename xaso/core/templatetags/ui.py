@@ -1,0 +1,93 @@
+"""Template tags of the design-system components (xaso/templates/components/).
+
+{% breadcrumbs _("Kế hoạch") "plans:list" plan.title plan_url _("Sửa") %}
+    label/target pairs; a target is a URL or a view name without arguments; an odd last label is the current page
+{% query_with page=3 %}          the current query string with some parameters replaced (pagination, sorting)
+{% pages_around page as n %}     page numbers to show around the current one, with "…" for the gaps
+{% fieldset_groups form as g %}  a form's declared fieldsets with their bound fields (components/form.html)
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _href(target: str) -> str:
+    if target.startswith(("/", "?", "#", "http")):
+        return target
+    try:
+        return reverse(target)
+    except NoReverseMatch:
+        return target
+
+
+@register.simple_tag
+def breadcrumbs(*items):
+    """The design system's breadcrumb bar; collapses to the parent link on a phone (USWDS wraps it)."""
+    pairs = [(str(items[i]), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+    current = str(items[-1]) if len(items) % 2 else ""
+    links = format_html_join(
+        "",
+        '<li class="usa-breadcrumb__list-item"><a class="usa-breadcrumb__link" href="{}"><span>{}</span></a></li>',
+        ((_href(str(target)), label) for label, target in pairs),
+    )
+    last = (
+        format_html(
+            '<li class="usa-breadcrumb__list-item usa-current" aria-current="page"><span>{}</span></li>', current
+        )
+        if current
+        else ""
+    )
+    return format_html(
+        '<nav class="usa-breadcrumb usa-breadcrumb--wrap xaso-breadcrumb" aria-label="{}">'
+        '<ol class="usa-breadcrumb__list">{}{}</ol></nav>',
+        _("Đường dẫn"),
+        links,
+        last,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.simple_tag
+def pages_around(page, around: int = 2):
+    """1 … 4 5 [6] 7 8 … 20: the first, the last and `around` pages either side of the current one."""
+    last = page.paginator.num_pages
+    keep = {1, last, *range(max(1, page.number - around), min(last, page.number + around) + 1)}
+    numbers: list = []
+    for n in sorted(keep):
+        if numbers and n - numbers[-1] > 1:
+            numbers.append("…")
+        numbers.append(n)
+    return numbers
+
+
+@register.simple_tag
+def fieldset_groups(form):
+    """[(legend, hint, folded, [bound fields])] from form.fieldsets, or None when the form declares none."""
+    declared = getattr(form, "fieldsets", None)
+    if not declared:
+        return None
+    return [
+        (legend, hint, folded, [form[name] for name in names if name in form.fields])
+        for legend, hint, folded, names in declared
+    ]
+
+
+@register.filter
+def shows_codes(user) -> bool:
+    """Internal codes (element, indicator, unit codes) are for administrators; officials read names only."""
+    from xaso.accounts.permissions import is_admin
+
+    return is_admin(user)
