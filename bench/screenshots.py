@@ -9,9 +9,10 @@ It builds a fresh SQLite database (bench/out/screenshots.sqlite3) with what `mak
 the indicator catalog, the demo figures), then adds sample figures for 2022–2024 to the five Đồng Nai demo
 communes: the demo holds 2025 only, so every trend chart would be a single point. Those figures are the 2025 ones
 with the parts (households on fibre, adults with a smartphone...) scaled down year by year and the wholes
-(`*_total`) and yes/no figures kept; they exist only in this database. The pages are served by `runserver` and
-photographed at 390×844 (phone) and 1366×900 (desktop), the first screen of each page, by Debian's Chromium
-driven by Playwright (XASO_CHROMIUM, default /usr/bin/chromium). The README shows the operations centre's pair.
+(`*_total`) and yes/no figures kept; they exist only in this database, which also publishes An Viễn's public
+page. The pages are served by `runserver` and photographed at 390×844 (phone) and 1366×900 (desktop), the first
+screen of each page, by Debian's Chromium driven by Playwright (XASO_CHROMIUM, default /usr/bin/chromium).
+The README shows the operations centre's pair.
 """
 
 from __future__ import annotations
@@ -84,6 +85,21 @@ def add_history() -> int:
             period = str(year) + dv.period.code[4:]  # 2025 → 2022, 2025-07 → 2022-07
             rows.append(ValueInput(element.code, dv.unit.code, period, value, comment="Dữ liệu mẫu (ảnh chụp)"))
     return values_write(user=admin, rows=rows, source=ChangeSource.SYSTEM).total
+
+
+def publish_an_vien() -> None:
+    """The demo keeps An Viễn's public page unpublished; this database publishes its fibre and online-dossier rates."""
+    from xaso.accounts.models import User
+    from xaso.coc.services import publication_save
+    from xaso.geo.models import AdminUnit
+    from xaso.indicators.models import Indicator
+
+    officer = User.objects.get(username="anvien")
+    indicators = Indicator.objects.filter(code__in=["households_fibre_rate", "dossiers_online_rate", "camera_points"])
+    publication_save(
+        user=officer, unit=AdminUnit.objects.get(code="26296"), is_published=True, indicators=list(indicators),
+        show_targets=True,
+    )  # fmt: skip
 
 
 def free_port() -> int:
@@ -173,6 +189,7 @@ def main(argv=None) -> None:
         manage("load_catalog")
         manage("load_demo")
         print(f"{add_history()} sample figures for 2022–2024")
+    publish_an_vien()
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
