@@ -154,3 +154,37 @@ def test_plan_page_judges_a_passed_horizon_on_its_own_year_and_says_so(client, n
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert f'81,6 <span class="muted small">({horizon})</span>' in page and "Đã đạt" in page  # 1.600 / 1.961 ≥ 80
     assert "chỉ tiêu đã quá mốc tính từ số liệu của năm mốc (chưa có thì năm trước đó)" in page
+
+
+def test_a_save_says_so_and_lands_on_what_was_saved(client, plan, an_vien_officer, catalog):
+    """After every save the plan page opens on the saved task or target, under a confirmation."""
+    client.force_login(an_vien_officer)
+    response = client.post(
+        reverse("plans:task_add", args=[plan.pk]),
+        {"area": "government", "title": "Tuyên truyền", "timeframe_kind": "quarter", "quarter": "2026Q2",
+         "status": "not_started"},
+    )  # fmt: skip
+    task = plan.tasks.get(title="Tuyên truyền")
+    assert task.due_date == date(2026, 6, 30)
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk]) + f"#task-{task.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã lưu nhiệm vụ." in page and 'role="status"' in page
+    assert f'id="task-{task.pk}"' in page and f'href="#task-{task.pk}"' in page  # the contents list links to it
+
+    response = client.post(
+        reverse("plans:target_add", args=[plan.pk]),
+        {"indicator": catalog["online"].pk, "comparator": ">=", "value": "85", "horizon_year": "2026"},
+    )
+    target = plan.targets.get()
+    assert response["Location"].endswith(f"#target-{target.pk}")
+    assert "Đã lưu chỉ tiêu." in client.get(response["Location"]).content.decode()
+
+
+def test_an_invalid_task_is_summarised_on_top_and_saves_nothing(client, plan, an_vien_officer):
+    client.force_login(an_vien_officer)
+    response = client.post(reverse("plans:task_add", args=[plan.pk]), {"title": "", "timeframe_kind": "date"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not plan.tasks.exists()
+    summary = page.split("data-error-summary")[1].split("</ul>")[0]
+    assert '<a href="#id_area">' in summary and '<a href="#id_due_date">' in summary
+    assert "Nhập ngày phải hoàn thành, ví dụ 31/12/2026." in summary
