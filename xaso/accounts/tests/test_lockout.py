@@ -225,7 +225,7 @@ def test_the_html_login_shows_the_vietnamese_message_in_its_error_area(officer):
     assert response.status_code == 429
     assert response["Retry-After"] == "900"
     html = response.content.decode()
-    assert f'<p class="error" role="alert">{LOCKED_VI}, hoặc nhờ quản trị viên mở khóa.</p>' in html
+    assert f'<p class="usa-alert__text">{LOCKED_VI}, hoặc nhờ quản trị viên mở khóa.</p>' in html
     # before the lock, the form said only that the name or password is wrong
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in attempt("html", OFFICER, "doan-sai", B).content.decode()
 
