@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild the vendored design system from the npm registry (docs/decisions/0009-design-system.md):
+# Rebuild the vendored design system from the npm registry (docs/decisions/0011-design-system.md):
 #   bash frontend/build.sh
 # Packs @uswds/uswds, sass and axe-core at the pinned versions below into a scratch folder, compiles
 # frontend/xaso-uswds.scss (USWDS with Public Sans for every role) and copies the few files xaso serves
