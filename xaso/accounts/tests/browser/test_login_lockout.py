@@ -23,7 +23,7 @@ def test_after_five_wrong_passwords_the_phone_login_says_it_is_locked_and_for_ho
         page.fill("input[name=password]", "doan-sai")
         with page.expect_navigation():
             page.click("button[type=submit]")
-    error = page.locator("p.error[role=alert]")
+    error = page.locator("[role=alert] .usa-alert__text")
     assert error.inner_text() == (
         "Đăng nhập tạm thời bị khóa vì nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau 15 phút, "
         "hoặc nhờ quản trị viên mở khóa."
