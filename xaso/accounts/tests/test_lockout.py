@@ -200,10 +200,17 @@ def test_a_valid_account_cannot_reset_its_addresss_count_on_other_accounts(offic
     assert fail("html", "giang", A) == ["locked"]  # 20
 
 
+@pytest.fixture
+def still_clock():
+    """A clock that does not move by itself: a lock's Retry-After is exact however slow the machine is."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 # --- every door -----------------------------------------------------------------------------------------------
 
 
-def test_the_admin_login_is_limited_and_shows_the_message_in_its_form(administrator):
+def test_the_admin_login_is_limited_and_shows_the_message_in_its_form(administrator, still_clock):
     assert fail("admin", "administrator", A, 4) == ["wrong"] * 4
     response = attempt("admin", "administrator", "doan-sai", A)
     assert response.status_code == 429
@@ -219,7 +226,7 @@ def test_failures_count_across_doors(officer):
     assert fail("token", OFFICER, A) == ["locked"]
 
 
-def test_the_html_login_shows_the_vietnamese_message_in_its_error_area(officer):
+def test_the_html_login_shows_the_vietnamese_message_in_its_error_area(officer, still_clock):
     fail("html", OFFICER, A, 4)
     response = attempt("html", OFFICER, "doan-sai", A)
     assert response.status_code == 429
@@ -238,7 +245,7 @@ def test_the_html_message_is_english_for_an_english_reader(officer):
     assert "Sign-in is temporarily locked" in response.content.decode()
 
 
-def test_the_token_endpoint_answers_429_in_the_api_error_format(officer):
+def test_the_token_endpoint_answers_429_in_the_api_error_format(officer, still_clock):
     fail("token", OFFICER, A, 4)
     response = attempt("token", OFFICER, "doan-sai", A)
     assert response.status_code == 429
@@ -250,7 +257,7 @@ def test_the_token_endpoint_answers_429_in_the_api_error_format(officer):
 
 
 @pytest.mark.parametrize("door", ["html", "token", "admin"])
-def test_a_nonexistent_username_is_locked_and_answered_exactly_like_a_real_one(officer, door):
+def test_a_nonexistent_username_is_locked_and_answered_exactly_like_a_real_one(officer, door, still_clock):
     answers = {}
     for name, address in [(OFFICER, A), ("khong_ton_tai", B)]:
         sequence = fail(door, name, address, 5)
