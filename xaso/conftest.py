@@ -11,6 +11,8 @@ from datetime import date
 
 import pytest
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from xaso.accounts.models import Role, User
 from xaso.core.browser import browser, open_session  # noqa: F401  (real-browser fixtures, created only when asked)
@@ -25,6 +27,12 @@ def vietnamese_by_default():
     translation.activate("vi")
     yield
     translation.deactivate()
+
+
+# Property tests judge behaviour, not speed: CI shares two cores, so hypothesis's per-example deadline and its
+# "too slow" check would fail a correct test on a busy machine (tests that bound time assert it themselves).
+hypothesis_settings.register_profile("xaso", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("xaso")
 
 
 def make_unit(code: str, name: str, level: str, parent: AdminUnit | None = None, legacy: bool = False) -> AdminUnit:
