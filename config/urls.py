@@ -19,4 +19,10 @@ urlpatterns = [
     path("", include("xaso.coc.urls")),
 ]
 
-__all__ = ["i18n_patterns", "urlpatterns"]
+# on /api/ paths Django's own errors answer in the API's JSON error body
+handler400 = "xaso.core.views.bad_request"
+handler403 = "xaso.core.views.permission_denied"
+handler404 = "xaso.core.views.page_not_found"
+handler500 = "xaso.core.views.server_error"
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "i18n_patterns", "urlpatterns"]

@@ -1,15 +1,23 @@
-"""API conventions: JSON errors with a Vietnamese message, a stable code and field-level details.
+"""API conventions: one JSON error body for every error status, with a Vietnamese message and a stable code.
 
 {"detail": "Dữ liệu không hợp lệ.", "code": "invalid",
  "errors": {"value": [{"message": "...", "code": "invalid"}]}}
+
+`errors` comes only with a 400: by field (a nested field is named by its dotted path, `legal_bases.0.number`),
+or, for a bulk write of figures, a list of {row, column, message, code}. Django's own errors on /api/ paths
+(unknown path, a crash) use the same body: `json_error` and `xaso.core.views`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,18 +25,24 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from xaso.indicators.errors import BulkValueError
 
 
-def _flatten(detail) -> dict:
-    if isinstance(detail, dict):
-        return {
-            str(k): [
-                {"message": str(e), "code": getattr(e, "code", "invalid")} for e in (v if isinstance(v, list) else [v])
-            ]
-            if not isinstance(v, dict)
-            else _flatten(v)
-            for k, v in detail.items()
-        }
-    items = detail if isinstance(detail, list) else [detail]
-    return {"non_field_errors": [{"message": str(e), "code": getattr(e, "code", "invalid")} for e in items]}
+def _flatten(detail, prefix: str = "") -> dict[str, list[dict[str, str]]]:
+    """DRF's error tree as {field path: [{message, code}]}: one level, whatever the nesting of serializers."""
+    if not isinstance(detail, dict):
+        detail = {"non_field_errors": detail}
+    flat: dict[str, list[dict[str, str]]] = {}
+    for key, value in detail.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{path}."))
+        elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            # a list serializer: one entry per item, empty for the items without errors
+            for index, item in enumerate(value):
+                if item:
+                    flat.update(_flatten(item if isinstance(item, dict) else {"": item}, f"{path}.{index}."))
+        else:
+            items = value if isinstance(value, list) else [value]
+            flat[path] = [{"message": str(e), "code": getattr(e, "code", "invalid")} for e in items]
+    return {key.rstrip("."): value for key, value in flat.items()}
 
 
 #: DRF's TokenAuthentication messages (untranslated in its `vi` catalogue), by their English text
@@ -65,7 +79,24 @@ def _vietnamese(exc: Exception) -> Exception:
         return exceptions.UnsupportedMediaType(
             "", detail=_("Kiểu nội dung không được hỗ trợ: gửi JSON (Content-Type: application/json).")
         )
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return exceptions.MethodNotAllowed("", detail=_("Địa chỉ này không nhận phương thức này."))
+    if isinstance(exc, exceptions.NotAcceptable):
+        return exceptions.NotAcceptable(_("Chỉ trả về JSON: bỏ tiêu đề Accept hoặc dùng application/json."))
+    if isinstance(exc, Http404 | exceptions.NotFound) and _is_default_message(exc, exceptions.NotFound):
+        return exceptions.NotFound(_("Không tìm thấy."))
+    if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied) and _is_default_message(
+        exc, exceptions.PermissionDenied
+    ):
+        return exceptions.PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
     return exc
+
+
+def _is_default_message(exc: Exception, drf_class: type[exceptions.APIException]) -> bool:
+    """True when the exception carries no message of ours: DRF's English default or Django's bare exception."""
+    text = str(getattr(exc, "detail", "") or (exc.args[0] if exc.args else ""))
+    # Django's get_object_or_404 says "No Plan matches the given query." (English, and names a model)
+    return not text or text == str(drf_class.default_detail) or text.endswith(" matches the given query.")
 
 
 def _field_messages(field: serializers.Field) -> dict[str, str]:
@@ -96,7 +127,24 @@ def _field_messages(field: serializers.Field) -> dict[str, str]:
 
 
 class VietnameseMessages:
-    """Serializer mixin: field errors in Vietnamese ("Trường này là bắt buộc.") instead of DRF's English."""
+    """Serializer mixin for input: field errors in Vietnamese ("Trường này là bắt buộc.") instead of DRF's English,
+    and a field the serializer does not know refused (400, code unknown_field) rather than silently dropped: a
+    misspelt `comparater` would otherwise save the default. Query-string serializers set `allow_unknown_fields`
+    (the paginator's `limit` and `offset` arrive beside their own parameters)."""
+
+    allow_unknown_fields = False
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and not self.allow_unknown_fields:
+            fields = self.fields  # type: ignore[attr-defined]
+            unknown = [str(key) for key in data if key not in fields]
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: [_("Trường không xác định: bỏ trường này (các trường nhận được: xem /api/docs/).")]
+                     for key in unknown},
+                    code="unknown_field",
+                )  # fmt: skip
+        return super().to_internal_value(data)  # type: ignore[misc]
 
     def get_fields(self):
         fields = super().get_fields()  # type: ignore[misc]
@@ -107,20 +155,54 @@ class VietnameseMessages:
 
 
 class FieldErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    code = serializers.CharField()
+    message = serializers.CharField(help_text="Lỗi, bằng tiếng Việt.")
+    code = serializers.CharField(help_text="Mã lỗi ổn định: required, invalid, max_value…")
+
+
+class RowErrorSerializer(FieldErrorSerializer):
+    row = serializers.IntegerField(allow_null=True, help_text="Thứ tự mục trong `values`, từ 1.")
+    column = serializers.CharField(help_text="Trường có lỗi: element, unit, period, value, comment.")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "description": "Lỗi theo từng trường: {tên trường: [{message, code}]}; "
+                "trường lồng nhau viết theo đường dẫn có dấu chấm (legal_bases.0.number).",
+                "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+            },
+            {
+                "type": "array",
+                "description": "Ghi nhiều số liệu (code invalid_rows): lỗi theo từng mục (row) và trường (column).",
+                "items": {"$ref": "#/components/schemas/RowError"},
+            },
+        ]
+    }
+)
+class ErrorsField(serializers.Field):
+    """The `errors` member: by field for a single object, by row for a bulk write of figures."""
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The error body of every endpoint (`xaso.core.api.exception_handler`)."""
+    """The error body of every endpoint and every error status (`xaso.core.api.exception_handler`)."""
 
     detail = serializers.CharField(help_text="Thông báo lỗi (tiếng Việt).")
-    code = serializers.CharField(help_text="Mã lỗi ổn định: invalid, not_authenticated, permission_denied, not_found…")
-    errors = serializers.DictField(
-        child=FieldErrorSerializer(many=True),
-        required=False,
-        help_text="Với lỗi 400: lỗi theo từng trường, {tên trường: [{message, code}]}.",
+    code = serializers.CharField(
+        help_text="Mã lỗi ổn định: invalid, invalid_rows, parse_error, not_authenticated, authentication_failed, "
+        "permission_denied, out_of_scope, not_found, method_not_allowed, not_acceptable, unsupported_media_type, "
+        "throttled, server_error…"
     )
+    errors = ErrorsField(required=False, help_text="Chỉ với lỗi 400: lỗi chi tiết theo trường hoặc theo mục.")
+
+
+def json_error(detail: str, code: str, status_code: int, errors=None) -> JsonResponse:
+    """The API error body outside DRF's views (Django's 404, 500… on /api/ paths)."""
+    body: dict = {"detail": detail, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
 
 
 def exception_handler(exc, context):
@@ -146,6 +228,6 @@ def exception_handler(exc, context):
         response.data = {"detail": _("Dữ liệu không hợp lệ."), "code": "invalid", "errors": _flatten(exc.detail)}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        code = getattr(detail, "code", None) or getattr(exc, "default_code", None) or "not_found"
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", None) or "error"
         response.data = {"detail": str(detail), "code": code}
     return response

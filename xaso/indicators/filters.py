@@ -5,10 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from xaso.core.filters import FilterSet
+
 from .models import PERIOD_TYPE_CHOICES, Area, DataElement, Indicator, ValueType
 
 
-class _CatalogFilter(django_filters.FilterSet):
+class _CatalogFilter(FilterSet):
     area = django_filters.ChoiceFilter(choices=Area.choices, help_text="Lĩnh vực (trụ cột), ví dụ society.")
     period_type = django_filters.ChoiceFilter(choices=PERIOD_TYPE_CHOICES, help_text="Kỳ: year, quarter, month.")
     q = django_filters.CharFilter(method="filter_q", help_text="Mã hoặc tên chứa chuỗi này.")

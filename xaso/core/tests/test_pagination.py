@@ -21,16 +21,11 @@ def _page(user, query: str) -> dict:
     return client.get(f"/api/v1/plans/{query}").json()
 
 
-def test_a_page_asked_larger_than_the_cap_is_read_as_the_cap(three_plans, an_vien_officer):
-    import xaso.core.pagination as pagination
-
-    pagination.Pagination.max_limit = 2  # the cap, made small enough to see with three plans
-    try:
-        body = _page(an_vien_officer, "?limit=1000000")
-    finally:
-        pagination.Pagination.max_limit = pagination.MAX_PAGE_SIZE
-    assert (body["count"], len(body["results"])) == (3, 2)
-    assert "limit=2" in body["next"]
+def test_a_page_asked_larger_than_the_cap_is_a_400_naming_limit(three_plans, an_vien_officer):
+    body = _page(an_vien_officer, "?limit=1001")
+    assert body["code"] == "invalid" and list(body["errors"]) == ["limit"]
+    assert body["errors"]["limit"][0]["message"] == "Cần một số nguyên từ 1 đến 1000."
+    assert (body := _page(an_vien_officer, "?limit=1000"))["count"] == 3 and len(body["results"]) == 3
 
 
 def test_the_default_page_and_the_cap(three_plans, an_vien_officer):

@@ -8,7 +8,9 @@ from xaso.geo.models import AdminUnit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã đơn vị cấp trên.")
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Mã đơn vị cấp trên; null với tỉnh."
+    )
 
     class Meta:
         model = AdminUnit

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from xaso.core.api import FieldErrorSerializer, VietnameseMessages
+from xaso.core.api import VietnameseMessages
 from xaso.indicators.errors import RowError
 from xaso.indicators.models import DataElement, DataValue, DataValueChange, Indicator
 from xaso.indicators.services import ValueInput
@@ -27,7 +27,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, read_only=True, help_text="Mã các chỉ tiêu dữ liệu trong công thức."
     )
     stated_rate_element = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Chỉ tiêu dữ liệu lưu tỷ lệ do văn bản nêu (để đối chiếu)."
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Chỉ tiêu dữ liệu lưu tỷ lệ do văn bản nêu (để đối chiếu); null: không có.",
     )
 
     class Meta:
@@ -53,6 +56,7 @@ class DataValueSerializer(serializers.ModelSerializer):
 
 
 class DataValueQuerySerializer(VietnameseMessages, serializers.Serializer):
+    allow_unknown_fields = True  # the paginator's limit and offset
     unit = serializers.CharField(required=False, help_text="Mã đơn vị; mặc định: mọi đơn vị trong phạm vi của bạn.")
     include_descendants = serializers.BooleanField(
         required=False, default=False, help_text="true: cả các đơn vị cấp dưới của `unit` (thôn/ấp, xã…)."
@@ -124,6 +128,8 @@ def value_input(number: int, item: object) -> tuple[ValueInput | None, list[RowE
             errors.append(RowError(number, key, _("Trường này là bắt buộc."), "required"))
         elif isinstance(code, bool) or not isinstance(code, str | int):
             errors.append(RowError(number, key, _("Cần một chuỗi ký tự."), "invalid"))
+        elif "\x00" in str(code):  # PostgreSQL refuses it in any text it compares: a 500, not a 400
+            errors.append(RowError(number, key, _("Không được chứa ký tự NUL."), "null_characters_not_allowed"))
         elif len(str(code)) > longest:
             errors.append(RowError(number, key, _("Tối đa %(n)s ký tự.") % {"n": longest}, "max_length"))
     if "value" not in item:
@@ -133,6 +139,8 @@ def value_input(number: int, item: object) -> tuple[ValueInput | None, list[RowE
     comment = item.get("comment")
     if comment is not None and not isinstance(comment, str):
         errors.append(RowError(number, "comment", _("Cần một chuỗi ký tự."), "invalid"))
+    elif comment and "\x00" in comment:
+        errors.append(RowError(number, "comment", _("Không được chứa ký tự NUL."), "null_characters_not_allowed"))
     elif comment and len(comment) > 500:
         errors.append(RowError(number, "comment", _("Tối đa %(n)s ký tự.") % {"n": 500}, "max_length"))
     if errors:
@@ -155,19 +163,10 @@ class WriteResultSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField(help_text="Số liệu gửi lại đúng như đã lưu.")
 
 
-class RowErrorSerializer(FieldErrorSerializer):
-    row = serializers.IntegerField(allow_null=True, help_text="Thứ tự mục trong `values`, từ 1.")
-    column = serializers.CharField(help_text="Trường có lỗi: element, unit, period, value, comment.")
-
-
-class BulkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(help_text="invalid_rows")
-    errors = RowErrorSerializer(many=True)
-
-
 class DataValueChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Tên đăng nhập; null: nạp bởi hệ thống."
+    )
     changed_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -179,6 +178,7 @@ class DataValueChangeSerializer(serializers.ModelSerializer):
 
 
 class DataValueHistoryQuerySerializer(VietnameseMessages, serializers.Serializer):
+    allow_unknown_fields = True  # the paginator's limit and offset
     element = serializers.CharField(help_text="Mã chỉ tiêu dữ liệu.")
     unit = serializers.CharField(help_text="Mã đơn vị.")
     period = serializers.CharField(help_text="Kỳ: 2023, 2023Q4 hoặc 2023-11.")
@@ -188,6 +188,7 @@ class DataValueHistoryQuerySerializer(VietnameseMessages, serializers.Serializer
 
 
 class ValidationQuerySerializer(VietnameseMessages, serializers.Serializer):
+    allow_unknown_fields = True  # the paginator's limit and offset
     unit = serializers.CharField(help_text="Mã đơn vị; kiểm tra đơn vị này và mọi đơn vị cấp dưới.")
     period = serializers.CharField(help_text="Kỳ 2023, 2023Q4 hoặc 2023-11: kỳ đó và các kỳ nằm trong nó.")
 
@@ -207,6 +208,7 @@ class ViolationSerializer(serializers.Serializer):
 
 
 class IndicatorValueQuerySerializer(VietnameseMessages, serializers.Serializer):
+    allow_unknown_fields = True  # the paginator's limit and offset
     units = serializers.CharField(required=False, help_text="Mã đơn vị, cách nhau bằng dấu phẩy: 26296,26170.")
     children_of = serializers.CharField(
         required=False,

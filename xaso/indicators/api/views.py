@@ -34,7 +34,6 @@ from xaso.indicators.models import ChangeSource, DataElement, DataValue, DataVal
 from xaso.indicators.services import ValueInput, WriteResult, values_write
 
 from .serializers import (
-    BulkErrorSerializer,
     DataElementSerializer,
     DataValueBulkSerializer,
     DataValueChangeSerializer,
@@ -201,7 +200,7 @@ class DataValueListApi(GenericAPIView):
         request=DataValueBulkSerializer,
         responses={
             200: OpenApiResponse(WriteResultSerializer, description="Số mục đã thêm, sửa, xóa, giữ nguyên."),
-            400: OpenApiResponse(response=BulkErrorSerializer, description="code invalid_rows: không lưu gì."),
+            400: OpenApiResponse(ErrorSerializer, description="code invalid_rows, errors theo từng mục: không lưu gì."),
             401: ErrorSerializer,
         },
     )

@@ -158,7 +158,7 @@ def test_malformed_or_misshapen_body_is_a_400(catalog, nga_dien_officer):
     bare_list = client.post("/api/v1/data-values/", json.dumps([]), content_type="application/json")
     assert bare_list.status_code == 400
     assert list(bare_list.json()["errors"]) == ["values"]
-    form = client.post("/api/v1/data-values/", {"values": "1"})
+    form = client.post("/api/v1/data-values/", {"values": "1"}, format="multipart")
     assert form.status_code == 415
     assert post_values(client, []).json() == {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
 

@@ -35,7 +35,24 @@ class PlanDiffSerializer(serializers.Serializer):
     changed = serializers.ListField(child=serializers.CharField())
 
 
-PLAN_FILTER = OpenApiParameter("plan", int, description="Lọc theo kế hoạch (id).")
+#: ids are positive 64-bit integers in every database
+MAX_ID = 2**63 - 1
+PLAN_FILTER = OpenApiParameter(
+    "plan", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description="Lọc theo kế hoạch (id)."
+)
+TASK_FILTER = OpenApiParameter(
+    "task", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description="Lọc theo nhiệm vụ (id)."
+)
+
+
+def _id_param(request, name: str) -> int | None:
+    """An id filter from the query string: None when absent, else 400 unless it is an id (not 500, not ignored)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        raise ValidationError({name: [_("Mã (id) phải là số nguyên dương.")]}, code="invalid")
+    return int(raw)
 
 
 class WritesStoredPlan(BasePermission):
@@ -148,11 +165,9 @@ class _PlanChildViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = self.model.objects.filter(plan__in=selectors.plans_for_user(self.request.user).values("id"))
-        plan = self.request.query_params.get("plan")
-        if plan:
-            if not plan.isdigit():
-                raise ValidationError({"plan": [_("Mã kế hoạch phải là số.")]})
-            qs = qs.filter(plan_id=int(plan))
+        plan = _id_param(self.request, "plan")
+        if plan is not None:
+            qs = qs.filter(plan_id=plan)
         return qs.select_related("plan__unit")
 
     def _data(self, serializer) -> dict:
@@ -218,6 +233,7 @@ class BudgetLineViewSet(_PlanChildViewSet):
         self._save(serializer, line=serializer.instance)
 
 
+@extend_schema(parameters=[TASK_FILTER])
 class TaskUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):  # fmt: skip
     serializer_class = TaskUpdateSerializer
@@ -225,8 +241,8 @@ class TaskUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.R
     def get_queryset(self):
         plans = selectors.plans_for_user(self.request.user).values("id")
         qs = TaskUpdate.objects.filter(task__plan__in=plans)
-        task = self.request.query_params.get("task")
-        return qs.filter(task_id=task) if task and task.isdigit() else qs
+        task = _id_param(self.request, "task")
+        return qs if task is None else qs.filter(task_id=task)
 
     def perform_create(self, serializer):
         # `task` is looked up among the readable tasks (ScopedRelations); the service checks the right to write
