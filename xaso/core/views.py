@@ -7,10 +7,13 @@ Host) would otherwise get an HTML page; an API client gets the same JSON as ever
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from xaso.core.api import json_error
+from xaso.core.formatting import format_number
 
 
 def _is_api(request) -> bool:
@@ -19,6 +22,14 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception=None):
     if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+            return json_error(
+                _("Nội dung gửi lên quá lớn: tối đa %(mb)s MB mỗi yêu cầu; chia thành nhiều lần gửi.")
+                % {"mb": format_number(mb, 1)},
+                "request_too_large",
+                413,
+            )
         return json_error(_("Yêu cầu không hợp lệ."), "bad_request", 400)
     return defaults.bad_request(request, exception)
 

@@ -57,15 +57,30 @@ def world(an_vien_draft, an_vien_officer, province_analyst, tri_an, nga_an, cata
     for number, (element, unit, period, value) in enumerate(rows, start=1):
         values_write(user=an_vien_officer, rows=[ValueInput(element=element, unit=unit, period=period, value=value,
                                                             row=number)])  # fmt: skip
-    return {"plan": an_vien_draft}
+    plan = an_vien_draft
+    # the object each path's {id} or {code} names when it names a stored one
+    return {
+        "/api/v1/plans/": plan.pk,
+        "/api/v1/targets/": plan.targets.first().pk,
+        "/api/v1/tasks/": plan.tasks.first().pk,
+        "/api/v1/budget-lines/": plan.budget_lines.first().pk,
+        "/api/v1/units/": "26296",
+        "/api/v1/data-elements/": "households_total",
+        "/api/v1/indicators/": "households_fibre_rate",
+    }
 
 
 def _call(case, user, world):
     token = Token.objects.get_or_create(user=user)[0]
-    # point a generated id at a stored object half of the time, so real bodies are checked as well as 404s
-    ids = case.path_parameters or {}
-    if isinstance(ids.get("id"), int) and ids["id"] % 2 == 0 and "/plans/" in case.operation.path:
-        ids["id"] = world["plan"].pk
+    # Random ids and codes almost never name a stored object: half of the well-typed ones are pointed at one, so
+    # real bodies (and writes on them) are checked as well as 404s. Deterministic: it depends on the value drawn.
+    params = case.path_parameters or {}
+    stored = next((v for prefix, v in world.items() if case.operation.path.startswith(prefix)), None)
+    for name, value in params.items():
+        # an int id (not a bool) or a str code of the same type as the stored one; even value or length: half of them
+        drawn = value if type(value) is int else len(value) if type(value) is str else None
+        if name in ("id", "code") and type(value) is type(stored) and drawn is not None and drawn % 2 == 0:
+            params[name] = stored
     case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, checks=CHECKS)
 
 

@@ -195,3 +195,11 @@ def test_nul_in_a_bulk_item_is_a_row_error(catalog, an_vien, an_vien_officer, fi
     assert body["errors"] == [
         {"row": 1, "column": field, "message": "Không được chứa ký tự NUL.", "code": "null_characters_not_allowed"}
     ]
+
+
+def test_a_body_over_the_upload_limit_is_a_413(db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MB
+    body = '{"username": "' + "a" * (1024 * 1024) + '", "password": "x"}'
+    response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
+    body = error(response, 413, "request_too_large")
+    assert body["detail"].startswith("Nội dung gửi lên quá lớn: tối đa 1,0 MB")

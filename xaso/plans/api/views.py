@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -237,6 +238,7 @@ class BudgetLineViewSet(_PlanChildViewSet):
 class TaskUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):  # fmt: skip
     serializer_class = TaskUpdateSerializer
+    parser_classes = [JSONParser, MultiPartParser]  # an update may carry its evidence file (multipart)
 
     def get_queryset(self):
         plans = selectors.plans_for_user(self.request.user).values("id")

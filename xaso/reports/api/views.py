@@ -20,7 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xaso.core.api import VietnameseMessages
+from xaso.core.api import ErrorSerializer, VietnameseMessages
 from xaso.core.periods import PeriodError, parse_period
 from xaso.files.views import serve
 from xaso.geo.models import AdminUnit
@@ -28,7 +28,8 @@ from xaso.plans.models import Plan
 from xaso.reports import selectors, services
 from xaso.reports.models import ReportJob
 from xaso.reports.render import PdfUnavailable
-from xaso.reports.views import download
+from xaso.reports.views import MIME, download
+from xaso.reports.xlsx import PLAN_TABLES
 
 
 class FirstRenderer(BaseContentNegotiation):
@@ -63,10 +64,17 @@ def _pdf_error(exc: PdfUnavailable) -> Response:
 
 
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="Tệp .docx / .pdf / .xlsx")
+#: a document as .docx or .pdf, each with its own media type; 503 when the PDF converter (LibreOffice) is missing
+DOCUMENT = {
+    (200, MIME["docx"]): FILE,
+    (200, MIME["pdf"]): FILE,
+    503: OpenApiResponse(ErrorSerializer, description="code pdf_unavailable: chưa cài LibreOffice để tạo PDF."),
+}
+EXT = OpenApiParameter("ext", str, OpenApiParameter.PATH, enum=["docx", "pdf"], description="Định dạng tệp.")
 
 
 class PlanDocumentApi(FileApi):
-    @extend_schema(summary="Kế hoạch (KH) theo Nghị định 30: .docx hoặc .pdf", responses={200: FILE})
+    @extend_schema(summary="Kế hoạch (KH) theo Nghị định 30: .docx hoặc .pdf", parameters=[EXT], responses=DOCUMENT)
     def get(self, request, pk: int, ext: str):
         plan, ext = self.plan(pk), _fmt(ext)
         try:
@@ -80,8 +88,8 @@ class PlanDocumentApi(FileApi):
 class ProgressReportApi(FileApi):
     @extend_schema(
         summary="Báo cáo định kỳ (BC) của kế hoạch cho một tháng, quý hoặc năm",
-        parameters=[OpenApiParameter("period", str, required=True, description="2026, 2026Q1 hoặc 2026-03")],
-        responses={200: FILE},
+        parameters=[EXT, OpenApiParameter("period", str, required=True, description="2026, 2026Q1 hoặc 2026-03")],
+        responses=DOCUMENT,
     )
     def get(self, request, pk: int, ext: str):
         plan, ext = self.plan(pk), _fmt(ext)
@@ -102,13 +110,16 @@ class ProgressReportApi(FileApi):
 class EvaluationApi(FileApi):
     @extend_schema(
         summary="Báo cáo đánh giá cuối năm và kế hoạch năm sau",
-        parameters=[OpenApiParameter("year", int, description="Năm đánh giá (mặc định: năm cuối của kế hoạch)")],
-        responses={200: FILE},
+        parameters=[
+            EXT,
+            OpenApiParameter("year", int, description="Năm đánh giá (mặc định: năm cuối của kế hoạch)"),
+        ],
+        responses=DOCUMENT,
     )
     def get(self, request, pk: int, ext: str):
         plan, ext = self.plan(pk), _fmt(ext)
-        raw = request.query_params.get("year") or str(plan.year_to)
-        if not raw.isdigit() or not plan.year_from <= int(raw) <= plan.year_to:
+        raw = request.query_params.get("year", str(plan.year_to))  # sent empty: a 400, not the default
+        if not (raw.isascii() and raw.isdigit()) or not plan.year_from <= int(raw) <= plan.year_to:
             raise ValidationError(
                 {"year": [_("Chọn năm từ %(a)s đến %(b)s.") % {"a": plan.year_from, "b": plan.year_to}]}
             )
@@ -122,7 +133,11 @@ class EvaluationApi(FileApi):
 
 
 class PlanExportApi(FileApi):
-    @extend_schema(summary="Xuất bảng của kế hoạch ra Excel: targets, tasks, budget, values", responses={200: FILE})
+    @extend_schema(
+        summary="Xuất bảng của kế hoạch ra Excel: targets, tasks, budget, values",
+        parameters=[OpenApiParameter("table", str, OpenApiParameter.PATH, enum=list(PLAN_TABLES))],
+        responses={(200, MIME["xlsx"]): FILE},
+    )
     def get(self, request, pk: int, table: str):
         plan = self.plan(pk)
         try:
@@ -175,7 +190,10 @@ class ReportJobDetailApi(APIView):
 
 
 class ReportJobFileApi(FileApi):
-    @extend_schema(summary="Tệp kết quả của yêu cầu xuất báo cáo", responses={200: FILE})
+    @extend_schema(
+        summary="Tệp kết quả của yêu cầu xuất báo cáo",
+        responses={(200, "application/zip"): FILE, (200, MIME["xlsx"]): FILE},
+    )
     def get(self, request, job_id: int):
         get_object_or_404(ReportJob, pk=job_id, created_by=request.user)
         return serve(request, kind="report", pk=job_id)  # the one private-file view: rights, log, headers
