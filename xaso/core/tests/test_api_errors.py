@@ -8,7 +8,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.test import APIClient
 
 from xaso.core.api import _flatten
-from xaso.core.pagination import MAX_PAGE_SIZE, MAX_OFFSET
+from xaso.core.pagination import MAX_OFFSET, MAX_PAGE_SIZE
 from xaso.core.views import server_error
 from xaso.indicators.tests.conftest import catalog  # noqa: F401
 

@@ -7,7 +7,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from xaso.core.pagination import MAX_PAGE_SIZE, MAX_OFFSET
+from xaso.core.pagination import MAX_OFFSET, MAX_PAGE_SIZE
 
 ERROR_REF = "#/components/schemas/Error"
 METHODS = {"get", "post", "put", "patch", "delete"}
