@@ -10,19 +10,25 @@ or, for a bulk write of figures, a list of {row, column, message, code}. Django'
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from xaso.core.limits import parse_id
 from xaso.indicators.errors import BulkValueError
+
+logger = logging.getLogger(__name__)
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[dict[str, str]]]:
@@ -122,15 +128,30 @@ def _field_messages(field: serializers.Field) -> dict[str, str]:
         "min_value": _("Giá trị nhỏ nhất là {min_value}."),
         "invalid_choice": _("“{input}” không phải là lựa chọn hợp lệ."),
         "not_a_list": _("Cần một danh sách, không phải {input_type}."),
+        "overflow": _("Số quá lớn."),
+        "max_string_length": _("Chuỗi số quá dài."),
         "empty": _("Danh sách không được rỗng."),
     }
+
+
+class NumberField(serializers.FloatField):
+    """A float that refuses JSON booleans (`true` is not 1) besides what DRF refuses (NaN, Infinity, 1e400,
+    10**400); the range comes from the model field's validators (`xaso.core.limits`)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class VietnameseMessages:
     """Serializer mixin for input: field errors in Vietnamese ("Trường này là bắt buộc.") instead of DRF's English,
     and a field the serializer does not know refused (400, code unknown_field) rather than silently dropped: a
     misspelt `comparater` would otherwise save the default. Query-string serializers set `allow_unknown_fields`
-    (the paginator's `limit` and `offset` arrive beside their own parameters)."""
+    (the paginator's `limit` and `offset` arrive beside their own parameters). Model float fields read through
+    `NumberField` (no booleans)."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.FloatField: NumberField}
 
     allow_unknown_fields = False
 
@@ -203,6 +224,44 @@ def json_error(detail: str, code: str, status_code: int, errors=None) -> JsonRes
     if errors is not None:
         body["errors"] = errors
     return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def query_id(request, name: str) -> int | None:
+    """The id in query parameter `name` (`?plan=12`), None when absent; a 400 with the usual error body when it is
+    not ASCII digits within 1 … 2^63−1 (`abc`, `-1`, `1e5`, `99999999999999999999`, `null`, empty)."""
+    if name not in request.query_params:
+        return None
+    raw = request.query_params.get(name)
+    number = parse_id(raw)
+    if number is None:
+        raise exceptions.ValidationError(
+            {name: [_("“%(v)s” không phải mã số hợp lệ: cần một số nguyên dương.") % {"v": (raw or "")[:40]}]}
+        )
+    return number
+
+
+def _finite(data):
+    """`data` with every NaN or ±Infinity replaced by None (JSON has no such numbers)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """Strict JSON, but a value stored before the input bounds (Infinity, NaN) goes out as null, with a warning
+    logged, instead of failing the whole response: the rest of the list stays readable."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except ValueError:  # "Out of range float values are not JSON compliant"
+            request = (renderer_context or {}).get("request")
+            logger.warning("Non-finite numbers sent as null in %s", getattr(request, "path", "a response"))
+            return super().render(_finite(data), accepted_media_type, renderer_context)
 
 
 def exception_handler(exc, context):

@@ -6,6 +6,7 @@ value type, validation rules against the resulting figures) and nothing is saved
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit
-from xaso.core.formatting import format_value
+from xaso.core.formatting import format_number, format_value
+from xaso.core.limits import FIGURE_MAX, FIGURE_MIN
 from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
@@ -120,7 +122,7 @@ def _check_rows(
         blank = raw is None or (isinstance(raw, str) and not raw.strip())
         if element is not None and not (blank and allow_delete):
             try:
-                value = parse_value(raw, element.value_type)
+                value = _figure(raw, element.value_type)
             except ValueParseError as exc:
                 errors.append(RowError(row.row, col["value"], str(exc), "bad_value"))
                 if unit is not None and spec is not None:
@@ -141,6 +143,30 @@ def _check_rows(
             seen[key] = row.row
             checked.append(_Checked(row, element, unit, spec, value))
     return checked, errors, unreadable
+
+
+def _figure(raw: object, value_type: str) -> float:
+    """`parse_value`, then the figure's range (`xaso.core.limits`): at most 10^12, so no screen, sum or document
+    meets a number it cannot show. Every figure passes here, typed, imported or sent to the API."""
+    try:
+        value = parse_value(raw, value_type)
+    except OverflowError:  # an integer too large for a float: JSON 10**400
+        raise ValueParseError(_too_large_message()) from None
+    if not FIGURE_MIN <= value <= FIGURE_MAX:  # NaN fails both comparisons
+        raise ValueParseError(
+            _too_large_message(value) if value > FIGURE_MIN or math.isnan(value) else _("Số liệu không được âm.")
+        )
+    return value
+
+
+def _too_large_message(value: float | None = None) -> str:
+    shown = {"max": format_number(FIGURE_MAX)}
+    if value is None or not math.isfinite(value):
+        return _("Số quá lớn hoặc không phải là số: số liệu tối đa là %(max)s.") % shown
+    return _("Số liệu %(v)s quá lớn: tối đa là %(max)s; kiểm tra lại đơn vị tính và các chữ số.") % {
+        "v": format_value(value, 2),
+        **shown,
+    }
 
 
 def _period_refusal(element: DataElement, spec: PeriodSpec, today) -> tuple[str, str] | None:

@@ -8,7 +8,6 @@ Units are named by official code, elements and indicators by their English code,
 from __future__ import annotations
 
 from dataclasses import asdict
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 
 from xaso.accounts.permissions import is_admin
 from xaso.core.api import ErrorSerializer
+from xaso.core.formatting import round_half_up
 from xaso.core.models import Period
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.api.lookups import check_units_readable, unit_by_code, units_by_code, units_readable
@@ -99,11 +99,9 @@ def _unit_readable(user, code: str, *, field: str) -> AdminUnit:
 
 
 def _round(value: float | None, decimals: int) -> float | None:
-    """Half up, as the screens show it (70.576 → 70.6)."""
-    if value is None:
-        return None
-    quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    """Half up, as the screens show it (70.576 → 70.6); None for a value that is no finite number (stored before
+    the bounds, or computed from such a figure), so one bad cell does not fail the table."""
+    return round_half_up(value, decimals)
 
 
 # catalog
