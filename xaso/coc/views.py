@@ -40,7 +40,7 @@ def _year(request, unit: AdminUnit) -> tuple[int, str]:
     """The year asked for (`?year=2025`), else the latest year with data; and an error for a bad year."""
     raw = (request.GET.get("year") or "").strip()
     last = timezone.localdate().year + 1
-    if raw.isdigit() and selectors.FIRST_YEAR <= int(raw) <= last:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 4 and selectors.FIRST_YEAR <= int(raw) <= last:
         return int(raw), ""
     error = ""
     if raw:

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xaso.core.formatting import MAX_DECIMALS
+
 from .formula import FormulaError, parse_formula
 from .models import Aggregation, Area, DataElement, Direction, Indicator, Operator, ValidationRule, ValueType
 
@@ -33,6 +35,17 @@ def _choice(entry: dict, key: str, choices, where: str, default=None) -> str:
         raise ValidationError(
             _("%(where)s: giá trị “%(v)s” của “%(k)s” không hợp lệ (chọn một trong %(c)s).")
             % {"where": where, "v": value, "k": key, "c": ", ".join(choices.values)}
+        )
+    return value
+
+
+def _decimals(entry: dict, where: str) -> int:
+    """An indicator's decimals: a whole number 0–MAX_DECIMALS (what the formatters write, `xaso.core.formatting`)."""
+    value = entry.get("decimals", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DECIMALS:
+        raise ValidationError(
+            _("%(w)s: số chữ số thập phân phải là số nguyên từ 0 đến %(n)s, không phải “%(v)s”.")
+            % {"w": where, "n": MAX_DECIMALS, "v": value}
         )
     return value
 
@@ -79,7 +92,7 @@ def catalog_load(path: Path = CATALOG_PATH) -> CatalogResult:
                 "description": entry.get("description", ""),
                 "formula": formula.text,
                 "unit_label": entry.get("unit", ""),
-                "decimals": entry.get("decimals", 1),
+                "decimals": _decimals(entry, where),
                 "direction": _choice(entry, "direction", Direction, where, "higher"),
                 "area": _choice(entry, "area", Area, where),
                 "period_type": entry.get("period_type", "year"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xaso.core.forms import DayMonthYearDateInput
+from xaso.core.limits import PLAN_YEAR_MAX, PLAN_YEAR_MIN, plan_date_validators
 from xaso.geo.models import AdminUnit
 
 from .models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate, TimeframeKind
@@ -23,7 +24,7 @@ class PlanCreateForm(forms.Form):
     ]
     mode = forms.ChoiceField(label=_("Cách lập"), choices=MODES, widget=forms.RadioSelect, initial="template")
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdminUnit.objects.none(), to_field_name="code")
-    year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=PLAN_YEAR_MIN, max_value=PLAN_YEAR_MAX)
     source = forms.ModelChoiceField(label=_("Kế hoạch nguồn"), queryset=Plan.objects.none(), required=False)
 
     def __init__(self, *args, units=None, sources=None, **kwargs):
@@ -175,7 +176,7 @@ class ResponsibilityForm(forms.Form):
 
 class ApproveForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, help_text=_("Ví dụ 30/KH-UBND"))
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET, validators=plan_date_validators())
     signer_name = forms.CharField(label=_("Người ký"), max_length=150)
     signer_title = forms.CharField(label=_("Chức vụ"), max_length=150, initial="Phó Chủ tịch")
     signed_file = forms.FileField(

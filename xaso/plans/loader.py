@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from xaso.geo.models import AdminUnit
@@ -20,6 +20,7 @@ from xaso.indicators.models import Indicator
 
 from .models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task
 
+_TEXTS = (models.CharField, models.TextField, models.ForeignKey, models.FileField)
 PLANS_PATH = Path(__file__).parent / "data" / "plans.yaml"
 _TASK_FIELDS = (
     "item", "person", "lead_unit", "coordinating_units", "timeframe_kind", "due_date", "start_date", "recurrence",
@@ -37,10 +38,29 @@ class PlansResult:
     skipped: int
 
 
-def _date(value) -> date | None:
+def _date(value, where: str = "") -> date | None:
     if value in (None, ""):
         return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            _("%(w)s: ngày “%(v)s” không hợp lệ (dùng dạng YYYY-MM-DD).") % {"w": where, "v": value}
+        ) from None
+
+
+def _checked(obj, where: str):
+    """`obj` validated like a form would (years 2000–2100, dates, amounts, target values: `xaso.core.limits`), so
+    a typo in the YAML stops the load with the plan and field named instead of storing a row no screen can show."""
+    texts = [f.name for f in obj._meta.fields if isinstance(f, _TEXTS)]  # the source documents' own wording stays
+    try:
+        obj.full_clean(exclude=texts, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise ValidationError(f"{where}: {problems}") from None
+    return obj
 
 
 def _plan(entry: dict, units: dict[str, AdminUnit], indicators: dict[str, Indicator], by_key: dict[str, Plan]) -> Plan:
@@ -48,19 +68,24 @@ def _plan(entry: dict, units: dict[str, AdminUnit], indicators: dict[str, Indica
     unit = units.get(str(entry["unit"]))
     if unit is None:
         raise ValidationError(_("Kế hoạch %(k)s: không có đơn vị “%(u)s”.") % {"k": where, "u": entry["unit"]})
-    plan = Plan.objects.create(
+    where = _("Kế hoạch %(k)s") % {"k": where}
+    plan = Plan(
         unit=unit, title=entry["title"], year_from=entry["year_from"], year_to=entry.get("year_to", entry["year_from"]),
-        status=entry.get("status", "draft"), number=entry.get("number", ""), issued_on=_date(entry.get("issued_on")),
+        status=entry.get("status", "draft"), number=entry.get("number", ""),
+        issued_on=_date(entry.get("issued_on"), where),
         signer_name=entry.get("signer_name", ""), signer_title=entry.get("signer_title", ""),
         general_goal=entry.get("general_goal", ""), roadmap=entry.get("roadmap", ""),
         budget_text=entry.get("budget_text", ""), evaluation=entry.get("evaluation", ""),
         previous_plan=by_key.get(entry.get("previous_plan", "")), parent_plan=by_key.get(entry.get("parent_plan", "")),
     )  # fmt: skip
+    _checked(plan, where).save()
     for b in entry.get("legal_bases", []):
+        issued_on = _date(b.get("issued_on"), where)
+        _checked(LegalBasis(number=b["number"], issuer=b["issuer"], title=b["title"], issued_on=issued_on), where)
         basis, _created = LegalBasis.objects.get_or_create(
             number=b["number"],
             issuer=b["issuer"],
-            defaults={"title": b["title"], "issued_on": _date(b.get("issued_on"))},
+            defaults={"title": b["title"], "issued_on": issued_on},
         )
         plan.legal_bases.add(basis)
     plan.covered_units.set([units[str(c)] for c in entry.get("covered_units", []) if str(c) in units])
@@ -69,26 +94,29 @@ def _plan(entry: dict, units: dict[str, AdminUnit], indicators: dict[str, Indica
         indicator = indicators.get(t["indicator"])
         if indicator is None:
             raise ValidationError(_("Kế hoạch %(k)s: không có chỉ số “%(i)s”.") % {"k": where, "i": t["indicator"]})
+        defaults = {
+            "comparator": t.get("comparator", ">="), "value": t["value"], "stated_text": t.get("stated_text", ""),
+            "is_vague": t.get("is_vague", False), "baseline_value": t.get("baseline_value"),
+            "baseline_date": _date(t.get("baseline_date"), where), "source": t.get("source", ""), "sort_order": order,
+        }  # fmt: skip
+        _checked(Target(plan=plan, indicator=indicator, horizon_year=t["horizon_year"], **defaults), where)
         target, _created = Target.objects.update_or_create(
-            plan=plan, indicator=indicator, horizon_year=t["horizon_year"],
-            defaults={
-                "comparator": t.get("comparator", ">="), "value": t["value"], "stated_text": t.get("stated_text", ""),
-                "is_vague": t.get("is_vague", False), "baseline_value": t.get("baseline_value"),
-                "baseline_date": _date(t.get("baseline_date")), "source": t.get("source", ""), "sort_order": order,
-            },
-        )  # fmt: skip
+            plan=plan, indicator=indicator, horizon_year=t["horizon_year"], defaults=defaults
+        )
         targets[f"{indicator.code}@{t['horizon_year']}"] = target
         targets.setdefault(indicator.code, target)
     for order, t in enumerate(entry.get("tasks", [])):
         fields = {k: t[k] for k in _TASK_FIELDS if t.get(k) not in (None, "")}
         for key in ("due_date", "start_date"):
             if key in fields:
-                fields[key] = _date(fields[key])
-        task = Task.objects.create(plan=plan, area=t["area"], title=t["title"], sort_order=order, **fields)
+                fields[key] = _date(fields[key], where)
+        task = _checked(Task(plan=plan, area=t["area"], title=t["title"], sort_order=order, **fields), where)
+        task.save()
         task.targets.set([targets[k] for k in t.get("targets", []) if k in targets])
     for order, b in enumerate(entry.get("budget_lines", [])):
-        BudgetLine.objects.create(plan=plan, area=b["area"], item=b["item"], sort_order=order,
-                                  **{k: b[k] for k in _BUDGET_FIELDS if k in b})  # fmt: skip
+        line = BudgetLine(plan=plan, area=b["area"], item=b["item"], sort_order=order,
+                          **{k: b[k] for k in _BUDGET_FIELDS if k in b})  # fmt: skip
+        _checked(line, where).save()
     for order, r in enumerate(entry.get("responsibilities", [])):
         Responsibility.objects.create(plan=plan, unit_name=r["unit_name"], duties=r["duties"], sort_order=order)
     return plan

@@ -4,10 +4,20 @@ seed 004), budget lines (seed 001, Appendix II) and the plan's life from draft t
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xaso.core.limits import (
+    PERCENT_MAX,
+    amount_validators,
+    figure_validators,
+    legal_date_validators,
+    plan_date_validators,
+    year_validators,
+)
 from xaso.core.models import TimeStampedModel
 from xaso.files.fields import PrivateFileField
 from xaso.geo.models import AdminUnit
@@ -18,7 +28,7 @@ class LegalBasis(TimeStampedModel):
     """A document a plan is based on (Căn cứ): shared between plans."""
 
     number = models.CharField(_("số, ký hiệu"), max_length=80)
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True, validators=legal_date_validators())
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
     title = models.TextField(_("trích yếu"))
 
@@ -43,8 +53,8 @@ class PlanStatus(models.TextChoices):
 class Plan(TimeStampedModel):
     unit = models.ForeignKey(AdminUnit, models.PROTECT, related_name="plans", verbose_name=_("đơn vị"))
     title = models.CharField(_("tên kế hoạch"), max_length=300)
-    year_from = models.PositiveSmallIntegerField(_("từ năm"))
-    year_to = models.PositiveSmallIntegerField(_("đến năm"))
+    year_from = models.PositiveSmallIntegerField(_("từ năm"), validators=year_validators())
+    year_to = models.PositiveSmallIntegerField(_("đến năm"), validators=year_validators())
     status = models.CharField(_("trạng thái"), max_length=14, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     supersedes = models.ForeignKey(
@@ -69,7 +79,7 @@ class Plan(TimeStampedModel):
     budget_text = models.TextField(_("kinh phí thực hiện (thuyết minh)"), blank=True)
     # issuance (Decree 30 header): number such as 30/KH-UBND, date, signer
     number = models.CharField(_("số, ký hiệu"), max_length=40, blank=True)
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True, validators=plan_date_validators())
     signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
     signed_file = PrivateFileField(_("bản ký"), folder="plans/signed", blank=True)
@@ -105,10 +115,10 @@ class Target(TimeStampedModel):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets")
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="targets", verbose_name=_("chỉ số"))
     comparator = models.CharField(_("so sánh"), max_length=2, choices=Comparator.choices, default=Comparator.GE)
-    value = models.FloatField(_("giá trị mục tiêu"))
-    horizon_year = models.PositiveSmallIntegerField(_("đến hết năm"))
-    baseline_value = models.FloatField(_("giá trị xuất phát"), null=True, blank=True)
-    baseline_date = models.DateField(_("thời điểm xuất phát"), null=True, blank=True)
+    value = models.FloatField(_("giá trị mục tiêu"), validators=figure_validators())
+    horizon_year = models.PositiveSmallIntegerField(_("đến hết năm"), validators=year_validators())
+    baseline_value = models.FloatField(_("giá trị xuất phát"), null=True, blank=True, validators=figure_validators())
+    baseline_date = models.DateField(_("thời điểm xuất phát"), null=True, blank=True, validators=plan_date_validators())
     stated_text = models.TextField(_("nguyên văn trong văn bản"), blank=True)
     is_vague = models.BooleanField(
         _("văn bản chưa rõ số liệu"), default=False, help_text=_("Văn bản nêu tỷ lệ mà không nêu số đếm.")
@@ -129,6 +139,18 @@ class Target(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.get_comparator_display()} {self.value} ({self.horizon_year})"
+
+    def clean(self) -> None:
+        """A rate target (an indicator in %) and its baseline lie in 0–100 (`xaso.core.limits`)."""
+        if self.indicator_id is None or not self.indicator.is_percent:
+            return
+        errors = {
+            name: _("Chỉ tiêu tính theo tỷ lệ: giá trị phải từ 0 đến 100.")
+            for name in ("value", "baseline_value")
+            if isinstance(getattr(self, name), int | float) and getattr(self, name) > PERCENT_MAX
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class TimeframeKind(models.TextChoices):
@@ -165,8 +187,8 @@ class Task(TimeStampedModel):
     lead_unit = models.CharField(_("rõ trách nhiệm — đơn vị chủ trì"), max_length=200, blank=True)
     coordinating_units = models.TextField(_("đơn vị phối hợp"), blank=True)
     timeframe_kind = models.CharField(_("rõ thời gian"), max_length=10, choices=TimeframeKind.choices, blank=True)
-    due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
-    start_date = models.DateField(_("bắt đầu từ"), null=True, blank=True)
+    due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True, validators=plan_date_validators())
+    start_date = models.DateField(_("bắt đầu từ"), null=True, blank=True, validators=plan_date_validators())
     recurrence = models.CharField(_("lặp lại"), max_length=10, choices=Recurrence.choices, blank=True)
     timeframe_text = models.CharField(_("thời gian (nguyên văn)"), max_length=300, blank=True)
     deliverable = models.TextField(_("rõ sản phẩm — kết quả"), blank=True)
@@ -191,8 +213,10 @@ class Task(TimeStampedModel):
 
 class TaskUpdate(models.Model):
     task = models.ForeignKey(Task, models.CASCADE, related_name="updates")
-    on = models.DateField(pgettext_lazy("date field", "ngày"))
-    percent_done = models.PositiveSmallIntegerField(_("% hoàn thành"))
+    on = models.DateField(pgettext_lazy("date field", "ngày"), validators=plan_date_validators())
+    percent_done = models.PositiveSmallIntegerField(
+        _("% hoàn thành"), validators=[MaxValueValidator(100, message=_("Phần trăm hoàn thành phải từ 0 đến 100."))]
+    )
     text = models.TextField(_("nội dung"))
     evidence = PrivateFileField(_("minh chứng"), folder="plans/evidence", blank=True)
     evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=200, blank=True)
@@ -211,21 +235,28 @@ class TaskUpdate(models.Model):
         return f"{self.task} — {self.percent_done}% ({self.on})"
 
 
+AMOUNT = amount_validators()
+
+
 class BudgetLine(TimeStampedModel):
     """One row of seed 001 Appendix II, in VND."""
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="budget_lines")
     area = models.CharField(_("lĩnh vực"), max_length=20, choices=Area.choices)
     item = models.CharField(_("hạng mục"), max_length=300)
-    invest_equipment = models.BigIntegerField(_("đầu tư ban đầu: hạ tầng, trang thiết bị"), default=0)
-    invest_socialised = models.BigIntegerField(_("đầu tư ban đầu: xã hội hóa"), default=0)
-    invest_rented = models.BigIntegerField(_("đầu tư ban đầu: thuê dịch vụ"), default=0)
-    running_maintenance = models.BigIntegerField(_("chi thường xuyên: duy trì, bảo dưỡng"), default=0)
-    running_rented = models.BigIntegerField(_("chi thường xuyên: thuê dịch vụ"), default=0)
-    alloc_province = models.BigIntegerField(_("bố trí: ngân sách tỉnh"), default=0)
-    alloc_district = models.BigIntegerField(_("bố trí: ngân sách huyện"), default=0)
-    alloc_commune = models.BigIntegerField(_("bố trí: ngân sách xã"), default=0)
-    alloc_self = models.BigIntegerField(_("bố trí: đơn vị tự chi trả"), default=0)
+    invest_equipment = models.BigIntegerField(
+        _("đầu tư ban đầu: hạ tầng, trang thiết bị"), default=0, validators=AMOUNT
+    )
+    invest_socialised = models.BigIntegerField(_("đầu tư ban đầu: xã hội hóa"), default=0, validators=AMOUNT)
+    invest_rented = models.BigIntegerField(_("đầu tư ban đầu: thuê dịch vụ"), default=0, validators=AMOUNT)
+    running_maintenance = models.BigIntegerField(
+        _("chi thường xuyên: duy trì, bảo dưỡng"), default=0, validators=AMOUNT
+    )
+    running_rented = models.BigIntegerField(_("chi thường xuyên: thuê dịch vụ"), default=0, validators=AMOUNT)
+    alloc_province = models.BigIntegerField(_("bố trí: ngân sách tỉnh"), default=0, validators=AMOUNT)
+    alloc_district = models.BigIntegerField(_("bố trí: ngân sách huyện"), default=0, validators=AMOUNT)
+    alloc_commune = models.BigIntegerField(_("bố trí: ngân sách xã"), default=0, validators=AMOUNT)
+    alloc_self = models.BigIntegerField(_("bố trí: đơn vị tự chi trả"), default=0, validators=AMOUNT)
     notes = models.TextField(_("ghi chú"), blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import is_admin
+from xaso.core.limits import is_finite_number
 from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import PeriodSpec, month, year
 from xaso.geo.models import AdminUnit
 from xaso.indicators.selectors import IndicatorValue, indicator_values
 
 from .models import BudgetLine, Comparator, Plan, Target, Task, TaskStatus, TimeframeKind
-from .status import TargetStatus, judged_periods, target_status
+from .status import UNKNOWN, TargetStatus, judged_periods, target_status
+
+logger = logging.getLogger(__name__)
 
 DUE_SOON_DAYS = 30
 BUDGET_COLUMNS = (
@@ -116,7 +120,15 @@ def target_progress(*, user, targets: list[Target], today: date | None = None) -
             comparator=t.comparator, target=t.value, horizon_year=t.horizon_year, latest=found.value,
             baseline=t.baseline_value, baseline_date=t.baseline_date, start_year=t.plan.year_from, today=today,
         )  # fmt: skip
-        out.append(TargetProgress(t, found.value, found.period, status, parents.get(t.id)))
+        latest = found.value
+        if status.code == UNKNOWN:
+            # stored before the input bounds (an impossible year, a value that is no number): this row shows "—"
+            logger.warning(
+                "Target %s (plan %s): status not computed from horizon %r, plan year %r, value %r, latest %r",
+                t.id, t.plan_id, t.horizon_year, t.plan.year_from, t.value, latest,
+            )  # fmt: skip
+            latest = latest if is_finite_number(latest) else None
+        out.append(TargetProgress(t, latest, found.period if latest is not None else None, status, parents.get(t.id)))
     return out
 
 
@@ -135,6 +147,8 @@ def _parent_minimums(targets: list[Target]) -> dict[int, Target]:
 
 
 def target_weaker(target: Target, minimum: Target) -> bool:
+    if not (is_finite_number(target.value) and is_finite_number(minimum.value)):
+        return False
     if minimum.comparator == Comparator.GE:
         return target.value < minimum.value
     if minimum.comparator == Comparator.LE:
@@ -219,12 +233,17 @@ def budget_totals(plan: Plan) -> BudgetTotals:
 
 
 def budget_totals_by_plan(plan_ids: Sequence[int]) -> dict[int, BudgetTotals]:
-    """`budget_totals` of many plans, by plan id, in one query (a plan without budget lines sums to zero)."""
-    sums = {c: Sum(c) for c in BUDGET_COLUMNS}
+    """`budget_totals` of many plans, by plan id, in one query (a plan without budget lines sums to zero).
+
+    Summed in Python over the lines' amounts (a plan has tens of lines): Python integers never overflow, where
+    SQLite's SUM fails on two amounts near the bigint limit stored before the bounds (`xaso.core.limits`).
+    """
     by_plan: dict[int, dict[str, dict[str, int]]] = {pk: {} for pk in plan_ids}
-    rows = BudgetLine.objects.filter(plan_id__in=plan_ids).values("plan_id", "area").annotate(**sums)
-    for row in rows.order_by("plan_id", "area"):
-        by_plan[row["plan_id"]][row["area"]] = {c: row[c] or 0 for c in BUDGET_COLUMNS}
+    rows = BudgetLine.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "area", *BUDGET_COLUMNS)
+    for plan_id, area, *amounts in rows.order_by("plan_id", "area"):
+        bucket = by_plan[plan_id].setdefault(area, dict.fromkeys(BUDGET_COLUMNS, 0))
+        for column, amount in zip(BUDGET_COLUMNS, amounts, strict=True):
+            bucket[column] += amount or 0
     return {pk: _budget_totals(by_area) for pk, by_area in by_plan.items()}
 
 

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_approve, can_write_unit
+from xaso.core.formatting import format_date
 from xaso.core.i18n import in_vietnamese
+from xaso.core.limits import PLAN_DATE_MAX, PLAN_DATE_MIN, PLAN_YEAR_MAX, PLAN_YEAR_MIN
 from xaso.core.models import Period
 from xaso.files.uploads import EVIDENCE, SIGNED, upload_accept
 from xaso.geo.models import AdminUnit
@@ -31,6 +33,37 @@ FRAMEWORK_ROADMAP = _(
 def _require_writer(user, unit: AdminUnit) -> None:
     if not can_write_unit(user, unit):
         raise PermissionDenied(_("Bạn không có quyền lập hoặc sửa kế hoạch của %(unit)s.") % {"unit": unit.name})
+
+
+def _require_year(year: object, field: str = "year") -> None:
+    """A plan year within 2000–2100 (`xaso.core.limits`): a year 0 or 32767 would break every screen showing it."""
+    if isinstance(year, bool) or not isinstance(year, int) or not PLAN_YEAR_MIN <= year <= PLAN_YEAR_MAX:
+        raise ValidationError(
+            {field: _("Năm kế hoạch phải từ %(lo)s đến %(hi)s.") % {"lo": PLAN_YEAR_MIN, "hi": PLAN_YEAR_MAX}}
+        )
+
+
+def _require_date(value: object, field: str) -> None:
+    """A plan date (issue, update) within 01/01/2000–31/12/2100."""
+    if not isinstance(value, date) or not PLAN_DATE_MIN <= value <= PLAN_DATE_MAX:
+        raise ValidationError(
+            {
+                field: _("Ngày phải từ %(lo)s đến %(hi)s.")
+                % {"lo": format_date(PLAN_DATE_MIN), "hi": format_date(PLAN_DATE_MAX)}
+            }
+        )
+
+
+def _clean_copy(obj, what: str) -> None:
+    """A child copied from another plan is checked like a new one: rows stored before the bounds are not copied on."""
+    try:
+        obj.full_clean(exclude=["plan"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise ValidationError(
+            _("%(what)s “%(obj)s” của kế hoạch nguồn không hợp lệ (%(problems)s): sửa kế hoạch nguồn trước.")
+            % {"what": what, "obj": str(obj)[:80], "problems": problems}
+        ) from None
 
 
 def _require_editable(plan: Plan) -> None:
@@ -104,6 +137,7 @@ def _child_plan(*, user, plan: Plan | None, obj) -> Plan:
 def plan_create_from_template(*, user, unit: AdminUnit, year: int, title: str = "") -> Plan:
     """A new draft on the national framework (seed 001, Part I): the eight sections ready to fill."""
     _require_writer(user, unit)
+    _require_year(year)
     return Plan.objects.create(
         unit=unit,
         year_from=year,
@@ -117,11 +151,14 @@ def plan_create_from_template(*, user, unit: AdminUnit, year: int, title: str = 
 
 def _copy_children(source: Plan, plan: Plan, *, carry_targets: bool) -> None:
     target_map: dict[int, Target] = {}
-    for t in source.targets.all():
+    for t in source.targets.select_related("indicator"):
         old_id = t.id
         t.pk = None
         t.plan = plan
         t.carried_from_id = old_id if carry_targets else t.carried_from_id
+        if carry_targets and isinstance(t.horizon_year, int) and t.horizon_year < plan.year_from:
+            t.horizon_year = plan.year_from  # a horizon already passed moves to the new year
+        _clean_copy(t, _("Chỉ tiêu"))
         t.save()
         target_map[old_id] = t
     for task in source.tasks.prefetch_related("targets"):
@@ -129,11 +166,13 @@ def _copy_children(source: Plan, plan: Plan, *, carry_targets: bool) -> None:
         task.pk = None
         task.plan = plan
         task.status = "not_started" if carry_targets else task.status
+        _clean_copy(task, _("Nhiệm vụ"))
         task.save()
         task.targets.set(linked)
     for line in source.budget_lines.all():
         line.pk = None
         line.plan = plan
+        _clean_copy(line, _("Dòng kinh phí"))
         line.save()
     for resp in source.responsibilities.all():
         resp.pk = None
@@ -148,14 +187,13 @@ def plan_create_from_previous(*, user, previous: Plan, year: int | None = None) 
     """Next year's draft: same structure, targets carried forward (linked for year-on-year comparison)."""
     _require_writer(user, previous.unit)
     year = year or previous.year_to + 1
+    _require_year(year)
     plan = Plan.objects.create(
         unit=previous.unit, year_from=year, year_to=year, previous_plan=previous, created_by=user,
         title=_("Kế hoạch chuyển đổi số năm %(y)s của %(u)s") % {"y": year, "u": previous.unit.name},
         general_goal=previous.general_goal, roadmap=previous.roadmap, budget_text=previous.budget_text,
     )  # fmt: skip
     _copy_children(previous, plan, carry_targets=True)
-    # a horizon already passed moves to the new year
-    plan.targets.filter(horizon_year__lt=year).update(horizon_year=year)
     return plan
 
 
@@ -167,17 +205,21 @@ def plan_create_from_parent(*, user, parent: Plan, unit: AdminUnit, year: int | 
     if not unit.path.startswith(parent.unit.path):
         raise ValidationError(_("%(u)s không thuộc %(p)s.") % {"u": unit.name, "p": parent.unit.name})
     year = year or parent.year_from
+    _require_year(year)
+    _require_year(parent.year_to, "source")
     plan = Plan.objects.create(
         unit=unit, year_from=year, year_to=max(year, parent.year_to), parent_plan=parent, created_by=user,
         title=_("Kế hoạch chuyển đổi số năm %(y)s của %(u)s") % {"y": year, "u": unit.name},
         general_goal=parent.general_goal, roadmap=parent.roadmap,
     )  # fmt: skip
     source = _("Chỉ tiêu tối thiểu của %(p)s") % {"p": parent.unit.name}
-    for t in parent.targets.all():
-        Target.objects.create(
+    for t in parent.targets.select_related("indicator"):
+        target = Target(
             plan=plan, indicator=t.indicator, comparator=t.comparator, value=t.value, horizon_year=t.horizon_year,
             stated_text=t.stated_text, is_vague=t.is_vague, source=source, sort_order=t.sort_order,
         )  # fmt: skip
+        _clean_copy(target, _("Chỉ tiêu"))
+        target.save()
     plan.legal_bases.set(parent.legal_bases.all())
     return plan
 
@@ -191,6 +233,10 @@ def plan_sections_save(*, user, plan: Plan, legal_bases=None, **fields) -> Plan:
     _require_writer(user, plan.unit)
     _require_editable(plan)
     _assign(plan, fields, allowed=PLAN_SECTION_FIELDS)
+    _require_year(plan.year_from, "year_from")
+    _require_year(plan.year_to, "year_to")
+    if plan.year_from > plan.year_to:
+        raise ValidationError({"year_to": _("Năm kết thúc phải từ năm bắt đầu trở đi.")})
     plan.full_clean()
     plan.save()
     if legal_bases is not None:
@@ -204,6 +250,9 @@ def legal_basis_add(*, user, plan: Plan, number: str, issuer: str, title: str, i
     plan = _stored(plan)
     _require_writer(user, plan.unit)
     _require_editable(plan)
+    LegalBasis(number=number.strip(), issuer=issuer.strip(), title=title.strip(), issued_on=issued_on).full_clean(
+        validate_unique=False, validate_constraints=False
+    )
     basis, _created = LegalBasis.objects.get_or_create(
         number=number.strip(), issuer=issuer.strip(), defaults={"title": title.strip(), "issued_on": issued_on}
     )
@@ -324,6 +373,11 @@ def plan_approve(*, plan: Plan, user, number: str, issued_on: date, signer_name:
         errors["number"] = _("Nhập số, ký hiệu văn bản (ví dụ 30/KH-UBND).")
     if not (signer_name or "").strip():
         errors["signer_name"] = _("Nhập họ tên người ký.")
+    if not isinstance(issued_on, date) or not PLAN_DATE_MIN <= issued_on <= PLAN_DATE_MAX:
+        errors["issued_on"] = _("Ngày ban hành phải từ %(lo)s đến %(hi)s.") % {
+            "lo": format_date(PLAN_DATE_MIN),
+            "hi": format_date(PLAN_DATE_MAX),
+        }
     if errors:
         raise ValidationError(errors)
     plan.number, plan.issued_on = number.strip(), issued_on
@@ -387,6 +441,7 @@ def task_update_add(*, task: Task, user, on: date, percent_done: int, text: str,
         raise ValidationError({"percent_done": _("Phần trăm hoàn thành phải từ 0 đến 100.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("Nhập nội dung cập nhật.")})
+    _require_date(on, "on")
     accepted = upload_accept(evidence, policy=EVIDENCE, field="evidence") if evidence else None
     update = TaskUpdate.objects.create(task=task, on=on, percent_done=percent_done, text=text.strip(),
                                        evidence=accepted.content if accepted else "",

@@ -15,6 +15,10 @@ and today:
   - **on track** (`on_track`): progress ≥ elapsed;
   - **at risk** (`at_risk`): progress ≥ elapsed − 0.15 (less than 15 points behind schedule);
   - **off track** (`off_track`): further behind, or the horizon has passed.
+
+A target stored before the input bounds with an impossible horizon or start year (outside 2000–2100,
+`xaso.core.limits`) or a value that is not a finite number is **not computed** (`unknown`): its row still shows,
+with "—", and the rest of the list is unaffected.
 """
 
 from __future__ import annotations
@@ -24,17 +28,20 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from xaso.core.limits import PLAN_YEAR_MAX, PLAN_YEAR_MIN, is_finite_number
 from xaso.core.periods import YEAR, PeriodSpec, year
 
 NO_DATA, ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK = "no_data", "achieved", "on_track", "at_risk", "off_track"
+UNKNOWN = "unknown"
 STATUS_LABELS = {
+    UNKNOWN: _("Không tính được"),
     NO_DATA: _("Chưa có số liệu"),
     ACHIEVED: _("Đã đạt"),
     ON_TRACK: _("Đúng tiến độ"),
     AT_RISK: _("Có nguy cơ chậm"),
     OFF_TRACK: _("Chậm tiến độ"),
 }
-STATUS_CSS = {NO_DATA: "none", ACHIEVED: "ok", ON_TRACK: "ok", AT_RISK: "warn", OFF_TRACK: "bad"}
+STATUS_CSS = {UNKNOWN: "none", NO_DATA: "none", ACHIEVED: "ok", ON_TRACK: "ok", AT_RISK: "warn", OFF_TRACK: "bad"}
 AT_RISK_MARGIN = 0.15
 EQUAL_TOLERANCE = 0.05
 
@@ -60,13 +67,30 @@ def judged_periods(*, horizon_year: int, at: PeriodSpec) -> tuple[PeriodSpec, ..
     `at` is the period the status is stated for: this year on screens, a report's month, quarter or year. The window
     is anchored at min(the year of `at`, the horizon year): a target whose horizon year has passed is judged on that
     year's figure, else the year before's (a 2024 target seen in 2026: 2024, else 2023). Otherwise `at` itself, then
-    its year when `at` is a month or a quarter, then the year before.
+    its year when `at` is a month or a quarter, then the year before. No period for a horizon outside 2000–2100.
     """
+    if not is_plan_year(horizon_year):
+        return ()
     if horizon_year < at.year:
         return year(horizon_year), year(horizon_year - 1)
     if at.type == YEAR:
         return at, year(at.year - 1)
     return at, year(at.year), year(at.year - 1)
+
+
+def is_plan_year(value: object) -> bool:
+    """Whether a stored year is one a status can be computed for (2000–2100; 0 or 32767 has no 31 December)."""
+    return isinstance(value, int) and not isinstance(value, bool) and PLAN_YEAR_MIN <= value <= PLAN_YEAR_MAX
+
+
+def is_computable(*, target: object, horizon_year: object, start_year: object, baseline: object = None) -> bool:
+    """Whether a target's own stored fields allow a status: plan years in range, finite target and baseline."""
+    return (
+        is_plan_year(horizon_year)
+        and is_plan_year(start_year)
+        and is_finite_number(target)
+        and (baseline is None or is_finite_number(baseline))
+    )
 
 
 def _clip(x: float) -> float:
@@ -84,13 +108,19 @@ def target_status(
     start_year: int,
     today: date,
 ) -> TargetStatus:
+    if not is_computable(target=target, horizon_year=horizon_year, start_year=start_year, baseline=baseline):
+        return TargetStatus(UNKNOWN, None, None)
     if latest is None:
         return TargetStatus(NO_DATA, None, None)
+    if not is_finite_number(latest):
+        return TargetStatus(UNKNOWN, None, None)
     met = {
         ">=": latest >= target - 1e-9,
         "<=": latest <= target + 1e-9,
         "==": abs(latest - target) <= EQUAL_TOLERANCE,
-    }[comparator]
+    }.get(comparator)
+    if met is None:  # a comparator the choices do not know
+        return TargetStatus(UNKNOWN, None, None)
     if met:
         return TargetStatus(ACHIEVED, 1.0, None)
     base_value = baseline if baseline is not None else 0.0

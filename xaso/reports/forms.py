@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xaso.core.limits import PLAN_YEAR_MAX, PLAN_YEAR_MIN
 from xaso.core.periods import PeriodError, parse_period
 from xaso.geo.models import AdminUnit, Level
 from xaso.plans.models import Plan
@@ -15,10 +16,16 @@ FORMATS = [("docx", _("Word (.docx)")), ("pdf", _("PDF"))]
 ROMAN = ["I", "II", "III", "IV"]
 
 
+def plan_years(plan: Plan) -> range:
+    """The plan's years, newest first, within 2000–2100 (`xaso.core.limits`): a plan stored with the years 0–32767
+    before the bounds offers those, not 32,768 years of which most have no calendar."""
+    return range(min(plan.year_to, PLAN_YEAR_MAX), max(plan.year_from, PLAN_YEAR_MIN) - 1, -1)
+
+
 def period_choices(plan: Plan) -> list[tuple[str, str]]:
     """The months, quarters and years of the plan, newest first."""
     choices: list[tuple[str, str]] = []
-    for y in range(plan.year_to, plan.year_from - 1, -1):
+    for y in plan_years(plan):
         choices.append((str(y), _("Năm %(y)s") % {"y": y}))
         choices += [(f"{y}Q{q}", _("Quý %(q)s năm %(y)s") % {"q": ROMAN[q - 1], "y": y}) for q in range(4, 0, -1)]
         choices += [(f"{y}-{m:02d}", _("Tháng %(m)s năm %(y)s") % {"m": m, "y": y}) for m in range(12, 0, -1)]
@@ -50,15 +57,15 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        years = range(plan.year_to, plan.year_from - 1, -1)
+        years = plan_years(plan)
         self.fields["year"].choices = [(y, str(y)) for y in years]
-        self.fields["year"].initial = plan.year_to
+        self.fields["year"].initial = years[0] if years else None
 
 
 class ReportJobForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=JobKind.choices)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=AdminUnit.objects.none())
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=PLAN_YEAR_MIN, max_value=PLAN_YEAR_MAX)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

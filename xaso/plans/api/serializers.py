@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from xaso.core.api import VietnameseMessages
+from xaso.core.limits import ID_MAX, ID_MIN, PLAN_YEAR_MAX, PLAN_YEAR_MIN, plan_date_validators
 from xaso.indicators.models import Indicator
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
 from xaso.plans.selectors import plans_for_user
+from xaso.plans.status import UNKNOWN
 
 NO_PLAN = _("Không có kế hoạch này trong phạm vi của bạn.")
 NO_TARGET = _("Không có chỉ tiêu này trong phạm vi của bạn.")
@@ -72,13 +74,15 @@ class PlanSerializer(VietnameseMessages, serializers.ModelSerializer):
 class PlanCreateSerializer(VietnameseMessages, serializers.Serializer):
     mode = serializers.ChoiceField(choices=["template", "previous", "parent"], default="template")
     unit = serializers.CharField(help_text="Mã đơn vị (official code), ví dụ 26296.")
-    year = serializers.IntegerField(min_value=2020, max_value=2100)
-    source = serializers.IntegerField(required=False, help_text="Kế hoạch nguồn (id) cho mode previous/parent.")
+    year = serializers.IntegerField(min_value=PLAN_YEAR_MIN, max_value=PLAN_YEAR_MAX)
+    source = serializers.IntegerField(
+        required=False, min_value=ID_MIN, max_value=ID_MAX, help_text="Kế hoạch nguồn (id) cho mode previous/parent."
+    )
 
 
 class ApproveSerializer(VietnameseMessages, serializers.Serializer):
     number = serializers.CharField(max_length=40)
-    issued_on = serializers.DateField()
+    issued_on = serializers.DateField(validators=plan_date_validators())
     signer_name = serializers.CharField(max_length=150)
     signer_title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
@@ -111,8 +115,9 @@ class TargetSerializer(ScopedRelations, VietnameseMessages, serializers.ModelSer
         return self.context.get("progress", {}).get(obj.id)
 
     def get_status(self, obj) -> str | None:
+        """null when there is no progress for the row or it could not be computed (a year stored out of range)."""
         p = self._progress(obj)
-        return p.status.code if p else None
+        return p.status.code if p and p.status.code != UNKNOWN else None
 
     def get_latest(self, obj) -> float | None:
         p = self._progress(obj)

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xaso.core.api import ErrorSerializer, VietnameseMessages
+from xaso.core.limits import PLAN_YEAR_MAX, PLAN_YEAR_MIN
 from xaso.core.periods import PeriodError, parse_period
 from xaso.files.views import serve
 from xaso.geo.models import AdminUnit
@@ -119,10 +120,9 @@ class EvaluationApi(FileApi):
     def get(self, request, pk: int, ext: str):
         plan, ext = self.plan(pk), _fmt(ext)
         raw = request.query_params.get("year", str(plan.year_to))  # sent empty: a 400, not the default
-        if not (raw.isascii() and raw.isdigit()) or not plan.year_from <= int(raw) <= plan.year_to:
-            raise ValidationError(
-                {"year": [_("Chọn năm từ %(a)s đến %(b)s.") % {"a": plan.year_from, "b": plan.year_to}]}
-            )
+        first, last = max(plan.year_from, PLAN_YEAR_MIN), min(plan.year_to, PLAN_YEAR_MAX)
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or not first <= int(raw) <= last:
+            raise ValidationError({"year": [_("Chọn năm từ %(a)s đến %(b)s.") % {"a": first, "b": last}]})
         try:
             content = (services.document_evaluation_pdf if ext == "pdf" else services.document_evaluation_docx)(
                 plan, request.user, int(raw)
