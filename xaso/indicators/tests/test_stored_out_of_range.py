@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -22,7 +23,10 @@ from xaso.plans.tests.factories import plan_in_execution
 
 pytestmark = pytest.mark.django_db
 
-HUGE = [1e308, float("inf"), -1e308, float("-inf"), 10.0**20]
+#: NaN only on PostgreSQL: SQLite stores NaN as NULL, which the figure column refuses
+ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+NAN = pytest.param(float("nan"), marks=pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only"), id="nan")
+HUGE = [1e308, float("inf"), -1e308, float("-inf"), 10.0**20, NAN]
 
 
 def store(unit, period: str, **figures) -> None:
