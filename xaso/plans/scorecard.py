@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from xaso.core.limits import is_finite_number
 from xaso.core.periods import year
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area
@@ -29,7 +30,9 @@ ACTIVE_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
 
 
 def attainment(comparator: str, target: float, latest: float | None) -> float:
-    if latest is None:
+    """Share of the target reached, 0–1; a value or target that is no finite number (stored before the bounds,
+    `xaso.core.limits`) counts as no data, 0, so it cannot turn the commune's score into NaN."""
+    if not (is_finite_number(latest) and is_finite_number(target)):
         return 0.0
     if comparator == Comparator.GE:
         return 1.0 if target <= 0 else max(0.0, min(latest / target, 1.0))

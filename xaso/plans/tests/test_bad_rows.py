@@ -144,3 +144,23 @@ def test_a_bad_evaluation_year_is_a_400(poisoned, an_vien_officer, year):
     client.force_authenticate(an_vien_officer)
     response = client.get(f"/api/v1/plans/{poisoned['other'].id}/evaluation.docx", {"year": year})
     assert response.status_code == 400 and "year" in response.json()["errors"]
+
+
+def test_province_scorecard_scores_a_commune_against_an_infinite_target_as_no_data(
+    poisoned, catalog, dong_nai, province_analyst, an_vien_officer
+):
+    """Đồng Nai's 2026 plan: ≥ 70% fibre (An Viễn 75%: attainment 1) and a camera target stored as Infinity
+    (attainment 0, not NaN): An Viễn scores (1 + 0) / 2 × 100 = 50.0."""
+    from xaso.plans.scorecard import attainment, province_scorecard
+
+    plan = Plan.objects.create(unit=dong_nai, title="Kế hoạch tỉnh", year_from=2026, year_to=2026,
+                               status="in_execution")  # fmt: skip
+    fibre = Target.objects.create(plan=plan, indicator=catalog["fibre"], value=70, horizon_year=2026)
+    cameras = Target.objects.create(plan=plan, indicator=catalog["cameras"], value=float("inf"), horizon_year=2026)
+    rows = province_scorecard(user=province_analyst, province=dong_nai, targets=[fibre, cameras],
+                              today=date(2026, 6, 1))  # fmt: skip
+    assert [(r.unit.code, r.score) for r in rows] == [("26296", 50.0)]
+    assert attainment(">=", 70, float("nan")) == 0.0 and attainment(">=", 70, 75) == 1.0
+    client = Client()
+    client.force_login(province_analyst)
+    assert client.get("/coc/province/75/scorecard/").status_code == 200
