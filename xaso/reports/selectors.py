@@ -422,7 +422,7 @@ def pillar_status_counts(rows: list[TargetRow]) -> list[tuple[str, dict[str, int
     out: dict[str, dict[str, int]] = {}
     for r in sorted(rows, key=lambda r: AREA_ORDER.get(r.target.indicator.area, 99)):
         counts = out.setdefault(r.target.indicator.area, dict.fromkeys(STATUS_ORDER, 0))
-        counts[r.status.code] += 1
+        counts[r.status.code if r.status.code in counts else NO_DATA] += 1  # "not computed" (bad stored row): no data
     return [(str(Area(area).label), counts) for area, counts in out.items()]
 
 
