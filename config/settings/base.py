@@ -168,12 +168,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "xaso.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["xaso.core.api.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PAGINATION_CLASS": "xaso.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     # JSON in, JSON out: another body type is a 415, another Accept a 406, both in the API's error body
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # strict JSON; a number stored before the input bounds (Infinity, NaN) goes out as null (xaso.core.api)
+    "DEFAULT_RENDERER_CLASSES": ["xaso.core.api.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "xaso.core.api.exception_handler",
     # DRF's default throttle key trusts no X-Forwarded-For; xaso's throttles key on xaso.accounts.client_ip

@@ -49,9 +49,7 @@ BUDGET_MIN, BUDGET_MAX = 0, 10**14
 #: Ids in URLs and query strings (`?plan=12`): ASCII digits, 1 … the largest bigint.
 ID_MIN, ID_MAX = 1, 2**63 - 1
 
-#: API pagination (`?limit=&offset=`, xaso.core.pagination): at most 1,000 rows a page; an offset up to 10^9.
-PAGE_LIMIT_MAX = 1000
-PAGE_OFFSET_MAX = 10**9
+#: API pagination (`?limit=&offset=`): bounded in xaso.core.pagination (at most 1,000 rows a page).
 
 
 def is_finite_number(value: object) -> bool:
