@@ -206,7 +206,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Values more than this many years after today are refused on entry.
 XASO_MAX_FUTURE_YEARS = 0
 
-# Password guessing (docs/decisions/0009-login-lockout.md). Failed logins through any door
+# Password guessing (docs/decisions/0013-login-lockout.md). Failed logins through any door
 # (HTML login, admin login, API token) are counted by django-axes per rule; a rule at its limit locks that
 # account / address / pair until enough failures are AXES_COOLOFF_TIME old. A successful login clears the account.
 XASO_LOGIN_LIMITS = {"account_address": 5, "account": 10, "address": 20}

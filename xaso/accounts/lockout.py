@@ -2,7 +2,7 @@
 
 django-axes records every failure of `django.contrib.auth.authenticate` (HTML login, admin login, API token) and
 refuses to authenticate a locked client before any password is checked; this module gives it xaso's rules
-(docs/decisions/0009-login-lockout.md):
+(docs/decisions/0013-login-lockout.md):
 
 - three rules, each with its own limit (`XASO_LOGIN_LIMITS`): one address guessing one account is stopped first,
   an account is locked everywhere only when several addresses guess it, an address is stopped when it sprays

@@ -5,7 +5,7 @@ it (a year 32767 has no 31 December; 1e308 cannot be rounded; two of them overfl
 are checked where values come in (services, forms, API serializers, loaders); the screens and the API still
 cope with whatever an older database holds (`xaso.core.formatting`, `xaso.plans.selectors`).
 
-The same values, with their reasons, for people: docs/decisions/0011-input-limits.md (and the "Limits" table of
+The same values, with their reasons, for people: docs/decisions/0014-input-limits.md (and the "Limits" table of
 docs/security.md where it exists); keep them in step.
 """
 
