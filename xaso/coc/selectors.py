@@ -263,6 +263,11 @@ class ProvinceRow:
     def values(self) -> list[float | None]:
         return [value for _indicator, value in self.cells]
 
+    @property
+    def has_data(self) -> bool:
+        """A figure in at least one of the table's columns; a commune without any is listed last as "no data"."""
+        return any(value is not None for _indicator, value in self.cells)
+
 
 @dataclass
 class ProvinceTable:
@@ -296,15 +301,21 @@ def province_communes(province: AdminUnit):
 
 
 def _sorted(rows: list[ProvinceRow], indicators: Sequence[Indicator], sort: str, direction: str) -> list[ProvinceRow]:
+    """Communes with data first, in the chosen order; then those without any figure in the table, by name."""
     reverse = direction == "desc"
-    by_name = sorted(rows, key=lambda r: (name_sort_key(r.unit.name), r.unit.code), reverse=reverse)
+
+    def name(r: ProvinceRow):
+        return (name_sort_key(r.unit.name), r.unit.code)
+
+    without_data = sorted((r for r in rows if not r.has_data), key=name)
+    by_name = sorted((r for r in rows if r.has_data), key=name, reverse=reverse)
     codes = [i.code for i in indicators]
     if sort not in codes:
-        return by_name
+        return by_name + without_data
     col = codes.index(sort)
-    # a stable sort on top of the name order; communes without a figure always come last
+    # a stable sort on top of the name order; communes without a figure in the column come after those with one
     with_value = sorted((r for r in by_name if r.values[col] is not None), key=lambda r: r.values[col], reverse=reverse)
-    return with_value + [r for r in by_name if r.values[col] is None]
+    return with_value + [r for r in by_name if r.values[col] is None] + without_data
 
 
 def province_table(

@@ -222,27 +222,44 @@ def province_overview(request, code: str):
 
 @login_required
 def province_scorecard(request, code: str):
-    """Communes × the province's key targets: status colours, composite score, ranking, drill-down."""
+    """Communes × the province's key targets: status colours, composite score, ranking, drill-down.
+
+    Communes with a score come first, ranked among themselves; a commune without any figure for the key targets
+    is listed after them as "no data", never ranked and never scored 0.
+    """
     province = _readable_unit(request, code, PROVINCE_LEVELS)
     today = timezone.localdate()
     targets = scorecard.key_targets(user=request.user, province=province, horizon=today.year)
     rows = scorecard.province_scorecard(user=request.user, province=province, targets=targets, today=today)
-    sort, direction = request.GET.get("sort", "rank"), request.GET.get("dir", "asc")
+    keys = {"rank", "name", "score", *(f"t{t.pk}" for t in targets)}
+    sort = request.GET.get("sort", "rank")
+    sort = sort if sort in keys else "rank"
+    direction = "desc" if request.GET.get("dir") == "desc" else "asc"
     rows = scorecard.scorecard_sorted(rows, targets, sort=sort, descending=direction == "desc")
+    ranked = sum(1 for r in rows if r.has_data)
+    unranked = len(rows) - ranked
     only_with_data = request.GET.get("with_data") == "1"
     if only_with_data:
-        rows = [r for r in rows if any(c.value is not None for c in r.cells)]
-    columns = [("rank", "#"), ("name", _("Xã/Phường")), ("score", _("Điểm"))] + [(f"t{t.pk}", t) for t in targets]
+        rows = [r for r in rows if r.has_data]
+    columns = [("name", _("Xã/Phường"), None), ("rank", _("Hạng"), None), ("score", _("Điểm"), None)]
+    columns += [(f"t{t.pk}", t.indicator.name, t) for t in targets]
 
     def next_direction(key: str) -> str:
         if key == sort:  # clicking the sorted column again reverses it
             return "asc" if direction == "desc" else "desc"
         return "asc" if key in ("rank", "name") else "desc"  # best values first
 
-    headers = [{"key": k, "label": label, "active": k == sort, "dir": next_direction(k)} for k, label in columns]
+    base = {"with_data": "1"} if only_with_data else {}
+    headers = [
+        {"key": k, "label": label, "target": target, "active": k == sort,
+         "query": urlencode({**base, "sort": k, "dir": next_direction(k)})}
+        for k, label, target in columns
+    ]  # fmt: skip
     context = {
         "province": province, "targets": targets, "rows": rows, "headers": headers, "direction": direction,
-        "only_with_data": only_with_data, "sort": sort,
+        "only_with_data": only_with_data, "sort": sort, "ranked_count": ranked,
+        "unranked_count": unranked,
+        "filter_query": urlencode({"sort": sort, "dir": direction, **({} if only_with_data else {"with_data": "1"})}),
     }  # fmt: skip
     return render(request, "coc/scorecard.html", context)
 

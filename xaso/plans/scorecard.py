@@ -5,7 +5,8 @@ Composite progress score of a commune (0–100), documented in docs/rules/target
 for each key target, with `latest` the value the target is judged on (`selectors.judged_values`), attainment =
 min(latest / target, 1) for a "≥" target, min(target / latest, 1) for a "≤" target (1 when latest is 0), 1 or 0
 for "="; a target without data counts 0. The score is the mean
-attainment × 100, rounded to one decimal. Communes are ranked by score, ties by name.
+attainment × 100, rounded to one decimal. Communes are ranked by score, ties by name. A commune with no value
+for any key target has no score and no rank: it is listed after the ranked ones as "no data", never scored 0.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from xaso.coc.selectors import name_sort_key
 from xaso.core.limits import is_finite_number
 from xaso.core.periods import year
 from xaso.geo.models import AdminUnit, Level
@@ -24,7 +26,7 @@ from xaso.indicators.selectors import PUBLIC_AGGREGATES
 
 from .models import Comparator, Plan, PlanStatus, Target
 from .selectors import TargetProgress, judged_values, plans_for_user, target_progress
-from .status import EQUAL_TOLERANCE, NO_DATA, target_status
+from .status import EQUAL_TOLERANCE, NO_DATA, STATUS_LABELS, target_status
 
 ACTIVE_STATUSES = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
 
@@ -84,13 +86,21 @@ class ScoreCell:
     value: float | None
     status: str
 
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
 
 @dataclass
 class CommuneScore:
     unit: AdminUnit
     cells: list[ScoreCell]
-    score: float
-    rank: int = 0
+    score: float | None  # None: no value for any key target, so nothing to score
+    rank: int | None = None  # among the communes with a score only
+
+    @property
+    def has_data(self) -> bool:
+        return self.score is not None
 
 
 def key_targets(*, user, province: AdminUnit, horizon: int) -> list[Target]:
@@ -111,7 +121,9 @@ def province_scorecard(
 ) -> list[CommuneScore]:
     """Communes × key targets in one aggregation pass; scored, ranked. Each cell holds the value the target is judged
     on (`judged_values`: this year's, else last year's; for a passed horizon its horizon year's, else the year
-    before's), which is also the value its attainment is computed from."""
+    before's), which is also the value its attainment is computed from. A commune without a value for any key
+    target gets neither a score nor a rank; the others are ranked among themselves, over every commune of the
+    province (a page of the screen shows a slice of this ranking)."""
     today = today or date.today()
     communes = list(
         AdminUnit.objects.in_subtree(province)
@@ -119,7 +131,7 @@ def province_scorecard(
         .order_by("name")
     )
     if not communes or not targets:
-        return [CommuneScore(c, [], 0.0) for c in communes]
+        return [CommuneScore(c, [], None) for c in communes]
     judged = judged_values(user=user, targets=targets, at=year(today.year), units=communes)
     rows = []
     for commune in communes:
@@ -137,11 +149,14 @@ def province_scorecard(
                 today=today,
             )
             cells.append(ScoreCell(t, latest, status.code))
-        score = round(
-            100 * sum(attainment(c.target.comparator, c.target.value, c.value) for c in cells) / len(cells), 1
-        )
+        score = None
+        if any(c.value is not None for c in cells):
+            score = round(
+                100 * sum(attainment(c.target.comparator, c.target.value, c.value) for c in cells) / len(cells), 1
+            )
         rows.append(CommuneScore(commune, cells, score))
-    for rank, row in enumerate(sorted(rows, key=lambda r: (-r.score, r.unit.name)), start=1):
+    ranked = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, r.unit.name))
+    for rank, row in enumerate(ranked, start=1):
         row.rank = rank
     return rows
 
@@ -149,14 +164,18 @@ def province_scorecard(
 def scorecard_sorted(
     rows: list[CommuneScore], targets: list[Target], *, sort: str, descending: bool
 ) -> list[CommuneScore]:
-    """Sort by rank, name, score or one target's value (`t<id>`); communes without a value stay last."""
+    """Sort by rank, name, score or one target's value (`t<id>`), either way. Communes without a value in the sorted
+    column stay after those with one, and communes without any data (unranked) always come last, by name."""
+    scored = [r for r in rows if r.has_data]
+    unscored = sorted((r for r in rows if not r.has_data), key=lambda r: (name_sort_key(r.unit.name), r.unit.code))
     if sort == "name":
-        return sorted(rows, key=lambda r: r.unit.name, reverse=descending)
+        by_name = sorted(scored, key=lambda r: (name_sort_key(r.unit.name), r.unit.code), reverse=descending)
+        return by_name + unscored
     if sort == "score":
-        return sorted(rows, key=lambda r: (r.score, r.unit.name), reverse=descending)
+        return sorted(scored, key=lambda r: (r.score, r.unit.name), reverse=descending) + unscored
     index = next((i for i, t in enumerate(targets) if f"t{t.pk}" == sort), None)
     if index is None:
-        return sorted(rows, key=lambda r: r.rank, reverse=descending)
-    with_value = [r for r in rows if r.cells[index].value is not None]
-    without = [r for r in rows if r.cells[index].value is None]
-    return sorted(with_value, key=lambda r: r.cells[index].value, reverse=descending) + without
+        return sorted(scored, key=lambda r: r.rank, reverse=descending) + unscored
+    with_value = [r for r in scored if r.cells[index].value is not None]
+    without = [r for r in scored if r.cells[index].value is None]
+    return sorted(with_value, key=lambda r: r.cells[index].value, reverse=descending) + without + unscored

@@ -193,15 +193,18 @@ def test_the_publication_form_says_that_published_targets_show_their_figures(cli
 
 
 def test_scorecard_sorts_by_a_target_and_colours_statuses(
-    client, dong_nai, an_vien, tri_an, administrator, province_analyst, catalog, an_vien_figures
+    client, dong_nai, an_vien, tri_an, administrator, province_analyst, tri_an_officer, catalog, an_vien_figures
 ):
     plan = plan_in_execution(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
     fibre = plan.targets.get(indicator=catalog["fibre"])
+    values_write(user=tri_an_officer, rows=[ValueInput("dossiers_received", "26170", "2026-03", 100),
+                                            ValueInput("dossiers_online", "26170", "2026-03", 40)])  # fmt: skip
     client.force_login(province_analyst)
     page = client.get(reverse("coc:scorecard", args=["75"]), {"sort": f"t{fibre.pk}", "dir": "asc"}).content.decode()
     # An Viễn has 75% fibre, Trị An none: communes without a value stay last
     assert page.index('data-unit="26296"') < page.index('data-unit="26170"')
-    assert 'class="num cell-achieved"' in page and 'class="num cell-no_data"' in page
+    assert 'class="num cell-achieved" title="Đã đạt"' in page
+    assert 'class="num cell-no_data" title="Chưa có số liệu"' in page
     by_name = client.get(reverse("coc:scorecard", args=["75"]), {"sort": "name", "dir": "desc"}).content.decode()
     assert by_name.index('data-unit="26170"') < by_name.index('data-unit="26296"')  # Trị An before An Viễn
 
@@ -219,3 +222,34 @@ def test_a_reader_cannot_open_the_publication_form(client, an_vien, province_ana
     client.force_login(province_analyst)
     response = client.get(reverse("coc:publication", args=["26296"]))
     assert response.status_code == 403
+
+
+def test_scorecard_lists_a_commune_without_data_last_unranked_and_says_why(
+    client, dong_nai, an_vien, tri_an, administrator, province_analyst, catalog, an_vien_figures
+):
+    import re
+
+    plan_in_execution(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    client.force_login(province_analyst)
+    for query in ({}, {"sort": "name", "dir": "asc"}, {"sort": "score", "dir": "asc"}):
+        page = client.get(reverse("coc:scorecard", args=["75"]), query).content.decode()
+        rows = re.findall(r'<tr data-unit="(\d+)"[^>]*>(.*?)</tr>', page, re.S)
+        assert [code for code, _ in rows] == ["26296", "26170"], query  # Trị An has no figure: last
+        an_vien_cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0][1], re.S)
+        assert an_vien_cells[:2] == ["1", "<strong>96,9</strong>"]  # rank 1, (1.0 + 75 / 80) / 2
+        tri_an = re.sub(r"\s+", " ", rows[1][1])
+        assert '<td colspan="4" class="coc-nodata">Chưa có số liệu</td>' in tri_an  # rank, score, 2 targets
+        assert "<strong>0</strong>" not in tri_an and ">2<" not in tri_an
+    assert "1 xã, phường được xếp hạng · 1 xã, phường chưa có số liệu" in re.sub(r"\s+", " ", page)
+    assert "không tính điểm (không phải 0), không xếp hạng" in page  # the rule, on the page
+
+
+def test_scorecard_headers_carry_whole_names_and_the_goal(
+    client, dong_nai, an_vien, administrator, province_analyst, catalog, an_vien_figures
+):
+    plan_in_execution(dong_nai, administrator, [(catalog["online"], 85)])
+    client.force_login(province_analyst)
+    page = client.get(reverse("coc:scorecard", args=["75"])).content.decode()
+    name = catalog["online"].name
+    assert f'{name}<span class="coc-goal">≥ 85,0% (2026)</span>' in page  # never cut to "…"
+    assert "…" not in page.split("<thead>")[1].split("</thead>")[0]

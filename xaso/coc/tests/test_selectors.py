@@ -7,8 +7,9 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from xaso.accounts.models import Role
 from xaso.coc import selectors
-from xaso.conftest import make_unit
+from xaso.conftest import make_unit, make_user
 from xaso.geo.models import Level
 from xaso.indicators import selectors as indicator_selectors
 from xaso.indicators.tests.conftest import element, indicator
@@ -131,18 +132,22 @@ def test_province_table_puts_communes_side_by_side_with_the_province_total(
 @pytest.mark.parametrize(
     ("sort", "direction", "expected"),
     [
-        ("name", "asc", ["Xã An Viễn", "Xã Đông Hòa", "Xã Trị An"]),  # Vietnamese order: d, đ, ..., t
-        ("name", "desc", ["Xã Trị An", "Xã Đông Hòa", "Xã An Viễn"]),
-        ("households_fibre_rate", "asc", ["Xã Trị An", "Xã An Viễn", "Xã Đông Hòa"]),
-        ("households_fibre_rate", "desc", ["Xã An Viễn", "Xã Trị An", "Xã Đông Hòa"]),  # no figure: last both ways
-        ("camera_points", "desc", ["Xã An Viễn", "Xã Trị An", "Xã Đông Hòa"]),
-        ("no_such_code", "desc", ["Xã Trị An", "Xã Đông Hòa", "Xã An Viễn"]),  # unknown column: by name
+        ("name", "asc", ["Xã An Viễn", "Xã Đông Hòa", "Xã Trị An", "Xã An Bình"]),  # Vietnamese order: d, đ, ..., t
+        ("name", "desc", ["Xã Trị An", "Xã Đông Hòa", "Xã An Viễn", "Xã An Bình"]),
+        ("households_fibre_rate", "asc", ["Xã Trị An", "Xã An Viễn", "Xã Đông Hòa", "Xã An Bình"]),
+        ("households_fibre_rate", "desc", ["Xã An Viễn", "Xã Trị An", "Xã Đông Hòa", "Xã An Bình"]),  # no figure: last
+        ("camera_points", "desc", ["Xã An Viễn", "Xã Đông Hòa", "Xã Trị An", "Xã An Bình"]),
+        ("camera_points", "asc", ["Xã Đông Hòa", "Xã An Viễn", "Xã Trị An", "Xã An Bình"]),
+        ("no_such_code", "desc", ["Xã Trị An", "Xã Đông Hòa", "Xã An Viễn", "Xã An Bình"]),  # unknown column: by name
     ],
 )
 def test_province_table_sorts_by_any_column_with_missing_figures_last(
     dong_nai_figures, dong_nai, province_analyst, sort, direction, expected
 ):
-    make_unit("26005", "Xã Đông Hòa", Level.COMMUNE, dong_nai)
+    """Xã An Bình has no figure at all: whatever the order, it comes after every commune with data (issue 10)."""
+    dong_hoa = make_unit("26005", "Xã Đông Hòa", Level.COMMUNE, dong_nai)
+    make_unit("26006", "Xã An Bình", Level.COMMUNE, dong_nai)
+    write(make_user("dong_hoa_officer", Role.COMMUNE_OFFICER, dong_hoa), dong_hoa, "2025", camera_points=10)
     table = selectors.province_table(
         user=province_analyst,
         province=dong_nai,
@@ -152,6 +157,7 @@ def test_province_table_sorts_by_any_column_with_missing_figures_last(
         direction=direction,
     )
     assert [r.unit.name for r in table.rows] == expected
+    assert [r.has_data for r in table.rows] == [True, True, True, False]
     assert table.sort == (sort if sort != "no_such_code" else "name")
 
 

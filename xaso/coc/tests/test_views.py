@@ -196,13 +196,25 @@ def test_province_page_sorts_by_a_clicked_header(client, dong_nai_figures, dong_
     client.force_login(province_analyst)
     query = "year=2025&indicators=households_fibre_rate&sort=households_fibre_rate&dir=asc"
     page = text(client.get(province_url(dong_nai, query)))
-    assert re.findall(r'<tr data-unit="(\d+)">', page) == ["26170", "26296", "26005"]
+    assert re.findall(r'<tr data-unit="(\d+)"', page) == ["26170", "26296", "26005"]
     header = re.search(r'<th scope="col" aria-sort="ascending"[^>]*data-sort="households_fibre_rate">(.*?)</th>', page)
     assert "dir=desc" in header.group(1)  # clicking again reverses
     # htmx swaps only the table
     fragment = text(client.get(province_url(dong_nai, query.replace("dir=asc", "dir=desc")), **HTMX))
     assert fragment.startswith('<div id="coc-table"')
-    assert re.findall(r'<tr data-unit="(\d+)">', fragment) == ["26296", "26170", "26005"]
+    assert re.findall(r'<tr data-unit="(\d+)"', fragment) == ["26296", "26170", "26005"]
+
+
+def test_province_page_puts_communes_with_data_first_and_says_no_data(
+    client, dong_nai_figures, dong_nai, province_analyst
+):
+    make_unit("26005", "Xã An Bình", Level.COMMUNE, dong_nai)  # first by name, no figure
+    client.force_login(province_analyst)
+    page = text(client.get(province_url(dong_nai, "year=2025&indicators=households_fibre_rate,camera_points")))
+    assert re.findall(r'<tr data-unit="(\d+)"', page) == ["26296", "26170", "26005"]
+    an_binh = re.search(r'<tr data-unit="26005" class="is-nodata">(.*?)</tr>', page).group(1)
+    assert '<td colspan="2" class="coc-nodata">Chưa có số liệu</td>' in an_binh
+    assert "—" not in an_binh
 
 
 def test_province_page_hides_communes_without_figures_on_request(client, dong_nai_figures, dong_nai, province_analyst):

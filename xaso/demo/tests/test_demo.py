@@ -78,9 +78,13 @@ def test_demo_province_scorecard_ranks_the_dong_nai_communes(demo):
     targets = scorecard.key_targets(user=analyst, province=dong_nai, horizon=2026)
     assert len(targets) == 6
     rows = scorecard.province_scorecard(user=analyst, province=dong_nai, targets=targets, today=date(2026, 11, 23))
-    scored = sorted((r for r in rows if r.score > 0), key=lambda r: r.rank)
+    scored = sorted((r for r in rows if r.has_data), key=lambda r: r.rank)
     assert {r.unit.code for r in scored} >= {"26296", "26116", "26170", "26173", "26179"}
     assert all(0 < r.score <= 100 for r in scored)
+    assert [r.rank for r in scored] == list(range(1, len(scored) + 1))
+    # the ninety-odd communes without any figure are neither scored 0 nor ranked
+    unscored = [r for r in rows if not r.has_data]
+    assert unscored and all(r.score is None and r.rank is None for r in unscored)
 
 
 def test_demo_nga_dien_2024_plan_seen_in_2026_is_judged_on_its_2024_else_2023_figures(demo):

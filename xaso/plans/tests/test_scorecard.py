@@ -147,3 +147,41 @@ def test_province_scorecard_queries_do_not_grow_with_communes_or_horizons(
     assert queries(mixed_horizons) == small
     rows = scorecard.province_scorecard(user=province_analyst, province=dong_nai, targets=mixed_horizons, today=TODAY)
     assert len(rows) == 13
+
+
+def test_a_commune_without_any_figure_is_neither_scored_nor_ranked(
+    dong_nai, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst, administrator, catalog
+):
+    """Issue 10: a commune without data is "no data", never a score of 0 ranked below the others."""
+    plan_in_execution(dong_nai, administrator, [(catalog["online"], 85), (catalog["fibre"], 80)])
+    make_unit("26005", "Xã An Bình", Level.COMMUNE, dong_nai)  # first by name, no figure at all
+    # An Viễn: 180 / 200 = 90% online (≥ 85: 1.0), no fibre figure (0) → (1.0 + 0) / 2 = 50.0
+    values_write(user=an_vien_officer, rows=[ValueInput("dossiers_received", "26296", "2026-03", 200),
+                                             ValueInput("dossiers_online", "26296", "2026-03", 180)])  # fmt: skip
+    # Trị An: 40 / 100 = 40% online (40 / 85 = 0.4706), 1.384 / 1.961 = 70,58% fibre (70.58 / 80 = 0.8822)
+    # → (0.4706 + 0.8822) / 2 = 67.6
+    values_write(user=tri_an_officer, rows=[ValueInput("dossiers_received", "26170", "2026-03", 100),
+                                            ValueInput("dossiers_online", "26170", "2026-03", 40)])  # fmt: skip
+    households(tri_an_officer, tri_an, "2026", 1961, 1384)
+    targets = scorecard.key_targets(user=province_analyst, province=dong_nai, horizon=2026)
+    rows = {
+        r.unit.code: r
+        for r in scorecard.province_scorecard(user=province_analyst, province=dong_nai, targets=targets, today=TODAY)
+    }
+    assert (rows["26170"].score, rows["26170"].rank) == (67.6, 1)
+    assert (rows["26296"].score, rows["26296"].rank) == (50.0, 2)
+    an_binh = rows["26005"]
+    assert an_binh.score is None, "a commune without data must not be scored (not even 0)"
+    assert an_binh.rank is None and not an_binh.has_data
+    assert [c.status for c in an_binh.cells] == ["no_data", "no_data"]
+    # every order keeps it last: by rank, by name (it is first alphabetically), by score either way
+    for sort, descending in [("rank", False), ("rank", True), ("name", False), ("score", True), ("score", False)]:
+        ordered = scorecard.scorecard_sorted(list(rows.values()), targets, sort=sort, descending=descending)
+        assert ordered[-1].unit.code == "26005", (sort, descending)
+    by_name = scorecard.scorecard_sorted(list(rows.values()), targets, sort="name", descending=False)
+    assert [r.unit.code for r in by_name] == ["26296", "26170", "26005"]  # An Viễn, Trị An, then An Bình
+
+
+def test_no_key_target_leaves_every_commune_unscored(dong_nai, an_vien, province_analyst):
+    rows = scorecard.province_scorecard(user=province_analyst, province=dong_nai, targets=[], today=TODAY)
+    assert [(r.unit.code, r.score, r.rank) for r in rows] == [("26296", None, None)]
