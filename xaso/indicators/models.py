@@ -207,7 +207,8 @@ class ElementRollup(models.Model):
     # thousand rows a commune-year refresh rewrites (docs/decisions/0006). Django still cascades deletions.
     # No index of their own for element and period: unique_element_rollup leads with period, then element.
     data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
-    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_constraint=False)
+    # (unit, period) serves a commune's refresh (by unit) and "the latest year with data" (unit and year period)
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     period = models.ForeignKey(Period, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     value = models.FloatField()
     value_count = models.PositiveIntegerField(default=0)
@@ -218,6 +219,7 @@ class ElementRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "data_element", "unit"], name="unique_element_rollup"),
         ]
+        indexes = [models.Index(fields=["unit", "period"], name="elementrollup_unit_period")]
 
     def __str__(self) -> str:
         return f"{self.data_element_id}@{self.unit_id}/{self.period_id} = {self.value}"
