@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
-from xaso.indicators.selectors import PUBLIC_AGGREGATES, indicators_active
+from xaso.indicators.selectors import indicators_active
 from xaso.plans import scorecard
 from xaso.plans import selectors as plan_selectors
 
-from . import selectors, services
+from . import public, selectors, services
 from .forms import PublicationForm
 from .models import Publication
 
@@ -264,39 +264,73 @@ def province_scorecard(request, code: str):
     return render(request, "coc/scorecard.html", context)
 
 
+#: how much of an unknown code the "not published" page repeats
+CODE_SHOWN = 40
+
+
 @login_required
 def publication_edit(request, code: str):
-    """A commune chooses which aggregate figures its public page shows."""
+    """A commune chooses which aggregate figures its public page shows, previews exactly what citizens will see
+    (the public page's own template), then confirms.
+
+    Two steps: "Xem trước" (action=preview) renders the choices without saving; the confirm form carries the
+    previewed choices in hidden fields, so what is saved is what was previewed, not what was ticked since.
+    """
     unit = _readable_unit(request, code, (Level.COMMUNE,))
     if not can_write_unit(request.user, unit):
         raise PermissionDenied(_("Bạn không có quyền thay đổi trang công khai của %(u)s.") % {"u": unit.name})
     publication = Publication.objects.filter(unit=unit).first()
+    action = request.POST.get("action", "preview") if request.method == "POST" else ""
     form = PublicationForm(request.POST or None, instance=publication)
-    if request.method == "POST" and form.is_valid():
-        services.publication_save(user=request.user, unit=unit, **form.cleaned_data)
-        messages.success(request, _("Đã lưu trang công khai."))
-        return redirect("coc:public", code=unit.code)
-    return render(request, "coc/publication_form.html", {"unit": unit, "form": form})
+    context = {
+        "unit": unit,
+        "form": form,
+        "published": bool(publication and publication.is_published),
+        "public_url": request.build_absolute_uri(reverse("coc:public", args=[unit.code])),
+    }
+    if action and form.is_valid():
+        choices = form.cleaned_data
+        if action == "confirm":
+            services.publication_save(user=request.user, unit=unit, **choices)
+            if choices["is_published"]:
+                messages.success(request, _("Đã lưu và công khai trang của %(u)s.") % {"u": unit.name})
+            else:
+                messages.success(request, _("Đã lưu: trang của %(u)s không công khai.") % {"u": unit.name})
+            return redirect("coc:publication", code=unit.code)
+        context["preview"] = _public_preview(unit, choices)
+    return render(request, "coc/publication_form.html", context)
+
+
+def _public_preview(unit: AdminUnit, choices: dict) -> dict:
+    """What `public_page` would render for these choices: the page's data, or its "nothing published" state."""
+    indicators = list(choices["indicators"])
+    preview = {
+        "published": choices["is_published"],
+        "show_targets": choices["show_targets"],
+        "indicator_ids": [i.pk for i in indicators],
+    }
+    if choices["is_published"]:
+        preview["data"] = public.public_page_data(
+            unit=unit, indicators=indicators, show_targets=choices["show_targets"]
+        )
+    return preview
 
 
 def public_page(request, code: str):
-    """The commune's public figures (no login): only what it chose to publish, aggregates only."""
+    """The commune's public figures (no login): only what it chose to publish, aggregates only.
+
+    Before the commune publishes (and for a code that names no commune) a Vietnamese page says that nothing is
+    published, with status 404: never Django's debug page, whatever DEBUG says.
+    """
+    unit = AdminUnit.objects.filter(code=code[:64], level=Level.COMMUNE).first()
     publication = (
-        Publication.objects.select_related("unit")
-        .filter(unit__code=code, unit__level=Level.COMMUNE, is_published=True)
-        .first()
+        Publication.objects.filter(unit=unit, is_published=True).prefetch_related("indicators").first()
+        if unit
+        else None
     )
     if publication is None:
-        raise Http404(_("Xã này chưa công khai số liệu."))
-    unit = publication.unit
-    year = selectors.default_year(unit)
-    indicators = list(publication.indicators.all())
-    overview = selectors.commune_overview(user=PUBLIC_AGGREGATES, unit=unit, year=year, indicators=indicators)
-    targets = None
-    if publication.show_targets:  # the operations centre's rule: plans in execution, absorbed old communes' too
-        targets = scorecard.commune_targets(user=PUBLIC_AGGREGATES, unit=unit)
-    return render(
-        request,
-        "coc/public.html",
-        {"unit": unit, "year": year, "overview": overview, "trends": overview.trends(), "plan_targets": targets},
+        return render(request, "coc/public_unpublished.html", {"unit": unit, "code": code[:CODE_SHOWN]}, status=404)
+    data = public.public_page_data(
+        unit=unit, indicators=list(publication.indicators.all()), show_targets=publication.show_targets
     )
+    return render(request, "coc/public.html", {"data": data})

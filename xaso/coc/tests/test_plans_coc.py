@@ -87,7 +87,8 @@ def test_public_page_shows_the_targets_of_the_old_commune_it_absorbed(
     services.publication_save(user=nga_an_officer, unit=nga_an, is_published=True, indicators=[], show_targets=True)
 
     page = client.get(reverse("coc:public", args=["16144"])).content.decode()  # no login
-    assert f"Tỷ lệ hộ có cáp quang ({last_year})" in page and "70,6%" in page  # 1.384 / 1.961, old Nga Điền's plan
+    assert f'<th scope="col" class="num">Đến {last_year}</th>' in page  # the target's horizon, as a column
+    assert '<th scope="row">Tỷ lệ hộ có cáp quang</th>' in page and "70,6%" in page  # 1.384 / 1.961, old Nga Điền
     assert "Chậm tiến độ" in page  # below 80% and the year is over
     assert "Tỷ lệ người có điện thoại thông minh" not in page  # a draft is not in execution
     assert "Mai Văn Điền" not in page and "Lê Thị Nga" not in page  # no names of officials
@@ -135,10 +136,16 @@ def test_a_passed_horizon_is_shown_with_the_figure_of_its_own_year_else_the_year
     plan_in_execution(nga_dien, nga_dien_officer, [(catalog["fibre"], 80)], year=horizon)
     services.publication_save(user=nga_an_officer, unit=nga_an, is_published=True, indicators=[], show_targets=True)
     client.force_login(nga_an_officer)
-    for url in (reverse("coc:unit", args=["16144"]), reverse("coc:public", args=["16144"])):
+    for url, figure in (
+        (reverse("coc:unit", args=["16144"]), f'70,6% <span class="muted small">({horizon - 1})</span>'),
+        (
+            reverse("coc:public", args=["16144"]),
+            f'<strong>70,6%</strong> <span class="muted small">({horizon - 1})</span>',
+        ),
+    ):
         page = client.get(url).content.decode()
         # no figure for the horizon year: the year before's 1.384 / 1.961, below 80% with the horizon passed
-        assert f'70,6% <span class="muted small">({horizon - 1})</span>' in page
+        assert figure in page
         assert "Chậm tiến độ" in page and "Chưa có số liệu" not in page
     assert "Chỉ tiêu chưa có số liệu:" not in client.get(reverse("coc:unit", args=["16144"])).content.decode()
 
@@ -160,14 +167,15 @@ def test_an_unrelated_commune_sees_neither_the_commune_nor_the_old_commune_it_ab
     assert client.get(reverse("coc:unit", args=["legacy:16150"])).status_code == 404
 
 
-def test_publication_form_saves(client, an_vien, an_vien_officer, catalog):
+def test_publication_form_saves_after_confirming(client, an_vien, an_vien_officer, catalog):
     client.force_login(an_vien_officer)
     response = client.post(
         reverse("coc:publication", args=["26296"]),
-        {"is_published": "on", "show_targets": "on", "indicators": [catalog["fibre"].pk]},
+        {"is_published": "on", "show_targets": "on", "indicators": [catalog["fibre"].pk], "action": "confirm"},
     )
     assert response.status_code == 302
     assert an_vien.publication.indicators.get() == catalog["fibre"]
+    assert client.get(reverse("coc:public", args=["26296"])).status_code == 200
 
 
 SHOW_TARGETS_HELP = (
