@@ -333,4 +333,4 @@ def public_page(request, code: str):
     data = public.public_page_data(
         unit=unit, indicators=list(publication.indicators.all()), show_targets=publication.show_targets
     )
-    return render(request, "coc/public.html", {"data": data})
+    return render(request, "coc/public.html", {"data": data, "year": data.year})
