@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # outside the session: one read-after-write scope per request (xaso.core.db_router); nothing without a replica
+    "xaso.core.db_router.ReadAfterWriteMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +94,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
     }
+
+# Read replica (docs/decisions/0021-national-topology.md): a PostgreSQL streaming replica of `default`. Reads that
+# opt in with xaso.core.db_router.using_replica() (province table, scorecard, dashboards, province export) go to it
+# while it is fresh; everything else, and a user's reads for a while after they wrote, go to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["xaso.core.db_router.PrimaryReplicaRouter"]
+# seconds: a user reads from the primary this long after a write (at least max_lag + check, checked at start-up);
+# a replica further behind than max_lag is not read; its lag is checked at most every check_seconds per process
+XASO_REPLICA = {"read_after_write_seconds": 30, "max_lag_seconds": 5, "check_seconds": 1}
 
 # Content-Security-Policy on every response (Django's middleware). Scripts and stylesheets come from xaso itself;
 # an inline <script>/<style> needs the request's nonce (`nonce="{{ csp_nonce }}"`); no inline event handlers, no

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xaso.core.db_router import using_replica
 from xaso.core.models import Period
 from xaso.core.periods import YEAR
 from xaso.geo.models import AdminUnit, Level
@@ -158,6 +159,7 @@ def _area_sections(rows: list[IndicatorRow]) -> list[AreaSection]:
     return [AreaSection(area, str(label), by_area[area]) for area, label in Area.choices if area in by_area]
 
 
+@using_replica()
 def commune_overview(*, user, unit: AdminUnit, year: int, indicators: Sequence[Indicator] | None = None):
     """Every indicator of the catalog for the unit: the year's value, the previous years, stated-rate flags, gaps.
 
@@ -318,6 +320,7 @@ def _sorted(rows: list[ProvinceRow], indicators: Sequence[Indicator], sort: str,
     return with_value + [r for r in by_name if r.values[col] is None] + without_data
 
 
+@using_replica()
 def province_table(
     *,
     user,
@@ -368,6 +371,7 @@ def province_table(
     )
 
 
+@using_replica()
 def province_default_indicators(
     *,
     user,

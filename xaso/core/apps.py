@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "xaso.core"
     verbose_name = _("Lõi hệ thống")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the replica settings check)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .db_router import using_primary
 from .periods import MONTH, PERIOD_TYPES, QUARTER, YEAR, PeriodSpec, parse_period
 
 
@@ -55,6 +56,7 @@ def period_get_or_create(code_or_spec: str | PeriodSpec) -> Period:
     return periods_ensure([spec])[spec.code]
 
 
+@using_primary()  # a read that decides a write: never a replica's possibly older copy
 def periods_ensure(specs: list[PeriodSpec]) -> dict[str, Period]:
     """Make sure every period (and the periods containing it) exists; return them by code, in two queries."""
     wanted: dict[str, PeriodSpec] = {}

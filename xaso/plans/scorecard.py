@@ -18,6 +18,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from xaso.coc.selectors import name_sort_key
+from xaso.core.db_router import using_replica
 from xaso.core.limits import is_finite_number
 from xaso.core.periods import year
 from xaso.geo.models import AdminUnit, Level
@@ -103,6 +104,7 @@ class CommuneScore:
         return self.score is not None
 
 
+@using_replica()
 def key_targets(*, user, province: AdminUnit, horizon: int) -> list[Target]:
     """The province's key targets: those of its active plans for the nearest horizon from `horizon` on."""
     targets = list(
@@ -116,6 +118,7 @@ def key_targets(*, user, province: AdminUnit, horizon: int) -> list[Target]:
     return [t for t in targets if t.horizon_year == nearest]
 
 
+@using_replica()
 def province_scorecard(
     *, user, province: AdminUnit, targets: list[Target], today: date | None = None
 ) -> list[CommuneScore]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit
+from xaso.core.db_router import freshness_scope, untracked_writes, using_replica
 from xaso.core.i18n import in_vietnamese
 from xaso.core.periods import PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit, Level
@@ -191,7 +192,8 @@ def report_job_create(*, user, kind: str, unit: AdminUnit, year: int) -> ReportJ
 
 def _progress(job: ReportJob, done: int, total: int, message: str) -> None:
     percent = int(100 * done / total) if total else 100
-    ReportJob.objects.filter(pk=job.pk).update(progress=min(99, percent), message=message[:200])
+    with untracked_writes():  # the job's own progress row: no replica read depends on it
+        ReportJob.objects.filter(pk=job.pk).update(progress=min(99, percent), message=message[:200])
 
 
 @in_vietnamese
@@ -202,7 +204,9 @@ def report_job_run(job_id: int) -> ReportJob:
         return job
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(), progress=0)
     try:
-        content, name = _JOBS[job.kind](job)
+        # the user's writes before queueing count as this job's (read-after-write, xaso.core.db_router)
+        with freshness_scope(since=job.created_at.timestamp()):
+            content, name = _JOBS[job.kind](job)
     except Exception as exc:
         log.exception("report job %s failed", job.pk)
         ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(exc)[:1000],
@@ -221,9 +225,10 @@ def report_job_run(job_id: int) -> ReportJob:
 def _province_summary(job: ReportJob) -> tuple[bytes, str]:
     """Every commune's targets and tasks for the year, read in a fixed number of queries whatever their number."""
     user = job.created_by
-    communes = list(selectors.communes_for(user, job.unit))
-    plans = selectors.latest_plans(user, communes, job.year)
-    data = selectors.progress_data_by_plan(user=user, plans=list(plans.values()), spec=parse_period(str(job.year)))
+    with using_replica():  # read-only analytics: a replica when one is fresh (xaso.core.db_router)
+        communes = list(selectors.communes_for(user, job.unit))
+        plans = selectors.latest_plans(user, communes, job.year)
+        data = selectors.progress_data_by_plan(user=user, plans=list(plans.values()), spec=parse_period(str(job.year)))
     rows = []
     for commune in communes:
         plan = plans.get(commune.id)

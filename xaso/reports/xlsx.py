@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from xaso.core.db_router import using_replica
 from xaso.core.formatting import format_date
 from xaso.core.models import periods_ensure
 from xaso.core.periods import quarter
@@ -320,7 +321,8 @@ def province_workbook(
     communes = [c for c, _p, _d in rows]
     indicators = list(indicators_active())
     spec = periods_ensure([year_spec(year)])[str(year)]
-    table = indicator_values(user=user, indicators=indicators, units=communes, periods=[spec]) if communes else {}
+    with using_replica():  # read-only analytics: a replica when one is fresh (xaso.core.db_router)
+        table = indicator_values(user=user, indicators=indicators, units=communes, periods=[spec]) if communes else {}
     values = Sheet(wb, "Số liệu", f"Số liệu chỉ tiêu theo xã — năm {year}", VALUE_COLUMNS)
     _value_rows(values, table, communes, indicators, [spec])
     values.close(_source(unit=unit))
