@@ -6,6 +6,7 @@ from rest_framework import serializers
 from xaso.core.api import VietnameseMessages
 from xaso.core.limits import ID_MAX, ID_MIN, PLAN_YEAR_MAX, PLAN_YEAR_MIN, plan_date_validators
 from xaso.indicators.models import Indicator
+from xaso.plans.legal_bases import legal_bases_ordered
 from xaso.plans.models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
 from xaso.plans.selectors import plans_for_user
 from xaso.plans.status import UNKNOWN
@@ -47,10 +48,20 @@ class ScopedRelations:
         return fields
 
 
+class LegalBasesInRankOrder(serializers.ListSerializer):
+    """A plan's bases in the order its page and its printed documents list them (`xaso.plans.legal_bases`): by the
+    rank of the issuing body, then by date, never in the order they were stored."""
+
+    def to_representation(self, data):
+        bases = data.all() if hasattr(data, "all") else data
+        return super().to_representation(legal_bases_ordered(bases))
+
+
 class LegalBasisSerializer(VietnameseMessages, serializers.ModelSerializer):
     class Meta:
         model = LegalBasis
         fields = ["id", "number", "issued_on", "issuer", "title"]
+        list_serializer_class = LegalBasesInRankOrder
 
 
 class PlanSerializer(VietnameseMessages, serializers.ModelSerializer):

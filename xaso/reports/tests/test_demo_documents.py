@@ -129,6 +129,24 @@ def test_the_plan_page_lists_the_bases_in_the_documents_order(an_vien, demo):
     assert on_screen == [n.rstrip(";") for n in in_print]
 
 
+def test_the_api_lists_the_bases_in_the_screens_and_the_documents_order(an_vien, demo):
+    """Stored in another order (the loader adds them as the data file lists them): the API, the plan's page and the
+    printed plan give the same rank order."""
+    plan, document = an_vien
+    in_print = [re.search(r"số (\S+)", p.text).group(1).rstrip(";") for p in document.paragraphs
+                if p.text.startswith("Căn cứ ")]  # fmt: skip
+    stored = list(plan.legal_bases.order_by("pk").values_list("number", flat=True))
+    assert stored != in_print  # the test would prove nothing if the rows were stored in rank order
+    client = Client()
+    client.force_login(demo)
+    via_api = [b["number"] for b in client.get(f"/api/v1/plans/{plan.pk}/").json()["legal_bases"]]
+    listed = next(p for p in client.get("/api/v1/plans/", {"limit": 100}).json()["results"] if p["id"] == plan.pk)
+    html = client.get(f"/plans/{plan.pk}/").content.decode()
+    on_screen = sorted(in_print, key=html.index)
+    assert via_api == on_screen == in_print
+    assert [b["number"] for b in listed["legal_bases"]] == in_print
+
+
 def test_an_vien_sections_are_numbered_without_gaps_and_name_the_plan(an_vien):
     plan, document = an_vien
     body = [p.text for p in document.paragraphs]
