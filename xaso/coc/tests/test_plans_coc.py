@@ -36,7 +36,7 @@ def test_commune_page_shows_targets_in_execution_with_status(
     page = client.get(reverse("coc:unit", args=["26296"])).content.decode()
     assert "Chỉ tiêu kế hoạch đang thực hiện" in page
     assert "90,0%" in page and "Đã đạt" in page  # 180 / 200 online ≥ 85%
-    assert "Chỉ tiêu chưa có số liệu:" in page and "Tỷ lệ người có điện thoại thông minh (2026)" in page
+    assert "Chỉ tiêu chưa có số liệu:" in page and "Tỷ lệ dân số trưởng thành có điện thoại thông minh (2026)" in page
 
 
 def test_province_scorecard_ranks_and_drills_down(client, dong_nai, an_vien, tri_an, administrator, province_analyst,
@@ -90,7 +90,7 @@ def test_public_page_shows_the_targets_of_the_old_commune_it_absorbed(
     assert f'<th scope="col" class="num">Đến {last_year}</th>' in page  # the target's horizon, as a column
     assert '<th scope="row">Tỷ lệ hộ có cáp quang</th>' in page and "70,6%" in page  # 1.384 / 1.961, old Nga Điền
     assert "Chậm tiến độ" in page  # below 80% and the year is over
-    assert "Tỷ lệ người có điện thoại thông minh" not in page  # a draft is not in execution
+    assert "Tỷ lệ dân số trưởng thành có điện thoại thông minh" not in page  # a draft is not in execution
     assert "Mai Văn Điền" not in page and "Lê Thị Nga" not in page  # no names of officials
 
     services.publication_save(user=nga_an_officer, unit=nga_an, is_published=True, indicators=[], show_targets=False)

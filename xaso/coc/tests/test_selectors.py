@@ -28,13 +28,15 @@ def test_commune_overview_shows_seed_003_figures_and_flags_the_stated_smartphone
 ):
     overview = selectors.commune_overview(user=nga_dien_officer, unit=nga_dien, year=2023)
     rows = rows_by_code(overview)
-    fibre, smartphone = rows["households_fibre_rate"], rows["adults_smartphone_rate"]
+    # the stated 75% is checked against seed 003's own computation, over the whole population
+    fibre, smartphone = rows["households_fibre_rate"], rows["adults_smartphone_population_rate"]
     assert round(fibre.value, 1) == 70.6  # 1,384 / 1,961
     assert fibre.stated == 70.6 and not fibre.is_stated_mismatch
     assert round(smartphone.value, 1) == 70.0  # 5,187 / 7,410
     assert smartphone.stated == 75 and smartphone.is_stated_mismatch
     assert not rows["dossiers_online_rate"].has_data
-    assert (overview.indicator_count, overview.with_data, overview.gaps, overview.mismatches) == (5, 2, 3, 1)
+    assert not rows["adults_smartphone_rate"].has_data  # over adults: the document gives no count of adults
+    assert (overview.indicator_count, overview.with_data, overview.gaps, overview.mismatches) == (6, 2, 4, 1)
 
 
 def test_commune_overview_groups_indicators_by_pillar_in_area_order(seed_003, nga_dien, nga_dien_officer):
@@ -48,6 +50,7 @@ def test_commune_overview_groups_indicators_by_pillar_in_area_order(seed_003, ng
         ("infrastructure", "Hạ tầng số"),
     ]
     assert [r.indicator.code for r in overview.sections[1].rows] == [
+        "adults_smartphone_population_rate",
         "adults_smartphone_rate",
         "camera_points",
         "households_fibre_rate",
@@ -68,7 +71,7 @@ def test_trend_shows_the_four_previous_years_and_leaves_missing_years_empty(seed
 
 def test_a_year_without_any_figure_is_all_gaps(seed_003, nga_dien, nga_dien_officer):
     overview = selectors.commune_overview(user=nga_dien_officer, unit=nga_dien, year=2024)
-    assert (overview.with_data, overview.gaps) == (0, 5)
+    assert (overview.with_data, overview.gaps) == (0, 6)
     assert rows_by_code(overview)["households_fibre_rate"].trend[-2].value == pytest.approx(1384 / 1961 * 100)
 
 
@@ -78,7 +81,7 @@ def test_commune_overview_reads_every_indicator_and_year_in_one_pass(seed_003, n
         selectors.commune_overview(user=nga_dien_officer, unit=nga_dien, year=2023)
     assert spy.call_count == 1
     kwargs = spy.call_args.kwargs
-    assert len(kwargs["indicators"]) == 5
+    assert len(kwargs["indicators"]) == 6
     assert sorted(p.code for p in kwargs["periods"]) == ["2021", "2023"]
 
 
@@ -207,8 +210,8 @@ def test_default_columns_are_the_first_indicators_with_data_then_the_catalog(
     two = selectors.province_default_indicators(user=province_analyst, province=dong_nai, year=2025, count=2)
     assert [i.code for i in two] == ["camera_points", "households_fibre_rate"]
     six = selectors.province_default_indicators(user=province_analyst, province=dong_nai, year=2025)
-    assert len(six) == 5  # the whole catalog, in catalog order
-    assert [i.code for i in six][:2] == ["dossiers_online_rate", "adults_smartphone_rate"]
+    assert len(six) == 6  # the whole catalog, in catalog order
+    assert [i.code for i in six][:2] == ["dossiers_online_rate", "adults_smartphone_population_rate"]
 
 
 def test_indicators_pick_keeps_catalog_order_and_reports_unknown_codes(catalog):

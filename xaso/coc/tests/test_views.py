@@ -88,13 +88,13 @@ def test_commune_page_shows_seed_003_figures_with_the_stated_rate_flag(client, s
     fibre = re.search(r'data-indicator="households_fibre_rate">(.*?)</tr>', page).group(1)
     assert "<strong>70,6%</strong>" in fibre
     assert "có số liệu" in fibre and "Văn bản nêu" not in fibre  # 70.6% stated, 70.6% computed
-    smartphone = re.search(r'data-indicator="adults_smartphone_rate">(.*?)</tr>', page).group(1)
+    smartphone = re.search(r'data-indicator="adults_smartphone_population_rate">(.*?)</tr>', page).group(1)
     assert "<strong>70,0%</strong>" in smartphone
     assert "Văn bản nêu 75%, tính được 70,0%" in smartphone
     online = re.search(r'data-indicator="dossiers_online_rate">(.*?)</tr>', page).group(1)
     assert "<strong>—</strong>" in online and "thiếu số liệu" in online
     assert 'data-testid="count-with-data">2<' in page
-    assert 'data-testid="count-gaps">3<' in page
+    assert 'data-testid="count-gaps">4<' in page  # adults with a smartphone over adults: no count of adults
     assert 'data-testid="count-mismatch">1<' in page
     assert page.index("Chính quyền số") < page.index("Xã hội số")
 
@@ -232,7 +232,7 @@ def test_province_page_defaults_to_indicators_with_data(client, dong_nai_figures
     assert response.context["year"] == 2025
     assert [i.code for i in response.context["table"].indicators][:2] == [
         "dossiers_online_rate",
-        "adults_smartphone_rate",
+        "adults_smartphone_population_rate",
     ]
     page = text(response)
     assert 'value="households_fibre_rate" checked' in page
@@ -307,7 +307,7 @@ def test_commune_page_queries_do_not_grow_with_indicators_or_years(
     large = count_queries(url, COMMUNE_PAGE_QUERIES)
     assert small == large
     response = client.get(url)
-    assert response.context["overview"].indicator_count == 35
+    assert response.context["overview"].indicator_count == 36
     assert response.context["breakdown"] is not None
 
 

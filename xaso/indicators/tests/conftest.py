@@ -1,4 +1,4 @@
-"""A small catalog with seed 003's figures in mind: households, fibre, population, smartphones, dossiers."""
+"""A small catalog with seed 003's figures in mind: households, fibre, population, adults, smartphones, dossiers."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def catalog(db):
         "households_fibre_rate_stated", "Tỷ lệ hộ cáp quang (văn bản)", value_type="percent", unit_label="%"
     )
     population = element("population_total", "Dân số", unit_label="người")
+    adults = element("adults_total", "Dân số trưởng thành", unit_label="người")
     smartphone = element("adults_smartphone", "Người trưởng thành có điện thoại thông minh", unit_label="người")
     smartphone_stated = element(
         "adults_smartphone_rate_stated",
@@ -71,9 +72,17 @@ def catalog(db):
             [households, fibre],
             stated_rate_element=fibre_stated,
         ),
+        # the target's measure: adults with a smartphone over adults (the catalog's adults_smartphone_rate)
         "smartphone": indicator(
             "adults_smartphone_rate",
-            "Tỷ lệ người có điện thoại thông minh",
+            "Tỷ lệ dân số trưởng thành có điện thoại thông minh",
+            "adults_smartphone / adults_total * 100",
+            [adults, smartphone],
+        ),
+        # seed 003's own computation over the whole population, kept only for its stated-versus-computed check
+        "smartphone_population": indicator(
+            "adults_smartphone_population_rate",
+            "Người trưởng thành có điện thoại thông minh trên tổng dân số (cách tính của văn bản 003)",
             "adults_smartphone / population_total * 100",
             [population, smartphone],
             stated_rate_element=smartphone_stated,
@@ -99,6 +108,14 @@ def catalog(db):
         operator="<=",
         right="households_total",
         message="Số hộ có cáp quang lớn hơn tổng số hộ.",
+    )
+    ValidationRule.objects.create(
+        code="smartphone_le_adults",
+        name="Người có điện thoại thông minh ≤ dân số trưởng thành",
+        left="adults_smartphone",
+        operator="<=",
+        right="adults_total",
+        message="Số người trưởng thành có điện thoại thông minh lớn hơn dân số trưởng thành.",
     )
     ValidationRule.objects.create(
         code="online_le_received",

@@ -433,7 +433,7 @@ def test_template_files_have_the_import_header(catalog, an_vien_officer):
     workbook = load_workbook(io.BytesIO(importexport.template_file("xlsx")))
     assert [c.value for c in workbook.worksheets[0][1]][:1] == ["chi_tieu"]
     codes = [row[0].value for row in workbook.worksheets[1].iter_rows(min_row=2)]
-    assert "households_fibre" in codes and len(codes) == 10
+    assert "households_fibre" in codes and len(codes) == 11
     with pytest.raises(ImportFileError, match="chỉ có dòng tiêu đề"):
         values_import(user=an_vien_officer, data=importexport.template_file("xlsx"), filename="mau.xlsx")
 

@@ -56,7 +56,8 @@ def test_officer_lands_on_their_commune_and_sees_figures_and_charts(open_session
     assert page.locator("h1").inner_text().startswith("Xã An Viễn")
     fibre = row_text(page, "households_fibre_rate")
     assert "70,6%" in fibre and "có số liệu" in fibre
-    assert "Văn bản nêu 75%, tính được 70,0%" in row_text(page, "adults_smartphone_rate")
+    assert "Văn bản nêu 75%, tính được 70,0%" in row_text(page, "adults_smartphone_population_rate")
+    assert "thiếu số liệu" in row_text(page, "adults_smartphone_rate")  # over adults: no count of adults
     assert "thiếu số liệu" in row_text(page, "dossiers_online_rate")
     assert page.get_by_test_id("count-with-data").inner_text() == "3"
     page.wait_for_function(CHART_DRAWN, arg="households_fibre_rate")
