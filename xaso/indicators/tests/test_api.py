@@ -286,8 +286,11 @@ def test_indicator_values_give_seed_003_rates_and_flag_the_stated_75(catalog, ng
     assert post_values(client, items("legacy:16150", "2023", SEED_003)).status_code == 200
     response = client.get(
         "/api/v1/indicator-values/",
-        {"units": "legacy:16150", "indicators": "households_fibre_rate,adults_smartphone_population_rate",
-         "periods": "2023"},
+        {
+            "units": "legacy:16150",
+            "indicators": "households_fibre_rate,adults_smartphone_population_rate",
+            "periods": "2023",
+        },
     )
     assert response.status_code == 200
     fibre, smartphone = response.json()
