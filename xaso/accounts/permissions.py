@@ -29,9 +29,9 @@ def absorbed_unit_ids(user) -> QuerySet:
     A query, usable as a subquery: `AdminUnit.objects.for_user` reads these communes and their villages
     (`commune__in=`) besides the user's subtree; `can_read_unit` asks the same of one unit. Nobody writes them.
     """
-    from xaso.geo.models import UnitSuccession
+    from xaso.geo.models import AdminUnit, UnitSuccession
 
-    return UnitSuccession.objects.filter(new_unit__path__startswith=user.unit.path).values_list(
+    return UnitSuccession.objects.filter(new_unit__in=AdminUnit.objects.in_subtree(user.unit)).values_list(
         "old_unit_id", flat=True
     )
 

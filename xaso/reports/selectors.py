@@ -431,7 +431,7 @@ def pillar_status_counts(rows: list[TargetRow]) -> list[tuple[str, dict[str, int
 
 def communes_for(user, unit: AdminUnit) -> QuerySet[AdminUnit]:
     """The communes under `unit` that the user may read (the unit itself when it is a commune)."""
-    units = AdminUnit.objects.for_user(user).filter(level=Level.COMMUNE, path__startswith=unit.path)
+    units = AdminUnit.objects.for_user(user).in_subtree(unit).filter(level=Level.COMMUNE)
     return units.order_by("name", "code")
 
 
