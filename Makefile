@@ -17,6 +17,7 @@ help:
 	@echo "make test   toàn bộ kiểm thử (SQLite, PostgreSQL nếu có, trình duyệt thật)"
 	@echo "make lint   ruff"
 	@echo "make bench  đo hiệu năng (xem docs/BENCHMARKS.md)"
+	@echo "make bench-pages  đo các trang chính qua gunicorn (thời gian, dung lượng, thông lượng)"
 	@echo "make screenshots  ảnh chụp các trang chính trên điện thoại và máy tính (docs/screenshots/)"
 
 $(STAMP): pyproject.toml
@@ -83,6 +84,14 @@ test: install var system-deps lint
 bench: install
 	$(PY) bench/run.py
 
+# The main pages through gunicorn (bench/pages_bench.py): the demo data on SQLite, then Thanh Hóa size on
+# PostgreSQL if one answers (its database, xaso_pages, is built once, about 5 minutes, and reused).
+bench-pages: install
+	$(PY) bench/pages_bench.py --data demo
+	@if $(MAKE) -s postgres-available; then \
+		$(PY) bench/pages_bench.py --data province --communes 166 --pg-url "$$(echo '$(PG_URL)' | sed 's#/[^/]*$$##')"; \
+	else echo "== PostgreSQL: không có máy chủ tại $(PG_URL), bỏ qua =="; fi
+
 # Page 1 of every demo document (plan, progress reports, evaluation) as PNG under docs/screenshots/documents/.
 document-screenshots: demo system-deps
 	$(PY) manage.py document_screenshots
@@ -91,4 +100,4 @@ document-screenshots: demo system-deps
 screenshots: install system-deps
 	XASO_CHROMIUM=$(CHROMIUM) $(PY) bench/screenshots.py
 
-.PHONY: help install migrate demo run lint system-deps postgres-available test bench document-screenshots screenshots
+.PHONY: help install migrate demo run lint system-deps postgres-available test bench bench-pages document-screenshots screenshots
