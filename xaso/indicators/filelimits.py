@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import struct
 import time
 import zipfile
@@ -225,3 +226,29 @@ def check_part_size(info: zipfile.ZipInfo, limit: int) -> None:
             _("Phần “%(name)s” của tệp XLSX khi giải nén lớn %(size)s MB, vượt giới hạn %(max)s MB cho phần này.")
             % {"name": info.filename[:80], "size": _mb(info.file_size), "max": _mb(limit)}
         )
+
+
+_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def check_dimension(ref: str, limits: ImportLimits) -> None:
+    """A sheet's declared `<dimension ref>` within the row limit and Excel's columns (a bad reference is ignored)."""
+    match = _RANGE.match(ref.upper())
+    if match is None:
+        return
+    last_col, last_row = (match.group(3), match.group(4)) if match.group(3) else (match.group(1), match.group(2))
+    rows, columns = int(last_row), _column_number(last_col)
+    if rows > limits.rows or columns > limits.xlsx_row_cells:
+        raise ImportFileError(
+            _("Trang tính khai báo vùng dữ liệu %(ref)s (%(rows)s dòng × %(cols)s cột), vượt giới hạn %(max)s "
+              "dòng: xóa các dòng thừa hoặc chia thành nhiều tệp nhỏ hơn.")
+            % {"ref": ref[:40], "rows": format_number(rows), "cols": format_number(columns),
+               "max": format_number(limits.rows)}
+        )  # fmt: skip

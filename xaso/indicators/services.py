@@ -23,7 +23,7 @@ from xaso.geo.models import AdminUnit, Level
 
 from .bulk import WriteResult, values_save
 from .errors import BulkValueError, RowError
-from .models import ChangeSource, DataElement
+from .models import ChangeSource, DataElement, DataValue
 from .parsing import ValueParseError, parse_value
 from .rollup import rollup_refresh
 from .validation import stored_states, violations_for_states
@@ -210,16 +210,90 @@ def values_write(
     One pass: the rules are checked on the good rows even when other rows are bad, so a file with a bad cell
     and a broken rule reports both at once instead of the rule only after the cell is fixed.
     """
+    checked, periods = _validated(rows, user, allow_delete=allow_delete)
+    if not checked:
+        return WriteResult()
+    if any(period.pk < 0 for period in periods.values()):  # judged valid: now the new periods are created
+        periods = periods_ensure(list({c.spec.code: c.spec for c in checked}.values()))
+    return _save(user=user, checked=checked, periods=periods, source=source)
+
+
+def values_check(*, user, rows: Sequence[ValueInput], allow_delete: bool = False) -> WriteResult:
+    """What `values_write` would do with these rows, judged the same way, without writing anything.
+
+    Raises the BulkValueError `values_write` would raise; otherwise counts what it would create, change, delete
+    and leave as it is. Only reads: no period is created (a period not stored yet holds no figure), no
+    savepoint, no temporary table, no history, no rollup.
+    """
+    checked, periods = _validated(rows, user, allow_delete=allow_delete)
+    if not checked:
+        return WriteResult()
+    return _planned(checked, periods)
+
+
+def _validated(
+    rows: Sequence[ValueInput], user, *, allow_delete: bool
+) -> tuple[list[_Checked], dict[str, Period]]:
+    """The checked rows and their periods by code (`_periods_known`); BulkValueError with every problem of the
+    rows and the rules. Reads only: a refused write has changed nothing, not even the period table."""
     checked, errors, unreadable = _check_rows(rows, user, allow_delete=allow_delete)
     if not checked:
         if errors:
             raise BulkValueError(errors)
-        return WriteResult()
-    periods = periods_ensure(list({c.spec.code: c.spec for c in checked}.values()))
+        return [], {}
+    periods = _periods_known(list({c.spec.code: c.spec for c in checked}.values()))
     errors += _rule_errors(checked, periods, unreadable)
     if errors:
         raise BulkValueError(sorted(errors, key=lambda e: (e.row or 0, e.column)))
-    return _save(user=user, checked=checked, periods=periods, source=source)
+    return checked, periods
+
+
+def _periods_known(specs: list[PeriodSpec]) -> dict[str, Period]:
+    """The stored periods of these codes, and for a code not stored yet an unsaved stand-in with an id no
+    stored row has (negative): it holds no figure, which is what the rules and the counts must see."""
+    known = {p.code: p for p in Period.objects.filter(code__in=[s.code for s in specs])}
+    for number, spec in enumerate(s for s in specs if s.code not in known):
+        known[spec.code] = Period(id=-1 - number, code=spec.code, type=spec.type, start=spec.start, end=spec.end)
+    return known
+
+
+#: (unit, period) places read per query when counting what a check-only import would do
+_PLAN_CHUNK = 500
+
+
+def _planned(checked: list[_Checked], periods: dict[str, Period]) -> WriteResult:
+    """Created / updated / deleted / unchanged as `bulk.values_save` would count them (same comparison:
+    another value, or a new non-empty comment, is a change), from one read of the stored figures."""
+    incoming = {
+        (c.element.id, c.unit.id, periods[c.spec.code].id): (c.value, (c.row.comment or "").strip()[:500])
+        for c in checked
+        if periods[c.spec.code].id > 0
+    }
+    stored: dict[tuple[int, int, int], tuple[float, str]] = {}
+    places = sorted({(unit, period) for _e, unit, period in incoming})
+    elements = sorted({element for element, _u, _p in incoming})
+    for at in range(0, len(places), _PLAN_CHUNK):
+        chunk = places[at : at + _PLAN_CHUNK]
+        found = DataValue.objects.filter(
+            unit_id__in={u for u, _p in chunk}, period_id__in={p for _u, p in chunk}, data_element_id__in=elements
+        ).values_list("data_element_id", "unit_id", "period_id", "value", "comment")
+        for element, unit, period, value, comment in found:
+            if (element, unit, period) in incoming:
+                stored[(element, unit, period)] = (value, comment)
+    result = WriteResult()
+    for c in checked:
+        key = (c.element.id, c.unit.id, periods[c.spec.code].id)
+        old = stored.get(key)
+        if c.value is None:
+            result.deleted += old is not None
+        elif old is None:
+            result.created += 1
+        else:
+            comment = incoming[key][1]
+            changed = old[0] != c.value or (comment != "" and comment != old[1])
+            result.updated += changed
+            result.unchanged += not changed
+    return result
 
 
 def _rule_errors(

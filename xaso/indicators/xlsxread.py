@@ -24,11 +24,11 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
 from xaso.core.formatting import format_number
 
-from .filelimits import Budget, ImportFileError, ImportLimits, check_part_size, corrupt, open_xlsx
+from .filelimits import Budget, ImportFileError, ImportLimits, check_dimension, check_part_size, corrupt, open_xlsx
+from .xlsxcalamine import calamine_rows
 
 _CHUNK = 64 * 1024
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
-_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
 _DATE, _PERCENT = "date", "percent"
 _EPOCH_1900, _EPOCH_1904 = datetime(1899, 12, 30), datetime(1904, 1, 1)
 #: serial day numbers read as dates: 1900-01-01 … 9999-12-31
@@ -299,18 +299,7 @@ class _SheetReader:
         self.current, self.current_number, self.cells, self.column = {}, number, 0, 0
 
     def _dimension(self, ref: str) -> None:
-        match = _RANGE.match(ref.upper())
-        if match is None:
-            return
-        last_col, last_row = (match.group(3), match.group(4)) if match.group(3) else (match.group(1), match.group(2))
-        rows, columns = int(last_row), _column_number(last_col)
-        if rows > self.limits.rows or columns > self.limits.xlsx_row_cells:
-            raise ImportFileError(
-                _("Trang tính khai báo vùng dữ liệu %(ref)s (%(rows)s dòng × %(cols)s cột), vượt giới hạn %(max)s "
-                  "dòng: xóa các dòng thừa hoặc chia thành nhiều tệp nhỏ hơn.")
-                % {"ref": ref[:40], "rows": format_number(rows), "cols": format_number(columns),
-                   "max": format_number(self.limits.rows)}
-            )  # fmt: skip
+        check_dimension(ref, self.limits)
 
     def text_data(self, data: str) -> None:
         if self.in_value:
@@ -370,16 +359,27 @@ class _SheetReader:
         return number
 
 
-def xlsx_rows(data: bytes, limits: ImportLimits, budget: Budget) -> Iterator[list[object]]:
-    """The rows of the first sheet (row 1 first; a row the sheet leaves out comes as []), within `budget`.
+def xlsx_rows(data: bytes, limits: ImportLimits, budget: Budget) -> Iterator[tuple[int, list[object]]]:
+    """(row number, cells from column A) of the first sheet, within `budget`; rows may be left out.
 
-    The zip is inspected and the workbook, styles and shared strings read first; the sheet's rows are then
-    handed on piece by piece as they are parsed, so at most one piece's rows are held here.
+    The zip is inspected and the workbook, styles and shared strings read first. A sheet written as Excel
+    writes it is then read by calamine (`xlsxcalamine`); any other is streamed: its rows handed on piece by
+    piece as they are parsed, so at most one piece's rows are held here.
     """
     archive = open_xlsx(data, limits)
     book = _Workbook(archive, limits, budget)
     kinds = _style_kinds(archive, book.styles, limits, budget)
     strings = _shared_strings(archive, book.strings, limits, budget)
+    percent = {index for index, kind in enumerate(kinds) if kind == _PERCENT}
+    fast = calamine_rows(archive, book, percent, limits, budget)
+    if fast is not None:
+        yield from fast
+        return
+    yield from enumerate(_streamed_rows(archive, book, strings, kinds, limits, budget), start=1)
+
+
+def _streamed_rows(archive, book, strings, kinds, limits: ImportLimits, budget: Budget) -> Iterator[list[object]]:
+    """The rows of the sheet in order, a row the sheet leaves out as []."""
     reader = _SheetReader(strings, kinds, book.date1904, limits, budget)
     for _piece in _pieces(
         archive, book.sheet, limits.xlsx_sheet_bytes, budget, reader.start, reader.end, reader.text_data
