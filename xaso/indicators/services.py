@@ -231,9 +231,7 @@ def values_check(*, user, rows: Sequence[ValueInput], allow_delete: bool = False
     return _planned(checked, periods)
 
 
-def _validated(
-    rows: Sequence[ValueInput], user, *, allow_delete: bool
-) -> tuple[list[_Checked], dict[str, Period]]:
+def _validated(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tuple[list[_Checked], dict[str, Period]]:
     """The checked rows and their periods by code (`_periods_known`); BulkValueError with every problem of the
     rows and the rules. Reads only: a refused write has changed nothing, not even the period table."""
     checked, errors, unreadable = _check_rows(rows, user, allow_delete=allow_delete)

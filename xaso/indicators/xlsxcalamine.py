@@ -60,7 +60,14 @@ _CONTENT_TYPES = (
 
 _DECLARATION = re.compile(rb"<\?xml[^>]*?encoding=\"([A-Za-z0-9_-]+)\"")
 _ROW_NUMBERS = re.compile(rb'<row r="([0-9]{1,9})"')
-_STYLES = re.compile(rb' s="([0-9]{1,9})"')
+#: a row that does not start with its number
+_ODD_ROW = re.compile(rb'<row(?! r="[0-9]{1,9}")[\s/>]')
+_ERROR_CELL = re.compile(rb""" t=["']e["']""")
+_STYLES = re.compile(rb""" s=["']([0-9]{1,9})["']""")
+
+
+def _pattern(source: bytes) -> re.Pattern:
+    return re.compile(source)  # compiled once: `re` keeps the last few hundred patterns
 
 
 def _column_number(letters: bytes) -> int:
@@ -74,6 +81,8 @@ def _plain_sheet(xml: bytes, percent_styles: set[int], limits: ImportLimits, bud
     """(last row, last column) of a sheet written as Excel writes it (see the module docstring), else None.
 
     Raises the row limit's ImportFileError for a sheet whose row numbers pass it, as the streaming reader would.
+    Each test is one pass of `bytes.count` or of a regular expression anchored on a literal over the rows,
+    without copying them (about 40 ms for the 9 MB sheet of a commune-year; docs/BENCHMARKS.md).
     """
     head = xml[:200]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
@@ -82,48 +91,48 @@ def _plain_sheet(xml: bytes, percent_styles: set[int], limits: ImportLimits, bud
     ):
         return None
     start, end = xml.find(b"<sheetData>"), xml.find(b"</sheetData>")
-    if start < 0 or end < start or b"<!" in xml or xml.count(b"<?") > 1:
+    if start < 0 or end < start:
         return None
-    for tag in re.findall(rb"<dimension\b[^>]*>", xml[:start]):
+    prolog = xml[:start]
+    if b"<!" in prolog or prolog.count(b"<?") > 1:  # a DTD: the streaming reader refuses it
+        return None
+    for tag in re.findall(rb"<dimension\b[^>]*>", prolog):
         declared = re.fullmatch(rb'<dimension ref="([A-Za-z0-9:$]{1,100})"\s*/>', tag)
         if declared is None:
             return None
         check_dimension(declared.group(1).decode(), limits)  # the streaming reader's refusal
-    data = xml[start:end]
-    if b"='" in data or b' t="e"' in data:
+    # rows: each starts with its number, in increasing order
+    numbers = [int(n) for n in _ROW_NUMBERS.findall(xml, start, end)]
+    if not numbers or _ODD_ROW.search(xml, start, end) or numbers[0] < 1:
         return None
-    rows = data.count(b"<row")
-    if rows == 0 or data.count(b'<row r="') != rows:
-        return None
-    numbers = [int(n) for n in _ROW_NUMBERS.findall(data)]
-    if len(numbers) != rows or numbers[0] < 1 or any(a >= b for a, b in zip(numbers, numbers[1:], strict=False)):
+    if any(a >= b for a, b in zip(numbers, numbers[1:], strict=False)):
         return None
     first_over = bisect.bisect_right(numbers, limits.rows)
     if first_over < len(numbers):
         budget.row(numbers[first_over])  # the streaming reader's refusal, at the same row
     last_row = numbers[-1]
-    cells = data.count(b"<c")  # also counts <color> in rich text: then the counts differ and the sheet is streamed
-    if cells != data.count(b'<c r="') or re.search(rb'<c r="(?![A-Z]{1,3}[0-9]{1,7}")', data):
-        return None
-    # the grid calamine builds: columns from the references of two or three letters (a limit of 26 or more
-    # leaves single letters within it), rows from the number of digits of the references, compared one by
-    # one only when that bound is too coarse; rows must be in order and a cell is placed by its own reference
-    letters = 1 if limits.columns < 26 else 2
-    wide = set(re.findall(rb'<c r="([A-Z]{%d,3})[0-9]' % letters, data))
-    last_column = max((_column_number(c) for c in wide), default=26)
-    if last_column > limits.columns:
-        return None
+    # cells: each starts with its reference. Usually one letter and no more digits than the last row, which
+    # bounds calamine's grid at once; otherwise the columns and rows of the references are looked at.
     digits = len(str(last_row))
-    if re.search(rb'<c r="[A-Z]{1,3}[0-9]{%d}' % (digits + 1), data):
-        return None
-    lowest = 10**digits - 1
+    last_column, lowest = 26, 10**digits - 1
+    if limits.columns < 26 or _pattern(rb'<c(?! r="[A-Z][0-9]{1,%d}")[\s/>]' % digits).search(xml, start, end):
+        if _pattern(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,%d}")[\s/>]' % digits).search(xml, start, end):
+            return None  # a cell without its reference first, or placed below the rows' digits
+        letters = 1 if limits.columns < 26 else 2
+        wide = set(_pattern(rb'<c r="([A-Z]{%d,3})[0-9]' % letters).findall(xml, start, end))
+        last_column = max((_column_number(c) for c in wide), default=26)
+        if last_column > limits.columns:
+            return None
     if lowest * last_column > GRID_CELLS:
-        lowest = max(map(int, re.findall(rb'<c r="[A-Z]{1,3}([0-9]{%d})"' % digits, data)), default=last_row)
+        pattern = rb'<c r="[A-Z]{1,3}([0-9]{%d})"' % digits
+        lowest = max(map(int, _pattern(pattern).findall(xml, start, end)), default=last_row)
         if lowest > last_row or last_row * last_column > GRID_CELLS:
             return None
-    if re.search(rb'<[vt](?: xml:space="preserve")?>[^<]{%d}' % (limits.cell_chars + 1), data):
+    if _ERROR_CELL.search(xml, start, end):
+        return None
+    if _pattern(rb'<[vt](?: xml:space="preserve")?>[^<]{%d}' % (limits.cell_chars + 1)).search(xml, start, end):
         return None  # the streaming reader names the row
-    if percent_styles and percent_styles & {int(s) for s in set(_STYLES.findall(data))}:
+    if percent_styles and percent_styles & {int(s) for s in set(_STYLES.findall(xml, start, end))}:
         return None
     budget.tick()
     return last_row, last_column

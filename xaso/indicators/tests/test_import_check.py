@@ -1,4 +1,4 @@
-""""Check only" judges a file exactly as an import does and writes nothing: not a value, a period, a history
+""" "Check only" judges a file exactly as an import does and writes nothing: not a value, a period, a history
 record or a rollup, not even a statement that would be rolled back."""
 
 from __future__ import annotations

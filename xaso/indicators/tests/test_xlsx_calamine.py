@@ -104,7 +104,7 @@ def test_a_sheet_starting_below_and_right_of_a1_keeps_its_row_numbers(monkeypatc
         (HEADER_ROW + GOOD_ROW.replace('r="2"', 'r="1"'), "rows out of order"),
         (HEADER_ROW + GOOD_ROW.replace('<c r="D2">', '<c r="D2" t="e">'), "an error cell"),
         (HEADER_ROW + GOOD_ROW.replace('<c r="D2">', "<c r='D2'>"), "single-quoted attributes"),
-        (HEADER_ROW + GOOD_ROW + "<!-- a comment -->", "markup calamine and expat may read apart"),
+        (HEADER_ROW + GOOD_ROW.replace('<row r="2">', '<row spans="1:4" r="2">'), "a row number not first"),
         (HEADER_ROW + GOOD_ROW.replace("</row>", '<c r="AY2"><v>7</v></c></row>'), "a cell beyond the limit"),
     ],
 )
