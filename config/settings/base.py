@@ -164,6 +164,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 XASO_PRIVATE_ROOT = VAR_DIR / "private"
+# Value history archived by `manage.py archive_value_history` (docs/decisions/0016-import-pipeline.md).
+XASO_HISTORY_ARCHIVE_ROOT = VAR_DIR / "history-archive"
 # Who sends a private file once the view has checked the rights: None (Django streams it), "nginx"
 # (X-Accel-Redirect to XASO_PRIVATE_FILE_INTERNAL_URL, an `internal` location aliased to XASO_PRIVATE_ROOT) or
 # "apache" (X-Sendfile with the file's path; mod_xsendfile with XSendFilePath set to XASO_PRIVATE_ROOT).
