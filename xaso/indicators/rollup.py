@@ -11,11 +11,15 @@ needs 3.37) and PostgreSQL (≥ 12) both run.
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import connection
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from xaso.core.models import Period
+from xaso.core.periods import YEAR
 from xaso.geo.models import AdminUnit
 
 from .models import Aggregation, DataElement, DataValue, ElementRollup
@@ -147,5 +151,84 @@ def _targets(period_table: str, years: list[int] | None, params: list) -> str:
 
 
 def rollup_rebuild() -> None:
-    """Recompute every rollup from the raw values (after a bulk load)."""
+    """Recompute every rollup from the raw values in one statement (after a bulk load, nothing else running).
+    On a database in use, `rollup_rebuild_batches` does the same in short transactions."""
     rollup_refresh()
+
+
+@dataclass
+class RebuildBatch:
+    """One batch of a rebuild: a province (None: communes without one), a year, some of its communes."""
+
+    province: str
+    year: str
+    communes: int
+    seconds: float
+    attempts: int
+
+
+#: communes per batch: a province-year is cut into transactions of at most this many communes
+BATCH_COMMUNES = 50
+_ATTEMPTS = 3
+
+
+def _batches(province_code: str | None, year: int | None, size: int):
+    # the units rollups are kept for: every unit some unit names as its commune (`r.commune_id` above)
+    communes = AdminUnit.objects.filter(id__in=AdminUnit.objects.filter(commune__isnull=False).values("commune_id"))
+    if province_code is not None:
+        communes = communes.filter(province__code=province_code)
+    by_province: dict[str | None, list[int]] = defaultdict(list)
+    for commune_id, code in communes.order_by("province__code", "id").values_list("id", "province__code"):
+        by_province[code].append(commune_id)
+    years = Period.objects.filter(type=YEAR)
+    if year is not None:
+        years = years.filter(code=str(year))
+    year_list = list(years.order_by("start").values_list("id", "code"))
+    for code, ids in by_province.items():
+        for year_id, year_code in year_list:
+            for at in range(0, len(ids), size):
+                yield code or "-", year_code, year_id, ids[at : at + size]
+
+
+def rollup_rebuild_batches(
+    *, province: str | None = None, year: int | None = None, size: int = BATCH_COMMUNES, report=None
+) -> list[RebuildBatch]:
+    """Recompute the rollups per province × year (× at most `size` communes), each batch in its own short
+    transaction, so the app keeps serving; idempotent. Unfiltered, the result is `rollup_rebuild`'s, row for row.
+
+    A batch and a concurrent write of the same commune and year both delete and re-insert its rollups: the
+    later one may meet the other's new rows (a unique conflict) or, on SQLite, a changed snapshot; the batch
+    is then run again from the start, up to three times.
+    """
+    done: list[RebuildBatch] = []
+    for province_code, year_code, year_id, commune_ids in _batches(province, year, size):
+        started = time.perf_counter()
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    rollup_refresh(commune_ids=commune_ids, year_ids=[year_id])
+                break
+            except (IntegrityError, OperationalError):
+                if attempt == _ATTEMPTS:
+                    raise
+        batch = RebuildBatch(province_code, year_code, len(commune_ids), time.perf_counter() - started, attempt)
+        done.append(batch)
+        if report is not None:
+            report(batch)
+    if province is None and year is None:
+        _orphans_delete()
+    return done
+
+
+def _orphans_delete() -> None:
+    """Rollups no batch covers (a unit that is no longer a commune, a period outside every year), which the
+    full rebuild's DELETE would have removed."""
+    t = _tables()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {t["roll"]} WHERE
+            unit_id NOT IN (SELECT commune_id FROM {t["unit"]} WHERE commune_id IS NOT NULL)
+            OR period_id NOT IN (SELECT id FROM {t["period"]} WHERE year_id IN (SELECT id FROM {t["period"]}
+                                                                               WHERE type = %s))""",
+            [YEAR],
+        )
