@@ -6,7 +6,9 @@ values, codes and names as text, values as numbers), written by the export itsel
 different commune's file (new values), interleaved with the baseline. Measured, median of the repeats:
 
 - **bare parse**: `CalamineWorkbook.from_filelike(...).get_sheet_by_index(0).to_python()`: the floor;
-- **read**: `table_read`: the bound checks, calamine and the rows turned into `ValueInput`s;
+- **read**: `table_read`: the bound checks, calamine and the rows turned into `ValueInput`s; and the same
+  with every sheet sent to the streaming reader (what every XLSX import did before), asserted to give the
+  same rows;
 - **check only**: `values_import(check_only=True)` of the new file: read and judged, nothing written;
 - **import**: `values_import` of the new file: read, judged, 23,040 values and their history written, rollups
   refreshed, committed; its phases are timed too;
@@ -97,7 +99,7 @@ def run_one(args) -> dict:
 
     from bench import generate
     from bench.run import Phases, machine
-    from xaso.indicators import importexport, services
+    from xaso.indicators import importexport, services, xlsxcalamine
     from xaso.indicators.models import DataValueChange
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -127,6 +129,13 @@ def run_one(args) -> dict:
         sample("bare parse", bare)
         table, *read = timed(importexport.table_read, data, "so-lieu.xlsx")
         sample("read", read)
+        xlsxcalamine.GRID_CELLS, grid = 0, xlsxcalamine.GRID_CELLS  # every sheet streamed: the reader before
+        streamed, *before = timed(importexport.table_read, data, "so-lieu.xlsx")
+        xlsxcalamine.GRID_CELLS = grid
+        assert [(r.row, r.element, r.unit, r.period, r.value) for r in streamed.rows] == [
+            (r.row, r.element, r.unit, r.period, r.value) for r in table.rows
+        ]
+        sample("read, streaming reader", before)
         values = len(table.rows)
         phases.reset()
         report, *check = timed(importexport.values_import, user=officer, data=data, filename="a.xlsx", check_only=True)
@@ -158,7 +167,7 @@ def run_one(args) -> dict:
     bare = medians["bare parse"]
     for name, m in medians.items():
         print(
-            f"[{args.database}] {name:11s} wall {m['wall_s'] * 1000:6.0f} ms ({m['wall_s'] / bare['wall_s']:.2f}× bare)"
+            f"[{args.database}] {name:22s} wall {m['wall_s'] * 1000:6.0f} ms ({m['wall_s'] / bare['wall_s']:.2f}× bare)"
             f"  cpu {m['cpu_s'] * 1000:6.0f} ms ({m['cpu_s'] / bare['cpu_s']:.2f}× bare)"
         )
     print(f"[{args.database}] import phases (median ms): "

@@ -449,7 +449,11 @@ def values_import(*, user, data: bytes, filename: str, check_only: bool = False)
 
     Raises ImportFileError when the file cannot be read; row problems come back in the report.
     """
-    table = table_read(data, filename)
+    return table_import(user=user, table=table_read(data, filename), check_only=check_only)
+
+
+def table_import(*, user, table: Table, check_only: bool = False) -> ImportReport:
+    """Write the rows of a file read by `table_read` all-or-nothing, or with `check_only` judge them only."""
     errors = table.errors
     report = ImportReport(rows=table.count, check_only=check_only, encoding=table.encoding)
     try:
@@ -464,6 +468,32 @@ def values_import(*, user, data: bytes, filename: str, check_only: bool = False)
     report.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))[:MAX_REPORT_ERRORS]
     report.result = None if report.errors else result
     return report
+
+
+def report_data(report: ImportReport) -> dict:
+    """An import report as JSON-ready data (what a background import keeps); `report_from_data` reads it back."""
+    result = report.result
+    return {
+        "rows": report.rows, "error_count": report.error_count, "check_only": report.check_only,
+        "encoding": report.encoding,
+        "errors": [{"row": e.row, "column": e.column, "message": e.message, "code": e.code} for e in report.errors],
+        "result": None if result is None else {
+            "created": result.created, "updated": result.updated, "deleted": result.deleted,
+            "unchanged": result.unchanged,
+        },
+    }  # fmt: skip
+
+
+def report_from_data(data: dict) -> ImportReport:
+    result = data.get("result")
+    return ImportReport(
+        rows=data["rows"],
+        errors=[RowError(e["row"], e["column"], e["message"], e["code"]) for e in data["errors"]],
+        error_count=data["error_count"],
+        result=None if result is None else WriteResult(**result),
+        check_only=data["check_only"],
+        encoding=data["encoding"],
+    )
 
 
 # writing

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from xaso.core.models import Period, TimeStampedModel
 from xaso.core.periods import PERIOD_TYPES
+from xaso.files.fields import PrivateFileField
 from xaso.geo.models import AdminUnit
 
 
@@ -252,3 +253,49 @@ class ValidationRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """A file too large to import inside a web request, imported by the task worker (`manage.py db_worker`).
+
+    The upload is kept in the private storage until the job has run, then deleted; `report` holds what the
+    import page would have shown (rows, errors, counts), so the page polling the job shows the same report.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    unit = models.ForeignKey(
+        AdminUnit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("đơn vị")
+    )  # the uploader's unit when the job was queued (none for an administrator)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    check_only = models.BooleanField(_("chỉ kiểm tra"), default=False)
+    language = models.CharField(max_length=10, default="vi")
+    upload = PrivateFileField(_("tệp tải lên"), folder="imports", blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    message = models.CharField(_("bước đang làm"), max_length=200, blank=True)
+    report = models.JSONField(_("kết quả"), null=True, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lượt nhập tệp nền")
+        verbose_name_plural = pgettext_lazy("plural", "lượt nhập tệp nền")
+        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="import_job_progress_le_100")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -73,6 +73,7 @@ def rollup_refresh(
     if years is not None:
         periods = list(Period.objects.filter(year_id__in=years).values_list("id", flat=True))
     with connection.cursor() as cursor:
+        _lock(cursor, communes)
         params: list = []
         where = "1=1" + _in("data_element_id", elements, params) + _in("unit_id", communes, params)
         where += _in("period_id", periods, params)
@@ -122,6 +123,27 @@ def rollup_refresh(
         )
 
 
+#: the advisory lock namespace of rollup writers (PostgreSQL), "xa"
+_LOCK_SPACE = 0x7861
+
+
+def _lock(cursor, communes: list[int] | None) -> None:
+    """On PostgreSQL, serialise the writers of the same communes' rollups until their transactions end: a write's
+    refresh and a `rebuild_rollups` batch (or two writes) of one commune would otherwise each delete the rows
+    they see and insert their own, and the second insert would meet the first's rows. A refresh of everything
+    takes the namespace exclusively. SQLite serialises every writer already."""
+    if connection.vendor != "postgresql":
+        return
+    if communes is None:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_LOCK_SPACE])
+        return
+    cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [_LOCK_SPACE])
+    cursor.execute(
+        "SELECT pg_advisory_xact_lock(%s, c) FROM (SELECT DISTINCT unnest(%s::int[]) AS c ORDER BY 1) AS ordered",
+        [_LOCK_SPACE + 1, communes],
+    )
+
+
 def _raw_values(t: dict[str, str], elements, communes, units, periods, params: list) -> str:
     """The raw values of the elements × communes × periods (None = all), with their commune and aggregation;
     `units`, when given, are the communes' units (the same filter, in the index's terms)."""
@@ -168,7 +190,7 @@ class RebuildBatch:
 
 
 #: communes per batch: a province-year is cut into transactions of at most this many communes
-BATCH_COMMUNES = 50
+BATCH_COMMUNES = 10
 _ATTEMPTS = 3
 
 

@@ -12,5 +12,7 @@ urlpatterns = [
     path("violations/", views.violations, name="violations"),
     path("import/", views.import_values, name="import"),
     path("import/template/", views.import_template, name="import_template"),
+    path("import/jobs/<int:job_id>/", views.import_job, name="import_job"),
+    path("import/jobs/<int:job_id>/status/", views.import_job_status, name="import_job_status"),
     path("export/", views.export_values, name="export"),
 ]

@@ -10,22 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xaso.accounts.permissions import can_write_unit
+from xaso.core.formatting import format_number
 from xaso.core.models import Period
 from xaso.core.periods import PeriodError, PeriodSpec, parse_period
 from xaso.geo.models import AdminUnit
 
-from . import entry, importexport
+from . import entry, importexport, importjobs
 from .errors import BulkValueError
 from .filelimits import ImportLimits
 from .forms import CellForm, ImportForm
-from .models import Area, ChangeSource, DataElement
+from .models import Area, ChangeSource, DataElement, ImportJob
 from .services import ValueInput, values_write
 
 #: most row errors listed on the import page (the count says how many there are in all)
@@ -211,19 +212,54 @@ def import_values(request):
     report, file_error = None, ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        check_only = form.cleaned_data["check_only"]
+        if upload.size > importjobs.background_bytes():  # read by the task worker, not in this request
+            job = importjobs.import_job_create(user=request.user, upload=upload, check_only=check_only)
+            return redirect("indicators:import_job", job_id=job.pk)
         try:
             report = importexport.values_import(
-                user=request.user, data=upload.read(), filename=upload.name, check_only=form.cleaned_data["check_only"]
+                user=request.user, data=upload.read(), filename=upload.name, check_only=check_only
             )
         except importexport.ImportFileError as exc:
             file_error = str(exc)
     status = 400 if (file_error or (report and report.errors) or form.errors) else 200
     return render(request, "indicators/import.html", {
-        "form": form, "report": report, "file_error": file_error,
+        "form": form, **_report_context(report, file_error),
+        "max_rows": ImportLimits.current().rows - 1,  # the header is one of the file's rows
+        "background_mb": format_number(importjobs.background_bytes() / 2**20, 1),
+    }, status=status)  # fmt: skip
+
+
+def _report_context(report, file_error: str) -> dict:
+    return {
+        "report": report, "file_error": file_error,
         "errors_shown": report.errors[:MAX_ERRORS_SHOWN] if report else [],
         "errors_hidden": max(0, report.error_count - MAX_ERRORS_SHOWN) if report else 0,
-        "max_rows": ImportLimits.current().rows - 1,  # the header is one of the file's rows
-    }, status=status)  # fmt: skip
+    }  # fmt: skip
+
+
+def _import_job(request, job_id: int) -> ImportJob:
+    """The user's own job only: another user's job, even in the same commune, is a 404."""
+    return get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
+
+
+def _job_context(job: ImportJob) -> dict:
+    report = importexport.report_from_data(job.report) if job.report else None
+    file_error = job.error if job.status == ImportJob.Status.FAILED else ""
+    return {"job": job, **_report_context(report, file_error)}
+
+
+@login_required
+@require_GET
+def import_job(request, job_id: int):
+    return render(request, "indicators/import_job.html", _job_context(_import_job(request, job_id)))
+
+
+@login_required
+@require_GET
+def import_job_status(request, job_id: int):
+    """The fragment the job page polls (htmx) until the import is done, then the report."""
+    return render(request, "indicators/_import_job_status.html", _job_context(_import_job(request, job_id)))
 
 
 def _format_refused(fmt: str) -> HttpResponseBadRequest:

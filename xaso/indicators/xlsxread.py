@@ -2,11 +2,12 @@
 
 Why not openpyxl or calamine (docs/decisions/0010-streaming-xlsx-reader.md): both load the shared strings
 whole, openpyxl builds each row whole and pads it to the declared dimension or the farthest cell, calamine
-builds the whole sheet as one dense grid; neither can be stopped at a row, column or time budget. Here each
-part is pushed through expat in 64 KB pieces: no tree is built, every bound is checked as the markup arrives,
-and a DTD or entity declaration is refused the moment it appears (what defusedxml does, on the parser we
-drive). Values come out as openpyxl gave them: numbers, text, booleans, dates for date formats, and a
-percent-formatted 0.706 as 70.6.
+builds the whole sheet as one dense grid; neither can be stopped at a row, column or time budget. calamine
+reads a sheet only once `xlsxcalamine` has found its shape bounded (decision 0016); every other sheet is
+streamed here. Here each part is pushed through expat in 64 KB pieces: no tree is built, every bound is
+checked as the markup arrives, and a DTD or entity declaration is refused the moment it appears (what
+defusedxml does, on the parser we drive). Values come out as openpyxl gave them: numbers, text, booleans,
+dates for date formats, and a percent-formatted 0.706 as 70.6.
 """
 
 from __future__ import annotations
