@@ -12,6 +12,7 @@ the report the page would have shown, in the uploader's language.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -125,3 +126,18 @@ def _run(job: ImportJob) -> None:
     _progress(job.pk, 40, step % {"n": rows})
     report = table_import(user=job.created_by, table=table, check_only=job.check_only)  # all or nothing
     _finish(job.pk, status=ImportJob.Status.DONE, report=report_data(report), message=_("Hoàn thành."))
+
+
+def import_jobs_cleanup(*, stale_after: timedelta = timedelta(hours=2)) -> int:
+    """Mark imports a crashed worker left running as failed and delete their uploaded files (their transaction was
+    rolled back with the worker: nothing of them is saved). Returns how many. Run daily
+    (`manage.py cleanup_import_jobs`)."""
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=timezone.now() - stale_after)
+    count = 0
+    for job in stale:
+        with translation.override(job.language):
+            message = _("Việc nhập bị dừng giữa chừng (máy chủ khởi động lại?): không có số liệu nào được lưu. "
+                        "Hãy nhập lại tệp.")  # fmt: skip
+            _finish(job.pk, status=ImportJob.Status.FAILED, error=message)
+        count += 1
+    return count

@@ -3,9 +3,14 @@ all-or-nothing, the progress shown, then the very report a direct import gives, 
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from xaso.accounts.models import Role
 from xaso.indicators import importjobs
@@ -151,3 +156,20 @@ def test_a_small_file_is_still_imported_in_the_request(client, private_root, set
     response = post(client, xlsx_bytes(GOOD))
     assert response.status_code == 200 and not ImportJob.objects.exists()
     assert DataValue.objects.count() == 3
+
+
+def test_an_import_left_running_by_a_crashed_worker_is_failed_and_its_file_deleted(
+    private_root, queue_only, catalog, an_vien, an_vien_officer
+):
+    upload = SimpleUploadedFile("so-lieu.xlsx", xlsx_bytes(GOOD))
+    stale = importjobs.import_job_create(user=an_vien_officer, upload=upload)
+    recent = importjobs.import_job_create(user=an_vien_officer, upload=SimpleUploadedFile("b.xlsx", xlsx_bytes(GOOD)))
+    now = timezone.now()
+    ImportJob.objects.filter(pk=stale.pk).update(status="running", started_at=now - timedelta(hours=3))
+    ImportJob.objects.filter(pk=recent.pk).update(status="running", started_at=now - timedelta(minutes=10))
+    out = io.StringIO()
+    call_command("cleanup_import_jobs", stdout=out)
+    assert "Đã đánh dấu lỗi 1 lượt nhập bị treo." in out.getvalue()
+    stale.refresh_from_db()
+    assert stale.status == "failed" and stale.error.startswith("Việc nhập bị dừng giữa chừng") and not stale.upload
+    assert ImportJob.objects.get(pk=recent.pk).status == "running" and len(stored_files(private_root)) == 1
