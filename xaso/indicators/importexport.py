@@ -362,7 +362,11 @@ class _Layout:
     #: where element, unit, period, value and comment are (a missing comment: beyond every row)
     indices: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
 
+    #: cell → text already computed, for the element, unit and period columns (equal cells give equal text)
+    seen: tuple[dict, dict, dict] = ((), (), ())
+
     def __post_init__(self):
+        self.seen = ({}, {}, {})
         at = {key: index for key, (index, _written) in self.header.items()}
         self.indices = (at["element"], at["unit"], at["period"], at["value"], at.get("comment", 1 << 30))
 
@@ -401,9 +405,17 @@ def _row(number: int, cells: Sequence[object], layout: _Layout, errors: list[Row
     """
     size = len(cells)
     at_element, at_unit, at_period, at_value, at_comment = layout.indices
-    element = _text(cells[at_element], key="element") if at_element < size else ""
-    unit = _text(cells[at_unit], key="unit") if at_unit < size else ""
-    period = _text(cells[at_period], key="period") if at_period < size else ""
+    # a file repeats a few codes thousands of times: each distinct cell is turned into text once
+    elements, units, periods = layout.seen
+    cell = cells[at_element] if at_element < size else ""
+    if (element := elements.get(cell)) is None:
+        element = elements[cell] = _text(cell, key="element")
+    cell = cells[at_unit] if at_unit < size else ""
+    if (unit := units.get(cell)) is None:
+        unit = units[cell] = _text(cell, key="unit")
+    cell = cells[at_period] if at_period < size else ""
+    if (period := periods.get(cell)) is None:
+        period = periods[cell] = _text(cell, key="period")
     comment = _text(cells[at_comment], key="comment") if at_comment < size else ""
     # "70,6" unquoted in a comma-separated file splits into 70 and 6: one cell too many here, or 6 as the
     # comment (judged in `_split_decimals`, which knows the element's value type)
