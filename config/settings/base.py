@@ -246,3 +246,6 @@ XASO_CLIENT_IP_HEADER = "X-Forwarded-For"  # or "X-Real-IP"; the proxy must set 
 # every name, its default and why; docs/security.md lists them). Override a name here to change it, e.g.
 # XASO_IMPORT_LIMITS = {"rows": 400_001, "seconds": 120}.
 XASO_IMPORT_LIMITS: dict = {}
+# Import files larger than this are imported by the task worker, the page showing the progress and then the report
+# (docs/decisions/0016-import-pipeline.md).
+XASO_IMPORT_BACKGROUND_BYTES = 2 * 1024 * 1024
