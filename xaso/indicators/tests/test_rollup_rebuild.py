@@ -4,14 +4,16 @@ row for row; idempotent; scoped by --province and --year."""
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from xaso.core.models import Period
 from xaso.geo.services import village_create
 from xaso.indicators.models import DataElement, ElementRollup
-from xaso.indicators.rollup import rollup_rebuild, rollup_rebuild_batches
+from xaso.indicators.rollup import rollup_rebuild, rollup_rebuild_batches, rollup_refresh
 from xaso.indicators.services import ValueInput, values_write
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,37 @@ def test_a_province_year_batch_touches_only_its_rollups(two_provinces):
     fixed = [r for r in after if r[3] != -1]
     assert fixed == [r for r in full if r[1] in ("26296", "26170") and r[2].startswith("2023")]
     assert len(after) == len(full)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_during_a_rebuild_batch_of_its_commune_waits_for_it_and_succeeds(catalog, an_vien, an_vien_officer):
+    """PostgreSQL: the batch's transaction holds the commune's rollup lock; the import's refresh waits for it,
+    then deletes the batch's rows and writes its own (without the lock it met them: a unique violation)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time in: the database serialises them itself")
+    values_write(user=an_vien_officer, rows=[ValueInput("households_total", "26296", "2023", 1961)])
+    year_id = Period.objects.get(code="2023").id
+    holding, release, failures = threading.Event(), threading.Event(), []
+
+    def batch():
+        try:
+            with transaction.atomic():
+                rollup_refresh(commune_ids=[an_vien.id], year_ids=[year_id])
+                holding.set()
+                release.wait(20)
+        except Exception as exc:  # noqa: BLE001 - reported to the test below
+            failures.append(exc)
+        finally:
+            holding.set()
+            connection.close()
+
+    worker = threading.Thread(target=batch)
+    worker.start()
+    assert holding.wait(20)
+    timer = threading.Timer(1.0, release.set)  # the batch commits a second later, while the import waits
+    timer.start()
+    result = values_write(user=an_vien_officer, rows=[ValueInput("households_total", "26296", "2023", 1970)])
+    worker.join(20)
+    timer.join()
+    assert failures == [] and result.updated == 1
+    assert rollups() == [("households_total", "26296", "2023", 1970.0, 1)]
