@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('geo', '0001_initial'),
-        ('indicators', '0005_derived_rollup_keys'),
+        ('indicators', '0006_rollup_unit_period_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
