@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """The rollup rebuild: one statement over every raw value against `rebuild_rollups`' batches (province × year,
-at most 50 communes each, one short transaction per batch), on the same database in the same run.
+at most 10 communes each, one short transaction per batch), on the same database in the same run.
 
 A synthetic province (`bench/generate.py`: communes × 24 villages × 80 monthly data elements × years) is
 bulk-loaded, then: the full rebuild (`rollup_rebuild`), timed; the rollups kept; the batched rebuild
