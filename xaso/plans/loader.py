@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from xaso.geo.models import AdminUnit
 from xaso.indicators.models import Indicator
 
-from .models import BudgetLine, LegalBasis, Plan, Responsibility, Target, Task
+from .models import BudgetLine, CoveredUnit, LegalBasis, Plan, Responsibility, Target, Task, UnitMatch
 
 _TEXTS = (models.CharField, models.TextField, models.ForeignKey, models.FileField)
 PLANS_PATH = Path(__file__).parent / "data" / "plans.yaml"
@@ -63,6 +63,19 @@ def _checked(obj, where: str):
     return obj
 
 
+def _covered(entry, where: str = "") -> dict:
+    """A covered unit written as its code (`"legacy:17845"`) or with the name the document gives it and how surely
+    that name was matched: `{unit: "legacy:17899", name_in_source: Nghi Hoa, match: uncertain}`."""
+    if not isinstance(entry, dict):
+        return {"unit": str(entry), "name_in_source": "", "match": UnitMatch.CERTAIN}
+    match = entry.get("match", UnitMatch.CERTAIN)
+    if match not in UnitMatch.values:
+        raise ValidationError(
+            _("%(w)s: mức khớp “%(m)s” không hợp lệ (dùng certain hoặc uncertain).") % {"w": where, "m": match}
+        )
+    return {"unit": str(entry["unit"]), "name_in_source": entry.get("name_in_source", ""), "match": match}
+
+
 def _plan(entry: dict, units: dict[str, AdminUnit], indicators: dict[str, Indicator], by_key: dict[str, Plan]) -> Plan:
     where = entry.get("key", entry.get("title"))
     unit = units.get(str(entry["unit"]))
@@ -88,7 +101,11 @@ def _plan(entry: dict, units: dict[str, AdminUnit], indicators: dict[str, Indica
             defaults={"title": b["title"], "issued_on": issued_on},
         )
         plan.legal_bases.add(basis)
-    plan.covered_units.set([units[str(c)] for c in entry.get("covered_units", []) if str(c) in units])
+    for c in entry.get("covered_units", []):
+        link = _covered(c, where)
+        if link["unit"] in units:
+            link["unit"] = units[link["unit"]]
+            _checked(CoveredUnit(plan=plan, **link), where).save()
     targets: dict[str, Target] = {}
     for order, t in enumerate(entry.get("targets", [])):
         indicator = indicators.get(t["indicator"])
@@ -126,7 +143,8 @@ def _plan(entry: dict, units: dict[str, AdminUnit], indicators: dict[str, Indica
 def plans_load(path: Path = PLANS_PATH) -> PlansResult:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     entries = data.get("plans", [])
-    codes = {str(e["unit"]) for e in entries} | {str(c) for e in entries for c in e.get("covered_units", [])}
+    codes = {str(e["unit"]) for e in entries}
+    codes |= {_covered(c)["unit"] for e in entries for c in e.get("covered_units", [])}
     units = {u.code: u for u in AdminUnit.objects.filter(code__in=codes)}
     indicators = {i.code: i for i in Indicator.objects.all()}
     by_key: dict[str, Plan] = {}

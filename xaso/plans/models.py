@@ -69,6 +69,7 @@ class Plan(TimeStampedModel):
     covered_units = models.ManyToManyField(
         AdminUnit,
         blank=True,
+        through="CoveredUnit",
         related_name="covering_plans",
         verbose_name=_("các xã thuộc phạm vi"),
         help_text=_("Với kế hoạch của huyện/tỉnh áp dụng cho một số xã (ví dụ 10 xã của Nghi Lộc)."),
@@ -101,6 +102,51 @@ class Plan(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+
+
+class UnitMatch(models.TextChoices):
+    """How surely a name written in a source document was matched to an official unit."""
+
+    CERTAIN = "certain", _("Khớp chắc chắn")
+    UNCERTAIN = "uncertain", _("Khớp chưa chắc chắn")
+
+
+class CoveredUnit(models.Model):
+    """One commune a plan covers (seed 002's ten communes), with the name the plan's document gives it.
+
+    Where that name could not be matched to an official unit with certainty (seed 002's "Nghi Hoa", a commune the
+    2019–2021 merger made part of Diên Hoa), the document's own name is kept beside the matched unit and both are
+    shown, so a reader can check the match instead of trusting it silently."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="covered_unit_links")
+    # the column of the table Django created for the former plain many-to-many field
+    unit = models.ForeignKey(AdminUnit, models.CASCADE, db_column="adminunit_id", related_name="+",
+                             verbose_name=_("đơn vị"))  # fmt: skip
+    name_in_source = models.CharField(
+        _("tên trong văn bản"), max_length=200, blank=True, help_text=_("Tên đơn vị như văn bản nguồn ghi.")
+    )
+    match = models.CharField(_("mức khớp"), max_length=10, choices=UnitMatch.choices, default=UnitMatch.CERTAIN)
+
+    class Meta:
+        db_table = "plans_plan_covered_units"
+        ordering = ["plan", "id"]  # the order the document lists them in
+        verbose_name = _("xã thuộc phạm vi")
+        verbose_name_plural = pgettext_lazy("plural", "xã thuộc phạm vi")
+        unique_together = [("plan", "unit")]
+
+    def __str__(self) -> str:
+        return self.unit.name
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.match == UnitMatch.UNCERTAIN
+
+    @property
+    def shows_source_name(self) -> bool:
+        """The document's name is shown when the match is uncertain or the name differs from the official one."""
+        if not self.name_in_source:
+            return False
+        return self.is_uncertain or self.name_in_source.casefold() not in self.unit.name.casefold()
 
 
 class Comparator(models.TextChoices):

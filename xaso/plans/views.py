@@ -98,6 +98,7 @@ def plan_detail(request, pk: int):
     context = {
         "plan": plan,
         "legal_bases": legal_bases_ordered(plan.legal_bases.all()),
+        "covered_units": list(plan.covered_unit_links.select_related("unit")),
         "progress": progress,
         "tasks": tasks,
         "budget_lines": plan.budget_lines.all(),

@@ -63,6 +63,24 @@ def test_source_plans_are_loaded_with_their_horizons(demo):
     assert {t.horizon_year for t in an_vien.targets.all()} == {2026, 2030, 2045}
     nghi_loc = Plan.objects.get(unit__code="legacy:429")
     assert nghi_loc.covered_units.count() == 10
+    # seed 002 names "Nghi Hoa", which the 2019–2021 merger made part of Diên Hoa: matched, not with certainty
+    links = list(nghi_loc.covered_unit_links.select_related("unit"))
+    assert [(c.unit.name, c.name_in_source, c.match) for c in links if c.shows_source_name] == [
+        ("Xã Diên Hoa", "Nghi Hoa", "uncertain")
+    ]
+    assert [c.name_in_source for c in links] == [
+        "Nghi Hoa",
+        "Nghi Thiết",
+        "Nghi Đồng",
+        "Nghi Quang",
+        "Nghi Kiều",
+        "Nghi Hưng",
+        "Nghi Công Bắc",
+        "Nghi Yên",
+        "Nghi Vạn",
+        "Nghi Công Nam",
+    ]
+    assert all(c.match == "certain" for c in links[1:])
     nga_dien = Plan.objects.get(unit__code="legacy:16150")
     fibre = nga_dien.targets.get(indicator__code="households_fibre_rate")
     assert fibre.baseline_value == 70.6

@@ -7,7 +7,7 @@ from xaso.core.api import VietnameseMessages
 from xaso.core.limits import ID_MAX, ID_MIN, PLAN_YEAR_MAX, PLAN_YEAR_MIN, plan_date_validators
 from xaso.indicators.models import Indicator
 from xaso.plans.legal_bases import legal_bases_ordered
-from xaso.plans.models import BudgetLine, LegalBasis, Plan, Target, Task, TaskUpdate
+from xaso.plans.models import BudgetLine, CoveredUnit, LegalBasis, Plan, Target, Task, TaskUpdate
 from xaso.plans.selectors import plans_for_user
 from xaso.plans.status import UNKNOWN
 
@@ -64,17 +64,40 @@ class LegalBasisSerializer(VietnameseMessages, serializers.ModelSerializer):
         list_serializer_class = LegalBasesInRankOrder
 
 
+class CoveredUnitSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(
+        source="unit.name", read_only=True, help_text="Tên chính thức của đơn vị đã khớp."
+    )
+    name_in_source = serializers.CharField(
+        read_only=True, help_text="Tên đơn vị như văn bản của kế hoạch ghi (rỗng: văn bản dùng tên chính thức)."
+    )
+    match = serializers.CharField(
+        read_only=True,
+        help_text="certain: tên trong văn bản khớp chắc chắn với đơn vị; uncertain: khớp chưa chắc chắn, cần "
+        "đối chiếu.",
+    )
+
+    class Meta:
+        model = CoveredUnit
+        fields = ["unit", "unit_name", "name_in_source", "match"]
+
+
 class PlanSerializer(VietnameseMessages, serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     legal_bases = LegalBasisSerializer(many=True, read_only=True)
+    covered_units = CoveredUnitSerializer(
+        source="covered_unit_links", many=True, read_only=True,
+        help_text="Các xã thuộc phạm vi kế hoạch, theo thứ tự văn bản, kèm tên văn bản ghi và mức khớp.",
+    )  # fmt: skip
 
     class Meta:
         model = Plan
         fields = [
             "id", "unit", "unit_name", "title", "year_from", "year_to", "status", "version", "supersedes",
-            "previous_plan", "parent_plan", "legal_bases", "general_goal", "roadmap", "budget_text", "number",
-            "issued_on", "signer_name", "signer_title", "evaluation", "created_at", "updated_at",
+            "previous_plan", "parent_plan", "legal_bases", "covered_units", "general_goal", "roadmap", "budget_text",
+            "number", "issued_on", "signer_name", "signer_title", "evaluation", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [
             "status", "version", "supersedes", "previous_plan", "parent_plan", "number", "issued_on", "signer_name",

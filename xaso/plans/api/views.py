@@ -3,6 +3,7 @@ plans outside the readable scope → 404; approved plans are read-only (400 with
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from xaso.accounts.permissions import can_write_unit
 from xaso.geo.models import AdminUnit
 from xaso.plans import selectors, services
-from xaso.plans.models import BudgetLine, Plan, Target, Task, TaskUpdate
+from xaso.plans.models import BudgetLine, CoveredUnit, Plan, Target, Task, TaskUpdate
 
 from .serializers import (
     ApproveSerializer,
@@ -82,7 +83,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     permission_classes = PLAN_PERMISSIONS
 
     def get_queryset(self):
-        return selectors.plans_for_user(self.request.user).prefetch_related("legal_bases").order_by("-year_from", "id")
+        return (
+            selectors.plans_for_user(self.request.user)
+            .prefetch_related("legal_bases", Prefetch("covered_unit_links", CoveredUnit.objects.select_related("unit")))
+            .order_by("-year_from", "id")
+        )
 
     def perform_update(self, serializer):
         # the plan looked up in the user's scope, checked again by the service as stored (unit, status)
