@@ -48,6 +48,32 @@ def test_demo_figures_break_no_rule_and_loading_again_changes_nothing(demo):
     assert DataValue.objects.count() == before
 
 
+def test_sample_villages_have_coherent_adults_that_sum_to_the_communes_2024_figures(demo):
+    """The five sample villages of Nga Điền carry adults (≤ population, ≥ adults with a smartphone), so the adult-based
+    rates have a figure per village; the demo gives the commune no 2024 figure of its own, so the commune's 2024 is the
+    sum of its villages."""
+    admin = User.objects.get(username="admin")
+    nga_dien = AdminUnit.objects.get(code="legacy:16150")
+    villages = list(AdminUnit.objects.filter(parent=nga_dien, is_sample=True).order_by("code"))
+    year = Period.objects.get(code="2024")
+    stored = {
+        (v.unit.code, v.data_element.code): v.value
+        for v in DataValue.objects.filter(unit__in=villages, period=year).select_related("unit", "data_element")
+    }
+    adults = [stored[(v.code, "adults_total")] for v in villages]
+    population = [stored[(v.code, "population_total")] for v in villages]
+    smartphone = [stored[(v.code, "adults_smartphone")] for v in villages]
+    assert adults == [1296, 1094, 1351, 1021, 1113]
+    assert all(s <= a <= p for s, a, p in zip(smartphone, adults, population, strict=True))
+    assert not DataValue.objects.filter(unit=nga_dien, period=year).exists()  # the commune's 2024 is its villages'
+    rate = Indicator.objects.get(code="adults_smartphone_rate")
+    table = indicator_values(user=admin, indicators=[rate], units=[nga_dien, *villages], periods=[year])
+    commune = table[(nga_dien.id, rate.id, year.id)]
+    assert commune.inputs == {"adults_smartphone": 5411, "adults_total": 5875}  # 1.205 + ... ; 1.296 + ...
+    assert round(commune.value, 1) == 92.1
+    assert [round(table[(v.id, rate.id, year.id)].value, 1) for v in villages] == [93.0, 91.7, 93.6, 90.2, 91.5]
+
+
 def test_demo_logins_are_scoped(demo):
     officer = User.objects.get(username="anvien")
     assert officer.unit.code == "26296" and officer.check_password("xaso-demo-2026")
@@ -118,6 +144,10 @@ def test_demo_nga_dien_2024_plan_seen_in_2026_is_judged_on_its_2024_else_2023_fi
     # households on fibre = 76,6%, short of the plan's 100%
     fibre = by_code["households_fibre_rate"]
     assert (round(fibre.latest, 1), fibre.period.code, fibre.status.code) == (76.6, "2024", "off_track")
+    # adults with a smartphone over adults, from the villages: 1.205 + 1.003 + 1.264 + 921 + 1.018 = 5.411 of
+    # 1.296 + 1.094 + 1.351 + 1.021 + 1.113 = 5.875 adults = 92,1%, short of 100%
+    smartphone = by_code["adults_smartphone_rate"]
+    assert (round(smartphone.latest, 1), smartphone.period.code, smartphone.status.code) == (92.1, "2024", "off_track")
     # no 2024 figure: 2023's one video-conference system (seed 003, Part 1) meets "≥ 1"
     video = by_code["video_conference_systems"]
     assert (video.latest, video.period.code, video.status.code) == (1.0, "2023", "achieved")
