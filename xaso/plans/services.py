@@ -437,6 +437,10 @@ def task_update_add(*, task: Task, user, on: date, percent_done: int, text: str,
     task.refresh_from_db()  # the plan that owns it as stored, not as set in memory
     task.plan = _locked_plans().get(pk=task.plan_id)
     _require_writer(user, task.plan.unit)
+    if task.plan.status == PlanStatus.CLOSED:
+        raise ValidationError(
+            _("Kế hoạch “%(p)s” đã tổng kết: không nhận thêm cập nhật tiến độ nhiệm vụ.") % {"p": task.plan.title}
+        )
     if not 0 <= percent_done <= 100:
         raise ValidationError({"percent_done": _("Phần trăm hoàn thành phải từ 0 đến 100.")})
     if not (text or "").strip():

@@ -145,3 +145,34 @@ def test_a_task_update_is_written_only_by_who_writes_the_tasks_plan(other_draft,
     )
     assert response.status_code == 400 and "task" in response.json()["errors"]
     assert not task.updates.exists()
+
+
+def test_a_closed_plan_takes_no_more_task_progress(an_vien, an_vien_officer):
+    """Once the year-end evaluation is written (closed), the plan's task progress is history: a late update through
+    the service, the API or the page is refused in Vietnamese and nothing changes."""
+    from datetime import date
+
+    from django.test import Client
+    from django.urls import reverse
+
+    plan = services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+    task = services.task_save(user=an_vien_officer, plan=plan, area="government", title="Số hóa hồ sơ")
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_EXECUTION)
+    services.task_update_add(task=task, user=an_vien_officer, on=date(2026, 6, 1), percent_done=40, text="Đã làm")
+    services.plan_close(plan=plan, user=an_vien_officer, evaluation="Đạt 1/1 chỉ tiêu.")
+    refused = "Kế hoạch “Kế hoạch chuyển đổi số năm 2026 của Xã An Viễn” đã tổng kết: không nhận thêm cập nhật"
+    with pytest.raises(ValidationError, match=refused):
+        services.task_update_add(task=task, user=an_vien_officer, on=date(2027, 1, 5), percent_done=100, text="Xong")
+    response = api(an_vien_officer).post(
+        "/api/v1/task-updates/", {"task": task.id, "on": "2027-01-05", "percent_done": 100, "text": "Xong"},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400 and refused in str(response.json())
+    web = Client()
+    web.force_login(an_vien_officer)
+    page = web.post(reverse("plans:task_update_add", args=[plan.pk, task.pk]),
+                    {"on": "05/01/2027", "percent_done": 100, "text": "Xong"}, follow=True)  # fmt: skip
+    assert refused in page.content.decode()
+    assert list(task.updates.values_list("percent_done", flat=True)) == [40]
+    task.refresh_from_db()
+    assert task.status == "in_progress"
