@@ -31,6 +31,18 @@ def test_officer_cannot_add_villages_to_another_commune(an_vien, nga_dien_office
         village_create(commune=an_vien, name="Ấp 1", user=nga_dien_officer)
 
 
+def test_no_user_means_no_right_to_add_a_village(an_vien, administrator):
+    """A call without a user used to skip the rights check; a script names the user it acts as (the demo loader acts
+    as the administrator), and an anonymous visitor has no right either."""
+    from django.contrib.auth.models import AnonymousUser
+
+    for nobody in (None, AnonymousUser()):
+        with pytest.raises(PermissionDenied, match="Bạn không có quyền thêm thôn/ấp cho Xã An Viễn"):
+            village_create(commune=an_vien, name="Ấp 1", user=nobody)
+    assert not AdminUnit.objects.filter(parent=an_vien).exists()
+    assert village_create(commune=an_vien, name="Ấp 1", user=administrator).code == "26296-001"
+
+
 def test_analyst_reads_but_cannot_rename(an_vien, an_vien_officer, province_analyst):
     village = village_create(commune=an_vien, name="Ấp 1", user=an_vien_officer)
     assert AdminUnit.objects.for_user(province_analyst).filter(pk=village.pk).exists()
