@@ -441,6 +441,7 @@ def _task_cells(t: Task) -> dict[str, str]:
 
 
 CHAR_WIDTH = 1.9  # mm: a 10 pt Times New Roman letter and a little (the longest word of a column must fit)
+HEAD_LINES = 3  # a column heading wraps to at most about this many lines
 
 
 def column_widths(columns: list[list[str]], heads: list[str], total: float) -> list[float]:
@@ -450,7 +451,11 @@ def column_widths(columns: list[list[str]], heads: list[str], total: float) -> l
     minimums, weights = [], []
     for cells, head in zip(columns, heads, strict=True):
         words = [w for text in [*cells, head] for w in text.split()]
-        minimums.append(max(14.0, CHAR_WIDTH * max((len(w) for w in words), default=4) + 3))
+        longest_word = CHAR_WIDTH * max((len(w) for w in words), default=4) + 3
+        # the heading in at most HEAD_LINES lines: a narrow column of short names under a long heading ("Thẩm quyền
+        # phê duyệt (rõ thẩm quyền)") would otherwise make the header row seven lines high
+        heading = CHAR_WIDTH * len(head) / HEAD_LINES + 3
+        minimums.append(max(14.0, longest_word, heading))
         weights.append(sum(len(c) for c in cells) ** 0.75)
     spare = total - sum(minimums)
     if spare <= 0:

@@ -325,6 +325,19 @@ def test_column_widths_fit_the_longest_word_and_grow_with_the_text():
     assert widths[1] >= 35
 
 
+def test_a_column_of_short_names_under_a_long_heading_is_wide_enough_for_the_heading_in_three_lines():
+    """Seed 004's approver column holds "UBND xã" under "Thẩm quyền phê duyệt (rõ thẩm quyền)" (36 letters): sized by
+    its longest word alone (16 mm) the heading took seven lines; now at most three (1,9 mm × 36 / 3 + 3 = 25,8 mm)."""
+    from xaso.reports.documents import column_widths
+
+    titles = ["Tham mưu UBND xã xây dựng và ban hành các quy định đối với hoạt động phát triển khoa học"] * 5
+    approvers = ["UBND xã", "", "", "", ""]
+    heads = ["Nội dung cần thực hiện (rõ việc)", "Thẩm quyền phê duyệt (rõ thẩm quyền)"]
+    title, approver = column_widths([titles, approvers], heads, 240)
+    assert approver >= 25.8 and title > approver
+    assert round(title + approver) == 240
+
+
 def test_a_three_tier_plan_keeps_the_district_column_a_two_tier_plan_has_none():
     from xaso.geo.models import AdminUnit, Level
     from xaso.plans.models import BudgetLine, Plan
