@@ -781,5 +781,17 @@ def evaluation_context(data: EvaluationData, elements: dict[str, DataElement]) -
             "overview": overview, "pillars": pillars, "task_groups": task_groups,
             "shortfalls": shortfalls or ["Không có."], "next_intro": next_intro,
             "next_targets": next_targets, "next_tasks": next_tasks,
+            "sec": {**_numbered({"goals": True, "tasks": bool(task_groups), "shortfalls": True}),
+                    **_numbered({"next_targets": bool(next_targets), "next_tasks": bool(next_tasks)})},
         },
     }  # fmt: skip
+
+
+def _numbered(present: dict[str, bool]) -> dict[str, str]:
+    """Roman numbers for the sections that are printed, in order, so the numbering has no gap: {"a": True, "b":
+    False, "c": True} → {"a": "I", "b": "", "c": "II"}."""
+    numbers, n = {}, 0
+    for key, printed in present.items():
+        numbers[key] = ROMAN[n] if printed else ""
+        n += printed
+    return numbers

@@ -134,3 +134,23 @@ def test_report_and_evaluation_of_a_year_print_the_same_counts(nga_dien_2023, ng
         "trong 4 chỉ tiêu năm 2023 của kế hoạch: 2 chỉ tiêu đã đạt, 1 chỉ tiêu chưa đạt (trong đó 0 chỉ tiêu đúng "
         "tiến độ, 1 chỉ tiêu có nguy cơ chậm, 0 chỉ tiêu chậm tiến độ), 1 chỉ tiêu chưa có số liệu."
     ) in report
+
+
+def test_a_plan_without_tasks_prints_no_empty_task_sections_and_numbers_on(nga_dien, nga_dien_officer, catalog):
+    """The demo's Đồng Nai minimums have targets and no task: their evaluation printed "II. TÌNH HÌNH THỰC HIỆN CÁC
+    NHIỆM VỤ" and "II. NHIỆM VỤ" with nothing under them. Left out, "Tồn tại, hạn chế" becomes II."""
+    plan = plan_services.plan_create_from_template(user=nga_dien_officer, unit=nga_dien, year=2023)
+    plan_services.target_save(user=nga_dien_officer, plan=plan, indicator=catalog["fibre"], value=80, horizon_year=2023)
+    document = open_docx(services.document_evaluation_docx(plan, nga_dien_officer, 2023, today=date(2024, 1, 15)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "D30 Heading 1"]
+    assert headings == ["I. TÌNH HÌNH THỰC HIỆN MỤC TIÊU ĐỀ RA NĂM 2023", "II. TỒN TẠI, HẠN CHẾ", "I. MỤC TIÊU"]
+    assert "NHIỆM VỤ" not in docx_text(document).split("Phần 1")[1].replace("CHỈ TIÊU, NHIỆM VỤ", "")
+
+
+def test_the_sections_of_an_evaluation_with_tasks_keep_their_numbers(nga_dien_2023, nga_dien_officer):
+    plan_services.plan_create_from_previous(user=nga_dien_officer, previous=nga_dien_2023)
+    document = open_docx(services.document_evaluation_docx(nga_dien_2023, nga_dien_officer, 2023))
+    headings = [p.text for p in document.paragraphs if p.style.name == "D30 Heading 1"]
+    assert headings == ["I. TÌNH HÌNH THỰC HIỆN MỤC TIÊU ĐỀ RA NĂM 2023",
+                        "II. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ NĂM 2023", "III. TỒN TẠI, HẠN CHẾ", "I. MỤC TIÊU",
+                        "II. NHIỆM VỤ"]  # fmt: skip
