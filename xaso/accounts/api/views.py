@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xaso.accounts.authentication import token_is_expired
 from xaso.accounts.lockout import lockout_message, login_succeeded, retry_after_seconds
 from xaso.core.api import ErrorSerializer
 
@@ -64,4 +65,7 @@ class TokenObtainApi(APIView):
         # no session login here, so no user_logged_in signal: clear the account's failures ourselves
         login_succeeded(request=request._request, username=user.get_username())
         token, _created = Token.objects.get_or_create(user=user)
+        if token_is_expired(token):  # a new key for a new period, never the expired one again
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})

@@ -30,6 +30,47 @@ def test_token_from_username_and_password_opens_the_api(an_vien_officer):
     assert again.json()["token"] == key
 
 
+def test_a_token_expires_after_the_configured_days_and_a_new_one_is_issued(an_vien_officer, settings):
+    """30 days by default (XASO_API_TOKEN_DAYS): a key issued 29 days ago opens the API, one issued 30 days ago is
+    refused with a Vietnamese 401 and deleted; asking again with the password gives a new key."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert settings.XASO_API_TOKEN_DAYS == 30
+    credentials = {"username": "an_vien_officer", "password": "pw-an_vien_officer"}
+    key = APIClient().post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    Token.objects.filter(key=key).update(created=timezone.now() - timedelta(days=29, hours=23))
+    assert client.get("/api/v1/units/").status_code == 200
+    Token.objects.filter(key=key).update(created=timezone.now() - timedelta(days=30))
+    refused = client.get("/api/v1/units/")
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == (
+        "Khóa API đã hết hạn (sau 30 ngày): lấy khóa mới bằng POST /api/v1/auth/token/."
+    )
+    assert not Token.objects.filter(key=key).exists()
+    assert client.get("/api/v1/units/").status_code == 401  # gone, not revived
+    fresh = APIClient().post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    assert fresh != key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
+    assert client.get("/api/v1/units/").status_code == 200
+
+
+def test_asking_for_a_token_replaces_an_expired_one(an_vien_officer, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.XASO_API_TOKEN_DAYS = 7
+    old = Token.objects.create(user=an_vien_officer)
+    Token.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=8))
+    credentials = {"username": "an_vien_officer", "password": "pw-an_vien_officer"}
+    key = APIClient().post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    assert key != old.key and Token.objects.get(user=an_vien_officer).key == key
+
+
 def test_wrong_password_is_a_vietnamese_400_without_a_token(an_vien_officer):
     response = APIClient().post(
         "/api/v1/auth/token/", {"username": "an_vien_officer", "password": "sai"}, format="json"
