@@ -15,6 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    cài đặt, tạo CSDL SQLite, nạp đơn vị hành chính và dữ liệu mẫu, chạy http://127.0.0.1:8000"
 	@echo "make test   toàn bộ kiểm thử (SQLite, PostgreSQL nếu có, trình duyệt thật)"
+	@echo "make serve  máy chủ production (gunicorn, xem docs/deploy.md)"
 	@echo "make lint   ruff"
 	@echo "make bench  đo hiệu năng (xem docs/BENCHMARKS.md)"
 	@echo "make bench-pages  đo các trang chính qua gunicorn (thời gian, dung lượng, thông lượng)"
@@ -45,6 +46,12 @@ run: demo
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production server (docs/deploy.md): static files collected, then gunicorn with config/gunicorn.conf.py.
+# Needs the production environment (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL…).
+serve: install var
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -100,4 +107,4 @@ document-screenshots: demo system-deps
 screenshots: install system-deps
 	XASO_CHROMIUM=$(CHROMIUM) $(PY) bench/screenshots.py
 
-.PHONY: help install migrate demo run lint system-deps postgres-available test bench bench-pages document-screenshots screenshots
+.PHONY: help install migrate demo run serve lint system-deps postgres-available test bench bench-pages document-screenshots screenshots

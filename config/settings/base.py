@@ -8,6 +8,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from xaso.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -30,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "xaso.ops",  # before django_tasks_db: its `db_worker` records the heartbeat /healthz reads
     "django_tasks_db",
     "axes",
     "xaso.core",
@@ -44,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: request id, latency by view (Prometheus), the request's log line (xaso.ops)
+    "xaso.ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # outside the session: one read-after-write scope per request (xaso.core.db_router); nothing without a replica
     "xaso.core.db_router.ReadAfterWriteMiddleware",
@@ -211,13 +216,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},  # a deep link would nest a link in a button
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # "xaso.security": failed logins, lock-outs, successful logins (never a password)
-    "loggers": {"xaso": {"handlers": ["console"], "level": "INFO"}},
-}
+# Logs on stderr: XASO_LOG_FORMAT=json writes one JSON object per line (request id on every record), "text" plain
+# lines; XASO_LOG_LEVEL sets xaso's own loggers (xaso.ops.logs).
+LOGGING = logging_config(os.environ.get("XASO_LOG_FORMAT", "text"), os.environ.get("XASO_LOG_LEVEL", "INFO"))
 
 # Background jobs (large exports): Django's task framework, stored in the database; run `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -252,3 +253,14 @@ XASO_IMPORT_LIMITS: dict = {}
 # Import files larger than this are imported by the task worker, the page showing the progress and then the report
 # (docs/decisions/0016-import-pipeline.md).
 XASO_IMPORT_BACKGROUND_BYTES = 2 * 1024 * 1024
+
+# Operations (docs/deploy.md). /metrics answers a request bearing XASO_METRICS_TOKEN (Authorization: Bearer …) or
+# coming from an address in XASO_METRICS_ALLOWED_IPS (addresses or CIDR ranges); nobody when both are empty.
+XASO_METRICS_TOKEN = ""
+XASO_METRICS_ALLOWED_IPS: list[str] = []
+# The job worker writes a heartbeat this often; /healthz fails when the newest is older than the stale limit.
+XASO_WORKER_HEARTBEAT_SECONDS = 15
+XASO_WORKER_STALE_SECONDS = 60
+# /healthz fails when one of these directories (default: XASO_PRIVATE_ROOT) has less free space than this.
+XASO_HEALTH_DISK_PATHS: list[str] = []
+XASO_HEALTH_MIN_FREE_BYTES = 1024**3

@@ -30,3 +30,13 @@ X_FRAME_OPTIONS = "DENY"
 XASO_PRIVATE_ROOT = Path(os.environ.get("XASO_PRIVATE_ROOT", str(XASO_PRIVATE_ROOT)))  # noqa: F405
 XASO_PRIVATE_FILE_SERVER = os.environ.get("XASO_PRIVATE_FILE_SERVER") or None
 XASO_PRIVATE_FILE_INTERNAL_URL = os.environ.get("XASO_PRIVATE_FILE_INTERNAL_URL", "/_private/")
+
+# collected by `manage.py collectstatic` and served by whitenoise (docs/deploy.md)
+STATIC_ROOT = Path(os.environ.get("XASO_STATIC_ROOT", str(STATIC_ROOT)))  # noqa: F405
+# a monitor on the server itself asks gunicorn over plain HTTP: no redirect to HTTPS for these two
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+XASO_METRICS_TOKEN = os.environ.get("XASO_METRICS_TOKEN", "")
+XASO_METRICS_ALLOWED_IPS = [p.strip() for p in os.environ.get("XASO_METRICS_ALLOWED_IPS", "").split(",") if p.strip()]
+XASO_HEALTH_DISK_PATHS = [p.strip() for p in os.environ.get("XASO_HEALTH_DISK_PATHS", "").split(",") if p.strip()]
+XASO_HEALTH_MIN_FREE_BYTES = int(os.environ.get("XASO_HEALTH_MIN_FREE_BYTES", str(1024**3)))
+LOGGING = logging_config(os.environ.get("XASO_LOG_FORMAT", "json"), os.environ.get("XASO_LOG_LEVEL", "INFO"))  # noqa: F405

@@ -64,8 +64,8 @@ def _counted(ip: IpAddressType) -> str:
     return str(ip)
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as counted: REMOTE_ADDR, or the forwarded one when REMOTE_ADDR is a trusted proxy.
+def client_address(request: HttpRequest) -> IpAddressType | None:
+    """The client's address: REMOTE_ADDR, or the forwarded one when REMOTE_ADDR is a trusted proxy.
 
     None when REMOTE_ADDR is missing or not an address (a Unix socket without a proxy in front).
     """
@@ -74,11 +74,17 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
     networks = trusted_proxies()
     if not _is_trusted(peer, networks):
-        return _counted(peer)
+        return peer
     # unparseable hops are skipped: they can only stand left of what our proxies appended, where the client writes
     chain = split_proxy_chain(request.META.get(forwarded_header())) or []
     for hop in reversed(chain):
         if not _is_trusted(hop, networks):
-            return _counted(hop)
+            return hop
     # every hop is one of ours (or there is no header): the left-most hop is the best we know
-    return _counted(chain[0] if chain else peer)
+    return chain[0] if chain else peer
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as counted (`client_address`, an IPv6 address by its /64)."""
+    address = client_address(request)
+    return None if address is None else _counted(address)

@@ -30,6 +30,7 @@ from xaso.core.formatting import format_number
 from xaso.core.models import Period
 from xaso.core.spreadsheet import csv_value, strip_csv_guard, xlsx_row, xlsx_value
 from xaso.geo.models import AdminUnit
+from xaso.ops.metrics import instrument_import
 
 from .errors import BulkValueError, RowError
 from .filelimits import Budget, ImportFileError, ImportLimits, check_file_size
@@ -456,6 +457,7 @@ def read_table(data: bytes, filename: str) -> list[ValueInput]:
     return table.rows
 
 
+@instrument_import  # files, saved figures and time for /metrics (xaso.ops.metrics)
 def values_import(*, user, data: bytes, filename: str, check_only: bool = False) -> ImportReport:
     """Read a file and write its values all-or-nothing (`values_write`); with `check_only`, save nothing.
 
