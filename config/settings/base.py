@@ -264,3 +264,8 @@ XASO_WORKER_STALE_SECONDS = 60
 # /healthz fails when one of these directories (default: XASO_PRIVATE_ROOT) has less free space than this.
 XASO_HEALTH_DISK_PATHS: list[str] = []
 XASO_HEALTH_MIN_FREE_BYTES = 1024**3
+# Backups (`manage.py backup`, xaso.ops.backup): where, and how many daily and weekly ones are kept.
+XASO_BACKUP_DIR = VAR_DIR / "backups"
+XASO_BACKUP_KEEP_DAILY = 7
+XASO_BACKUP_KEEP_WEEKLY = 4
+XASO_PG_BIN_DIR = ""  # pg_dump / pg_restore from here when set (e.g. /usr/lib/postgresql/15/bin), else the PATH

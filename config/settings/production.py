@@ -40,3 +40,7 @@ XASO_METRICS_ALLOWED_IPS = [p.strip() for p in os.environ.get("XASO_METRICS_ALLO
 XASO_HEALTH_DISK_PATHS = [p.strip() for p in os.environ.get("XASO_HEALTH_DISK_PATHS", "").split(",") if p.strip()]
 XASO_HEALTH_MIN_FREE_BYTES = int(os.environ.get("XASO_HEALTH_MIN_FREE_BYTES", str(1024**3)))
 LOGGING = logging_config(os.environ.get("XASO_LOG_FORMAT", "json"), os.environ.get("XASO_LOG_LEVEL", "INFO"))  # noqa: F405
+XASO_BACKUP_DIR = Path(os.environ.get("XASO_BACKUP_DIR", str(XASO_BACKUP_DIR)))  # noqa: F405
+XASO_BACKUP_KEEP_DAILY = int(os.environ.get("XASO_BACKUP_KEEP_DAILY", "7"))
+XASO_BACKUP_KEEP_WEEKLY = int(os.environ.get("XASO_BACKUP_KEEP_WEEKLY", "4"))
+XASO_PG_BIN_DIR = os.environ.get("XASO_PG_BIN_DIR", "")

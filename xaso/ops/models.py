@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WorkerHeartbeat(models.Model):
@@ -20,7 +21,7 @@ class WorkerHeartbeat(models.Model):
 
     class Meta:
         verbose_name = _("nhịp tiến trình xử lý nền")
-        verbose_name_plural = _("nhịp tiến trình xử lý nền")
+        verbose_name_plural = pgettext_lazy("plural", "nhịp tiến trình xử lý nền")
         ordering = ["-last_seen_at"]
 
     def __str__(self) -> str:
