@@ -234,3 +234,12 @@ def test_the_heartbeat_writes_its_row_and_removes_it_when_the_worker_stops(setti
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["worker-a"]
     heartbeat.stop()
     assert not WorkerHeartbeat.objects.exists()
+
+
+def test_the_admin_lists_the_workers_heartbeats_read_only(client, administrator):
+    beat(seconds_ago=3)
+    client.force_login(administrator)
+    response = client.get("/admin/ops/workerheartbeat/")
+    assert response.status_code == 200
+    assert "web-1" in response.content.decode() and "4242" in response.content.decode()
+    assert client.get("/admin/ops/workerheartbeat/add/").status_code == 403
