@@ -244,7 +244,7 @@ def ui_unit_cells(actor: str, verb: str) -> list[Cell]:
                     verdict(actor, scope),
                     send=lambda w, c, s=scope: c.post(
                         f"/coc/unit/{w.units[s].code}/publication/",
-                        {"is_published": "on", "indicators": [w.indicators[0].pk]},
+                        {"is_published": "on", "indicators": [w.indicators[0].pk], "action": "confirm"},
                     ),
                     effect=lambda w, s=scope: Publication.objects.filter(unit=w.units[s], is_published=True).exists(),
                 )
