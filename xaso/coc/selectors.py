@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +27,12 @@ from xaso.indicators.selectors import (
     indicators_active,
     latest_year_with_data,
 )
+from xaso.plans import scorecard
+from xaso.plans import selectors as plan_selectors
+from xaso.plans.models import Plan, Task
+from xaso.plans.selectors import TargetProgress
+from xaso.plans.status import ACHIEVED, AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, UNKNOWN
+from xaso.reports.charts import STATUS_COLOURS
 
 #: how many years the trend shows, the chosen one included
 TREND_YEARS = 5
@@ -91,8 +98,20 @@ class IndicatorRow:
         return bool(self.current and self.current.is_stated_mismatch)
 
     @property
+    def points(self) -> list[TrendPoint]:
+        """The years of the trend that have a figure, oldest first."""
+        return [p for p in self.trend if p.value is not None]
+
+    @property
     def has_trend(self) -> bool:
-        return any(p.value is not None for p in self.trend)
+        """A trend is drawn from two figures on: one figure is shown as a figure with its year, not as a dot."""
+        return len(self.points) >= 2
+
+    @property
+    def single_point(self) -> TrendPoint | None:
+        """The only figure of the trend's years, when there is exactly one."""
+        points = self.points
+        return points[0] if len(points) == 1 else None
 
 
 @dataclass
@@ -138,7 +157,7 @@ class CommuneOverview:
         return sum(1 for r in self.rows if r.is_stated_mismatch)
 
     def trends(self) -> dict[str, dict]:
-        """Chart data for the page, by indicator code: only indicators with at least one figure."""
+        """Chart data for the page, by indicator code: only indicators with figures for at least two years."""
         return {
             r.indicator.code: {
                 "labels": [str(p.year) for p in r.trend],
@@ -415,3 +434,149 @@ def units_search(*, user, query: str, limit: int = 30):
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query))
     return qs.select_related("province").order_by("is_legacy", "path")[:limit]
+
+
+# --- a commune's plans at a glance ------------------------------------------------------------------------------
+
+#: the order statuses are counted, charted and listed in: done first, then the deviations, then the unknown
+STATUS_ORDER = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+#: the order target rows are listed in under their pillar: what needs attention first
+ATTENTION_ORDER = (OFF_TRACK, AT_RISK, NO_DATA, UNKNOWN, ON_TRACK, ACHIEVED)
+#: tasks listed on the first screen per list (overdue, due soon); the rest unfold under "more"
+FIRST_SCREEN_TASKS = 5
+
+
+def counted_status(code: str) -> str:
+    """The status a target is counted under: one whose status could not be computed (a bad stored row) counts with
+    "no data", as in the reports (`xaso.reports.selectors.pillar_status_counts`)."""
+    return code if code in STATUS_ORDER else NO_DATA
+
+
+@dataclass
+class PillarStatus:
+    """How many of a pillar's targets stand at each status, and the targets themselves, most urgent first."""
+
+    area: str
+    label: str
+    counts: dict[str, int]
+    progress: list[TargetProgress]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def cells(self) -> list[tuple[str, str, int]]:
+        """(status code, label, count) in `STATUS_ORDER`: a row of the table that goes with the chart."""
+        return [(code, str(STATUS_LABELS[code]), self.counts[code]) for code in STATUS_ORDER]
+
+
+@dataclass
+class DataGap:
+    """An indicator that targets of the plans are set on and that has no figure to judge them by."""
+
+    indicator: Indicator
+    targets: list[TargetProgress]
+
+    @property
+    def horizons(self) -> list[int]:
+        return sorted({p.target.horizon_year for p in self.targets})
+
+
+@dataclass
+class CommunePlanSummary:
+    """What the operations centre shows first about a commune's plans in execution (`commune_plan_summary`)."""
+
+    today: date
+    plans: list[Plan]
+    pillars: list[PillarStatus]
+    late: list[Task]
+    due: list[Task]
+    gaps: list[DataGap]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {code: sum(p.counts[code] for p in self.pillars) for code in STATUS_ORDER}
+
+    @property
+    def late_first(self) -> list[Task]:
+        return self.late[:FIRST_SCREEN_TASKS]
+
+    @property
+    def late_more(self) -> list[Task]:
+        return self.late[FIRST_SCREEN_TASKS:]
+
+    @property
+    def due_first(self) -> list[Task]:
+        return self.due[:FIRST_SCREEN_TASKS]
+
+    @property
+    def due_more(self) -> list[Task]:
+        return self.due[FIRST_SCREEN_TASKS:]
+
+    @property
+    def target_count(self) -> int:
+        return sum(p.total for p in self.pillars)
+
+    def status_cells(self) -> list[tuple[str, str, int]]:
+        totals = self.totals
+        return [(code, str(STATUS_LABELS[code]), totals[code]) for code in STATUS_ORDER]
+
+    def chart(self) -> dict:
+        """Chart data: one bar per pillar, one stacked part per status, in the status colours of the documents."""
+        return {
+            "labels": [p.label for p in self.pillars],
+            "datasets": [
+                {
+                    "status": code,
+                    "label": str(STATUS_LABELS[code]),
+                    "color": STATUS_COLOURS[code],
+                    "data": [p.counts[code] for p in self.pillars],
+                }
+                for code in STATUS_ORDER
+            ],
+        }
+
+
+def commune_plan_summary(*, user, unit: AdminUnit, today: date | None = None) -> CommunePlanSummary:
+    """A commune's plans in execution at a glance: per pillar, how many targets are achieved, on track, at risk, off
+    track or without data; the tasks overdue and due within `DUE_SOON_DAYS` days; the indicators of targets without
+    a figure.
+
+    Every target's status comes from one aggregation pass (`scorecard.commune_targets` → `target_progress`), so the
+    number of queries grows with neither targets nor tasks. The rule: docs/rules/target-status.md.
+    """
+    check_readable(user, [unit])
+    today = today or timezone.localdate()
+    plans = scorecard.active_plans(user=user, unit=unit)
+    targets = scorecard.commune_targets(user=user, unit=unit, today=today, plans=plans)
+    by_area: dict[str, list[TargetProgress]] = {}
+    for p in targets.progress:
+        by_area.setdefault(p.target.indicator.area, []).append(p)
+    urgency = {code: n for n, code in enumerate(ATTENTION_ORDER)}
+    pillars = []
+    for area, label in Area.choices:  # the framework's order: the three pillars first
+        rows = by_area.get(area)
+        if not rows:
+            continue
+        counts = dict.fromkeys(STATUS_ORDER, 0)
+        for p in rows:
+            counts[counted_status(p.status.code)] += 1
+        rows = sorted(rows, key=lambda p: urgency.get(p.status.code, len(urgency)))  # stable: catalog order within
+        pillars.append(PillarStatus(area, str(label), counts, rows))
+    gaps: dict[int, DataGap] = {}
+    for p in targets.progress:
+        if counted_status(p.status.code) == NO_DATA:
+            gaps.setdefault(p.target.indicator_id, DataGap(p.target.indicator, [])).targets.append(p)
+    late, due = plan_selectors.tasks_late_and_due(plans=plans, today=today)
+    late.sort(key=lambda t: (t.due_date, t.pk))
+    for t in due:  # a recurring task's next deadline (end of this month, quarter or year)
+        t.next_due = plan_selectors.task_next_due(t, today=today)
+    due.sort(key=lambda t: (t.next_due, t.pk))
+    return CommunePlanSummary(
+        today=today,
+        plans=list(plans),
+        pillars=pillars,
+        late=late,
+        due=due,
+        gaps=list(gaps.values()),
+    )

@@ -18,7 +18,6 @@ from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
 from xaso.indicators.selectors import indicators_active
 from xaso.plans import scorecard
-from xaso.plans import selectors as plan_selectors
 
 from . import public, selectors, services
 from .forms import PublicationForm
@@ -112,23 +111,9 @@ def unit_overview(request, code: str):
 
 
 def _plan_context(user, unit: AdminUnit) -> dict:
-    """The commune's plans in execution: targets with status per pillar, late and due tasks, target data gaps."""
-    today = timezone.localdate()
-    plans = scorecard.active_plans(user=user, unit=unit)
-    targets = scorecard.commune_targets(user=user, unit=unit, today=today, plans=plans)
-    late, due = plan_selectors.tasks_late_and_due(plans=plans, today=today)
-    pillars = [
-        {"area": area, "label": label, "counts": targets.by_area[area], "total": sum(targets.by_area[area].values())}
-        for area, label in Area.choices
-        if area in targets.by_area
-    ]
-    return {
-        "plan_targets": targets,
-        "plan_pillars": pillars,
-        "late_tasks": late,
-        "due_tasks": due,
-        "active_plans": list(plans),
-    }
+    """The commune's plans in execution at a glance: targets by pillar and status, late and due tasks, data gaps."""
+    summary = selectors.commune_plan_summary(user=user, unit=unit)
+    return {"plan": summary, "plan_chart": summary.chart() if summary.pillars else None}
 
 
 @login_required

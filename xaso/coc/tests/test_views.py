@@ -87,12 +87,13 @@ def test_commune_page_shows_seed_003_figures_with_the_stated_rate_flag(client, s
     assert "Năm 2023" in page
     fibre = re.search(r'data-indicator="households_fibre_rate">(.*?)</tr>', page).group(1)
     assert "<strong>70,6%</strong>" in fibre
-    assert "có số liệu" in fibre and "Văn bản nêu" not in fibre  # 70.6% stated, 70.6% computed
+    assert "Văn bản nêu" not in fibre  # 70.6% stated, 70.6% computed
+    assert "70,6% (năm 2023)" in fibre  # one year of figures: the figure with its year, no chart of one dot
     smartphone = re.search(r'data-indicator="adults_smartphone_population_rate">(.*?)</tr>', page).group(1)
     assert "<strong>70,0%</strong>" in smartphone
     assert "Văn bản nêu 75%, tính được 70,0%" in smartphone
     online = re.search(r'data-indicator="dossiers_online_rate">(.*?)</tr>', page).group(1)
-    assert "<strong>—</strong>" in online and "thiếu số liệu" in online
+    assert "thiếu số liệu" in online and "Chưa có số liệu" in online and "<canvas" not in online
     assert 'data-testid="count-with-data">2<' in page
     assert 'data-testid="count-gaps">4<' in page  # adults with a smartphone over adults: no count of adults
     assert 'data-testid="count-mismatch">1<' in page

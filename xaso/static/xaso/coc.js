@@ -3,6 +3,9 @@
  * <canvas data-chart="ID" data-key="CODE">      trend sparkline of entry CODE of the JSON in <script id="ID">
  * <canvas data-chart="ID" data-kind="bars">      horizontal bars (village breakdown) of the JSON in <script id="ID">
  * JSON: {labels: [...], values: [number|null, ...], percent: bool, decimals: int}
+ * <canvas data-chart="ID" data-kind="status">    targets per pillar, stacked by status, with a legend
+ * JSON: {labels: [pillar, ...], datasets: [{status, label, color, data: [count per pillar]}, ...]}
+ * A link to an element inside a folded <details> (#pillar-…, #area-…) opens it.
  * Charts are drawn when they scroll into view, and again after htmx swaps content in.
  */
 (function () {
@@ -102,16 +105,76 @@
     };
   }
 
+  /* One bar per pillar, one stacked part per status in its colour; the legend names the statuses. The same
+   * counts are in the table after the chart (the text a screen reader reads). */
+  function statusConfig(spec) {
+    var narrow = window.matchMedia("(max-width: 40em)").matches;
+    return {
+      type: "bar",
+      data: {
+        labels: spec.labels,
+        datasets: spec.datasets.map(function (d) {
+          return { label: d.label, data: d.data, backgroundColor: d.color, borderColor: "#ffffff", borderWidth: 1,
+                   barPercentage: 0.8, categoryPercentage: 0.9 };
+        }),
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: {
+          legend: { position: "top", align: "start",
+                    labels: { color: "#1b1b1b", boxWidth: 12, boxHeight: 12, font: { size: narrow ? 11 : 12 } } },
+          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + c.parsed.x; } } },
+        },
+        scales: {
+          x: { stacked: true, beginAtZero: true, ticks: { color: MUTED, precision: 0 }, grid: { color: "#e6e6e6" } },
+          y: { stacked: true, ticks: { color: "#1b1b1b", font: { size: narrow ? 11 : 12 },
+                                        callback: function (v) { return wrap(spec.labels[v], narrow ? 14 : 24); } },
+               grid: { display: false } },
+        },
+      },
+    };
+  }
+
+  /* A pillar's name on two lines when it is long ("Nhân lực số, nhận thức số"). */
+  function wrap(text, width) {
+    if (!text || text.length <= width) return text;
+    var words = text.split(" "), lines = [""];
+    words.forEach(function (w) {
+      var line = lines[lines.length - 1];
+      if (line && (line + " " + w).length > width) lines.push(w);
+      else lines[lines.length - 1] = line ? line + " " + w : w;
+    });
+    return lines;
+  }
+
   function draw(canvas) {
     if (canvas.dataset.drawn || !window.Chart) return;
     var spec = readData(canvas);
     if (!spec) return;
-    if (canvas.dataset.kind === "bars") {
+    var kind = canvas.dataset.kind;
+    if (kind === "bars") {
       canvas.parentElement.style.height = Math.max(120, spec.labels.length * 28 + 40) + "px";
     }
-    new window.Chart(canvas, canvas.dataset.kind === "bars" ? barsConfig(spec) : trendConfig(spec));
+    window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;  // the page's typeface
+    var config = kind === "bars" ? barsConfig(spec) : kind === "status" ? statusConfig(spec) : trendConfig(spec);
+    new window.Chart(canvas, config);
     canvas.dataset.drawn = "1";
   }
+
+  /* Open the folded sections that hold the element the address points at (#pillar-economy, #area-government). */
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    if (opened) target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", reveal);
 
   var observer = "IntersectionObserver" in window
     ? new IntersectionObserver(function (entries) {
@@ -139,8 +202,9 @@
 
   document.addEventListener("htmx:afterSettle", function (event) { scan(event.target); });
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { scan(document); });
+    document.addEventListener("DOMContentLoaded", function () { reveal(); scan(document); });
   } else {
+    reveal();
     scan(document);
   }
 })();
