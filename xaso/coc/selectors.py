@@ -26,8 +26,8 @@ from xaso.indicators.selectors import (
     indicator_values,
     indicators_active,
     latest_year_with_data,
+    stated_sources,
 )
-from xaso.plans import scorecard
 from xaso.plans import selectors as plan_selectors
 from xaso.plans.models import Plan, Task
 from xaso.plans.selectors import TargetProgress
@@ -80,6 +80,12 @@ class IndicatorRow:
     indicator: Indicator
     current: IndicatorValue | None
     trend: list[TrendPoint]
+    stated_source: str = ""  # for a stated-only figure: the short name of the document stating it
+
+    @property
+    def is_stated_only(self) -> bool:
+        """No figure computed from counts, but a rate a document states ("Theo văn bản: 87%")."""
+        return not self.has_data and self.stated is not None
 
     @property
     def value(self) -> float | None:
@@ -125,8 +131,13 @@ class AreaSection:
         return sum(1 for r in self.rows if r.has_data)
 
     @property
+    def stated_only(self) -> int:
+        return sum(1 for r in self.rows if r.is_stated_only)
+
+    @property
     def gaps(self) -> int:
-        return len(self.rows) - self.with_data
+        """Indicators with neither a computed figure nor a stated one."""
+        return len(self.rows) - self.with_data - self.stated_only
 
 
 @dataclass
@@ -147,6 +158,10 @@ class CommuneOverview:
     @property
     def with_data(self) -> int:
         return sum(s.with_data for s in self.sections)
+
+    @property
+    def stated_only(self) -> int:
+        return sum(s.stated_only for s in self.sections)
 
     @property
     def gaps(self) -> int:
@@ -207,7 +222,20 @@ def commune_overview(*, user, unit: AdminUnit, year: int, indicators: Sequence[I
             found = value_at(ind, y)
             trend.append(TrendPoint(y, found.value if found else None))
         rows.append(IndicatorRow(indicator=ind, current=value_at(ind, year), trend=trend))
+    _name_stated_sources(unit, rows)
     return CommuneOverview(unit=unit, year=year, years=years, sections=_area_sections(rows))
+
+
+def _name_stated_sources(unit: AdminUnit, rows: list[IndicatorRow]) -> None:
+    """The document each stated-only figure is quoted from, read from the figures' notes in one query."""
+
+    def key(row: IndicatorRow) -> tuple[int, int, int]:
+        return (unit.id, row.indicator.stated_rate_element_id, row.current.period.id)
+
+    stated = [r for r in rows if r.is_stated_only and r.indicator.stated_rate_element_id]
+    sources = stated_sources(key(r) for r in stated)
+    for row in stated:
+        row.stated_source = sources.get(key(row), "")
 
 
 @dataclass
@@ -517,6 +545,11 @@ class CommunePlanSummary:
     def target_count(self) -> int:
         return sum(p.total for p in self.pillars)
 
+    @property
+    def stated_count(self) -> int:
+        """Targets judged on a rate a document states, for want of counts."""
+        return sum(1 for pillar in self.pillars for p in pillar.progress if p.is_stated)
+
     def status_cells(self) -> list[tuple[str, str, int]]:
         totals = self.totals
         return [(code, str(STATUS_LABELS[code]), totals[code]) for code in STATUS_ORDER]
@@ -545,10 +578,12 @@ def commune_plan_summary(*, user, unit: AdminUnit, today: date | None = None) ->
     Every target's status comes from one aggregation pass (`scorecard.commune_targets` → `target_progress`), so the
     number of queries grows with neither targets nor tasks. The rule: docs/rules/target-status.md.
     """
+    from xaso.plans import scorecard  # it imports this module (name_sort_key): imported when first needed
+
     check_readable(user, [unit])
     today = today or timezone.localdate()
     plans = scorecard.active_plans(user=user, unit=unit)
-    targets = scorecard.commune_targets(user=user, unit=unit, today=today, plans=plans)
+    targets = scorecard.commune_targets(user=user, unit=unit, today=today, plans=plans, stated=True)
     by_area: dict[str, list[TargetProgress]] = {}
     for p in targets.progress:
         by_area.setdefault(p.target.indicator.area, []).append(p)

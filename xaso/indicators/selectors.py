@@ -270,3 +270,31 @@ def violations_in(*, user, unit: AdminUnit, spec: PeriodSpec) -> list[UnitViolat
     ]
     found.sort(key=lambda f: (f.unit.path, f.period.start, -f.period.end.toordinal(), f.violation.rule.code))
     return found
+
+
+#: how the demo and seed loaders (and officials, by convention) begin the note of a figure quoted from a document
+SOURCE_PREFIX = "Nguồn:"
+
+
+def source_short_name(note: str) -> str:
+    """The short name of the document a figure is quoted from, from the figure's note: "Nguồn: 003, Phần 1, mục
+    II.1.2 (tỷ lệ … ước đạt 87%)" → "003, Phần 1, mục II.1.2" (docs/sources.md explains short names). A note that
+    names no source gives ""."""
+    note = (note or "").strip()
+    if not note.startswith(SOURCE_PREFIX):
+        return ""
+    return note.removeprefix(SOURCE_PREFIX).split(" (", 1)[0].strip().rstrip(";,.")
+
+
+def stated_sources(keys: Iterable[Key]) -> dict[Key, str]:
+    """The source of each stated figure (unit id, element id, period id) that its note names, in one query."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    rows = DataValue.objects.filter(
+        unit_id__in={k[0] for k in keys},
+        data_element_id__in={k[1] for k in keys},
+        period_id__in={k[2] for k in keys},
+    ).values_list("unit_id", "data_element_id", "period_id", "comment")
+    found = {(u, e, p): source_short_name(note) for u, e, p, note in rows if (u, e, p) in keys}
+    return {k: v for k, v in found.items() if v}

@@ -62,7 +62,9 @@ class CommuneTargets:
     gaps: list[TargetProgress] = field(default_factory=list)
 
 
-def commune_targets(*, user, unit: AdminUnit, today: date | None = None, plans=None) -> CommuneTargets:
+def commune_targets(
+    *, user, unit: AdminUnit, today: date | None = None, plans=None, stated: bool = False
+) -> CommuneTargets:
     """Every target of the commune's active plans with its latest value and status, per pillar, and gaps."""
     today = today or date.today()
     plans = plans if plans is not None else active_plans(user=user, unit=unit)
@@ -73,7 +75,7 @@ def commune_targets(*, user, unit: AdminUnit, today: date | None = None, plans=N
         ),
         key=lambda t: (rank.get(t.indicator.area, len(rank)), t.indicator.sort_order, t.horizon_year),
     )
-    progress = target_progress(user=user, targets=targets, today=today)
+    progress = target_progress(user=user, targets=targets, today=today, stated=stated)
     by_area: dict[str, Counter] = {}
     for p in progress:
         by_area.setdefault(p.target.indicator.area, Counter())[p.status.code] += 1

@@ -15,7 +15,7 @@ from xaso.core.limits import is_finite_number
 from xaso.core.models import Period, periods_ensure
 from xaso.core.periods import PeriodSpec, month, year
 from xaso.geo.models import AdminUnit
-from xaso.indicators.selectors import IndicatorValue, indicator_values
+from xaso.indicators.selectors import IndicatorValue, indicator_values, stated_sources
 
 from .models import BudgetLine, Comparator, Plan, Target, Task, TaskStatus, TimeframeKind
 from .status import UNKNOWN, TargetStatus, judged_periods, target_status
@@ -50,27 +50,42 @@ def plan_sources_for(user) -> QuerySet[Plan]:
 
 @dataclass(frozen=True)
 class JudgedValue:
-    """The figure a target is judged on and the period it comes from (both None: no data in the window)."""
+    """The figure a target is judged on and the period it comes from (both None: no data in the window).
+
+    `is_stated`: the figure is the rate a document states (the indicator's `stated_rate_element`), taken because no
+    figure could be computed from counts in the window (`judged_values(stated=True)`)."""
 
     cell: IndicatorValue | None
     period: Period | None
+    is_stated: bool = False
 
     @property
     def value(self) -> float | None:
-        return self.cell.value if self.cell is not None else None
+        if self.cell is None:
+            return None
+        return self.cell.stated if self.is_stated else self.cell.value
 
 
 NOT_FOUND = JudgedValue(None, None)
 
 
 def judged_values(
-    *, user, targets: Sequence[Target], at: PeriodSpec, units: Sequence[AdminUnit] | None = None
+    *,
+    user,
+    targets: Sequence[Target],
+    at: PeriodSpec,
+    units: Sequence[AdminUnit] | None = None,
+    stated: bool = False,
 ) -> dict[tuple[int, int], JudgedValue]:
     """The figure each target is judged on (`status.judged_periods`), keyed (unit id, target id).
 
     Each target is read for its plan's unit or, when `units` are given (a province's targets over its communes), for
     each of them. One `indicator_values` call over the union of the periods the targets need, whatever their horizons,
     so the number of queries grows with neither the targets nor the units.
+
+    `stated=True` (the commune's own screens): a target without any figure computed from counts in its window is
+    judged on the rate a document states for a period of the window (the first one), marked `is_stated`
+    (docs/rules/target-status.md, "Figures a document states without counts").
     """
     if not targets or (units is not None and not units):
         return {}
@@ -85,15 +100,20 @@ def judged_values(
     out = {}
     for t in targets:
         for unit_id in unit_ids if unit_ids is not None else [t.plan.unit_id]:
-            out[(unit_id, t.id)] = _first_figure(table, unit_id, t.indicator_id, windows[t.id])
+            out[(unit_id, t.id)] = _first_figure(table, unit_id, t.indicator_id, windows[t.id], stated=stated)
     return out
 
 
-def _first_figure(table, unit_id: int, indicator_id: int, window: list[Period]) -> JudgedValue:
+def _first_figure(table, unit_id: int, indicator_id: int, window: list[Period], *, stated: bool = False):
     for period in window:
         cell = table.get((unit_id, indicator_id, period.id))
         if cell is not None and cell.value is not None:
             return JudgedValue(cell, period)
+    if stated:  # no counted figure in the window: the rate a document states, if any
+        for period in window:
+            cell = table.get((unit_id, indicator_id, period.id))
+            if cell is not None and cell.stated is not None and is_finite_number(cell.stated):
+                return JudgedValue(cell, period, is_stated=True)
     return NOT_FOUND
 
 
@@ -104,14 +124,20 @@ class TargetProgress:
     period: Period | None
     status: TargetStatus
     weaker_than_parent: Target | None = None
+    is_stated: bool = False  # `latest` is the rate a document states, no figure computed from counts
+    stated_source: str = ""  # the short name of the document that states it ("003, Phần 1, mục II.1.2")
 
 
-def target_progress(*, user, targets: list[Target], today: date | None = None) -> list[TargetProgress]:
-    """The value each target is judged on and its status, in one aggregation pass over all targets' indicators."""
+def target_progress(
+    *, user, targets: list[Target], today: date | None = None, stated: bool = False
+) -> list[TargetProgress]:
+    """The value each target is judged on and its status, in one aggregation pass over all targets' indicators.
+
+    `stated=True`: a target without a counted figure is judged on a document's stated rate (`judged_values`)."""
     today = today or date.today()
     if not targets:
         return []
-    judged = judged_values(user=user, targets=targets, at=year(today.year))
+    judged = judged_values(user=user, targets=targets, at=year(today.year), stated=stated)
     parents = _parent_minimums(targets)
     out = []
     for t in targets:
@@ -128,8 +154,24 @@ def target_progress(*, user, targets: list[Target], today: date | None = None) -
                 t.id, t.plan_id, t.horizon_year, t.plan.year_from, t.value, latest,
             )  # fmt: skip
             latest = latest if is_finite_number(latest) else None
-        out.append(TargetProgress(t, latest, found.period if latest is not None else None, status, parents.get(t.id)))
+        period = found.period if latest is not None else None
+        is_stated = found.is_stated and latest is not None
+        out.append(TargetProgress(t, latest, period, status, parents.get(t.id), is_stated))
+    if stated:
+        _stated_sources(out)
     return out
+
+
+def _stated_sources(progress: list[TargetProgress]) -> None:
+    """Name the document each stated figure comes from (its note), in one query for all of them."""
+
+    def key(p: TargetProgress) -> tuple[int, int, int]:
+        return (p.target.plan.unit_id, p.target.indicator.stated_rate_element_id, p.period.id)
+
+    stated = [p for p in progress if p.is_stated and p.target.indicator.stated_rate_element_id]
+    sources = stated_sources(key(p) for p in stated)
+    for p in stated:
+        p.stated_source = sources.get(key(p), "")
 
 
 def _parent_minimums(targets: list[Target]) -> dict[int, Target]:

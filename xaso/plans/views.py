@@ -88,7 +88,7 @@ def plan_create(request):
 def plan_detail(request, pk: int):
     plan = _plan_for(request, pk)
     targets = list(plan.targets.select_related("indicator", "plan__unit", "plan__parent_plan"))
-    progress = selectors.target_progress(user=request.user, targets=targets) if targets else []
+    progress = selectors.target_progress(user=request.user, targets=targets, stated=True) if targets else []
     tasks = list(plan.tasks.prefetch_related("targets__indicator", "updates"))
     today = date.today()
     for task in tasks:
