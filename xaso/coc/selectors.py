@@ -303,6 +303,17 @@ def name_sort_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _folded(text: str) -> str:
+    """Lower case without marks, đ read as d: "Đông Hòa" → "dong hoa", so a search needs no accents."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def name_matches(name: str, query: str) -> bool:
+    """Whether a unit's name holds the searched words, accents and case aside ("nga dien" finds "Xã Nga Điền")."""
+    return not query or _folded(query) in _folded(name)
+
+
 @dataclass
 class ProvinceRow:
     unit: AdminUnit

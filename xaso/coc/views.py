@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,6 +132,22 @@ def unit_villages(request, code: str):
     return render(request, "coc/_villages.html", {"unit": unit, "breakdown": breakdown})
 
 
+#: communes per page of the province table and the scorecard (the ranking is computed over all of them)
+PAGE_SIZE = 50
+#: the longest commune-name search kept
+SEARCH_MAX = 100
+
+
+def _search(request) -> str:
+    """`?q=`: part of a commune's name, with or without its accents."""
+    return (request.GET.get("q") or "").strip()[:SEARCH_MAX]
+
+
+def _page(request, rows: list):
+    """One page of rows (`?page=`; a bad or too large number gives the first or the last page)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def _codes(request) -> list[str]:
     """`?indicators=a,b` (links) or `?indicators=a&indicators=b` (the chooser's checkboxes)."""
     return [c for raw in request.GET.getlist("indicators") for c in raw.split(",") if c.strip()]
@@ -183,9 +200,16 @@ def province_overview(request, code: str):
     base = {"year": year, "indicators": ",".join(i.code for i in chosen)}
     if only_with_data:
         base["with_data"] = "1"
+    query = _search(request)
+    if query:
+        base["q"] = query
+    shown = [r for r in table.rows if selectors.name_matches(r.unit.name, query)]
     context = {
         "province": province,
         "table": table,
+        "page": _page(request, shown),
+        "query": query,
+        "shown_count": len(shown),
         "columns": _columns(table, base),
         "year": year,
         "year_error": year_error,
@@ -226,6 +250,8 @@ def province_scorecard(request, code: str):
     only_with_data = request.GET.get("with_data") == "1"
     if only_with_data:
         rows = [r for r in rows if r.has_data]
+    query = _search(request)
+    rows = [r for r in rows if selectors.name_matches(r.unit.name, query)]
     columns = [("name", _("Xã/Phường"), None), ("rank", _("Hạng"), None), ("score", _("Điểm"), None)]
     columns += [(f"t{t.pk}", t.indicator.name, t) for t in targets]
 
@@ -235,16 +261,22 @@ def province_scorecard(request, code: str):
         return "asc" if key in ("rank", "name") else "desc"  # best values first
 
     base = {"with_data": "1"} if only_with_data else {}
+    if query:
+        base["q"] = query
     headers = [
         {"key": k, "label": label, "target": target, "active": k == sort,
          "query": urlencode({**base, "sort": k, "dir": next_direction(k)})}
         for k, label, target in columns
     ]  # fmt: skip
     context = {
-        "province": province, "targets": targets, "rows": rows, "headers": headers, "direction": direction,
+        "province": province, "targets": targets, "page": _page(request, rows), "shown_count": len(rows),
+        "query": query, "headers": headers, "direction": direction,
         "only_with_data": only_with_data, "sort": sort, "ranked_count": ranked,
         "unranked_count": unranked,
-        "filter_query": urlencode({"sort": sort, "dir": direction, **({} if only_with_data else {"with_data": "1"})}),
+        "filter_query": urlencode(
+            {"sort": sort, "dir": direction, **({} if only_with_data else {"with_data": "1"}),
+             **({"q": query} if query else {})}
+        ),
     }  # fmt: skip
     return render(request, "coc/scorecard.html", context)
 

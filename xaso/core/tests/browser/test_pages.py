@@ -115,7 +115,7 @@ def world(catalog, an_vien, tri_an, an_vien_officer, tri_an_officer, province_an
     return {"plan": plan.pk}
 
 
-def open_page(browser, live_server, viewport: dict, username: str | None, path: str):
+def open_page(browser, live_server, viewport: dict, username: str | None, path: str, status: int = 200):
     """A fresh signed-in context whose every request is routed: one to another host is refused and recorded."""
     host = urlsplit(live_server.url).netloc
     foreign: list[str] = []
@@ -140,7 +140,7 @@ def open_page(browser, live_server, viewport: dict, username: str | None, path: 
             page.click("button[type=submit]")
         assert "/accounts/login/" not in page.url, f"{username} could not sign in"
     response = page.goto(path)
-    assert response.status == 200, f"{path}: {response.status}"
+    assert response.status == status, f"{path}: {response.status}"
     page.wait_for_load_state("networkidle")
     return context, page, foreign
 
