@@ -114,6 +114,8 @@ def test_vietnamese_pages_show_no_english_widget_text(name, browser, live_server
     from xaso.plans.models import Task
 
     username, path, status = WALK[name]
+    administrator.set_password("pw-administrator")  # open_page signs in with "pw-" + the username
+    administrator.save(update_fields=["password"])
     task = Task.objects.filter(plan_id=world["plan"]).values_list("pk", flat=True).first()
     path = path.format(plan=world["plan"], task=task)
     context, page, _foreign = open_page(browser, live_server, {"width": 1366, "height": 900}, username, path,
