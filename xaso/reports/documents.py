@@ -624,7 +624,7 @@ def progress_context(data: ProgressData, narrative: Narrative) -> dict:
         groups.append({"roman": ROMAN[i], "label": area_label(area).upper(), "rows": [{
             "number": n, "name": f"{r.target.indicator.name} ({horizon_label(plan, r.target.horizon_year).lower()})",
             "unit": r.target.indicator.unit_label,
-            "baseline": value_text(r.target.indicator, r.target.baseline_value, measured=False),
+            "baseline": _baseline_text(r.target, data.measured_baselines.get(r.target.indicator_id)),
             "current": _current_text(r), "target": target_text(r.target), "status": r.status.label,
         } for n, r in enumerate(rows, start=1)]})  # fmt: skip
     doc = doc_header(unit=plan.unit, type_code="BC", year_=min(data.today.year, data.spec.year + 1),

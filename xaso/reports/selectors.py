@@ -238,6 +238,9 @@ class ProgressData:
     # the targets of the period's year (one per indicator: its horizon that year, else the nearest later one), the
     # rows both the periodic report and the year-end evaluation count (`target_counts`)
     year_rows: list[TargetRow] = field(default_factory=list)
+    # "Xuất phát" of a target whose plan states no baseline: the commune's latest figure before the plan, by
+    # indicator (value, year), as the plan document prints it; filled only when asked for (`baselines=True`)
+    measured_baselines: dict[int, tuple[float, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -271,13 +274,15 @@ def progress_trend(*, user, data: ProgressData, limit: int = 4) -> TrendData:
     return TrendData(labels, [(ind, values) for _p, _pct, ind, values in series[:limit]])
 
 
-def progress_data(*, user, plan: Plan, spec: PeriodSpec, today: date | None = None) -> ProgressData:
-    """The periodic report (BC): each target's baseline, value for the period and status; tasks done, late, open."""
-    return progress_data_by_plan(user=user, plans=[plan], spec=spec, today=today)[plan.pk]
+def progress_data(*, user, plan: Plan, spec: PeriodSpec, today: date | None = None,
+                  baselines: bool = False) -> ProgressData:  # fmt: skip
+    """The periodic report (BC): each target's baseline, value for the period and status; tasks done, late, open.
+    `baselines`: also the measured baselines the document prints where the plan states none (one more read)."""
+    return progress_data_by_plan(user=user, plans=[plan], spec=spec, today=today, baselines=baselines)[plan.pk]
 
 
-def progress_data_by_plan(*, user, plans: Sequence[Plan], spec: PeriodSpec,
-                          today: date | None = None) -> dict[int, ProgressData]:  # fmt: skip
+def progress_data_by_plan(*, user, plans: Sequence[Plan], spec: PeriodSpec, today: date | None = None,
+                          baselines: bool = False) -> dict[int, ProgressData]:  # fmt: skip
     """`progress_data` of many plans (a province's communes), by plan id: the targets, the tasks and one
     `indicator_values` table for all of them, so the number of queries does not grow with the number of plans."""
     if not plans:
@@ -288,12 +293,14 @@ def progress_data_by_plan(*, user, plans: Sequence[Plan], spec: PeriodSpec,
     # each target's figure by the status rule (the period, its year, the year before; a passed horizon's own year)
     judged = judged_values(user=user, targets=[t for rows in targets.values() for t in rows], at=spec)
     asof = _asof(spec, today)
+    measured = measured_baselines(user, plans, targets) if baselines else {}
     out = {}
     for plan in plans:
         rows = [_row(t, judged[(t.plan.unit_id, t.id)], spec, asof) for t in targets[plan.pk]]
         out[plan.pk] = _progress(plan, spec, today, rows, tasks[plan.pk])
         chosen = {t.id for t in _year_targets(targets[plan.pk], spec.year)}
         out[plan.pk].year_rows = [r for r in rows if r.target.id in chosen]
+        out[plan.pk].measured_baselines = measured.get(plan.pk, {})
     return out
 
 

@@ -99,7 +99,7 @@ def document_progress_docx(plan: Plan, user, period: str | PeriodSpec, *, narrat
     """The periodic report for a month, quarter or year: targets (baseline, value, target, status), tasks done, late
     and open, difficulties and proposals, with the pillar-progress and trend charts."""
     spec = _spec(period)
-    data = selectors.progress_data(user=user, plan=plan, spec=spec, today=today)
+    data = selectors.progress_data(user=user, plan=plan, spec=spec, today=today, baselines=True)
     narrative = narrative or narrative_for(plan, ReportNarrative.Kind.PROGRESS, spec.code)
     trend = selectors.progress_trend(user=user, data=data)
     images = {
