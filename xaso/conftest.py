@@ -29,6 +29,16 @@ def vietnamese_by_default():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def fragments_emptied():
+    """Each test starts with no cached page fragment: the database is rolled back between tests, so unit ids
+    and data versions of one test could meet another's cached fragments (xaso/core/fragments.py)."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+
+
 # Property tests judge behaviour, not speed: CI shares two cores, so hypothesis's per-example deadline and its
 # "too slow" check would fail a correct test on a busy machine (tests that bound time assert it themselves).
 hypothesis_settings.register_profile("xaso", deadline=None, suppress_health_check=[HealthCheck.too_slow])

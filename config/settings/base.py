@@ -111,6 +111,37 @@ DATABASE_ROUTERS = ["xaso.core.db_router.PrimaryReplicaRouter"]
 # a replica further behind than max_lag is not read; its lag is checked at most every check_seconds per process
 XASO_REPLICA = {"read_after_write_seconds": 30, "max_lag_seconds": 5, "check_seconds": 1}
 
+# Rendered page fragments (docs/decisions/0024-page-cache.md): the expensive part of a page, kept until the next
+# write that changes it (keys carry the unit's data version) and at most a day. Shared by every worker and
+# process: a folder under var/ (default), the database ("database": run `manage.py createcachetable` once),
+# Redis ("redis://host:6379/1", needs the redis package), or "none" to render every time.
+XASO_FRAGMENT_CACHE = os.environ.get("XASO_FRAGMENT_CACHE", "file")
+XASO_FRAGMENT_CACHE_SECONDS = 24 * 3600
+XASO_FRAGMENT_CACHE_ENTRIES = 3000
+
+
+def _fragment_cache(spec: str) -> dict:
+    common = {"TIMEOUT": XASO_FRAGMENT_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": XASO_FRAGMENT_CACHE_ENTRIES}}
+    if spec == "file":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "cache" / "fragments"), **common}  # fmt: skip
+    if spec == "database":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xaso_fragment_cache", **common}
+    if spec.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": spec,
+                "TIMEOUT": XASO_FRAGMENT_CACHE_SECONDS}  # fmt: skip
+    if spec == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments", **common}
+    if spec == "none":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ValueError(f"XASO_FRAGMENT_CACHE={spec!r}: use file, database, redis://…, locmem or none")
+
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": _fragment_cache(XASO_FRAGMENT_CACHE),
+}
+
 # Content-Security-Policy on every response (Django's middleware). Scripts and stylesheets come from xaso itself;
 # an inline <script>/<style> needs the request's nonce (`nonce="{{ csp_nonce }}"`); no inline event handlers, no
 # eval (htmx is configured without it in base.html). Inline style ATTRIBUTES are allowed (`style-src-attr`): the

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import CACHES, DATABASES, VAR_DIR, _fragment_cache
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -29,3 +29,6 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get("XASO_TEST_SQLITE_FILE"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-browser.sqlite3")}
     DATABASES["default"]["OPTIONS"]["timeout"] = 30
+
+# rendered fragments in this process's memory; emptied before each test (xaso/conftest.py)
+CACHES = {**CACHES, "fragments": _fragment_cache("locmem")}

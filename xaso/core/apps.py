@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the replica settings check)
+        from .versions import connect_signals
+
+        connect_signals()

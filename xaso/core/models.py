@@ -89,3 +89,20 @@ def periods_ensure(specs: list[PeriodSpec]) -> dict[str, Period]:
         Period.objects.filter(code__in=codes, type=QUARTER, quarter__isnull=True).update(quarter=models.F("id"))
         existing.update({p.code: p for p in Period.objects.filter(code__in=codes)})
     return existing
+
+
+class DataVersion(models.Model):
+    """A version per unit that every write changing what the unit's pages show replaces, in the writer's own
+    transaction; the cached fragments of those pages are keyed on it (`xaso.core.versions`,
+    docs/decisions/0024-page-cache.md). `scope` is a unit's id, or 0 for what every page shows (the catalog, the
+    unit tree, a full rollup rebuild). Not a foreign key: no join and no cascade on the write path."""
+
+    scope = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu")
+        verbose_name_plural = pgettext_lazy("plural", "phiên bản dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

@@ -16,6 +16,8 @@ from vietnam_provinces import Province, Ward
 from vietnam_provinces import legacy as vp_legacy
 from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW
 
+from xaso.core.versions import EVERYTHING, versions_touch
+
 from .models import LEGACY_PREFIX, AdminUnit, Level, UnitSuccession
 
 DATA_VERSION = f"vietnam-provinces {vietnam_provinces.__version__} (dữ liệu {vietnam_provinces.__data_version__})"
@@ -154,5 +156,6 @@ def units_load_official(*, include_legacy: bool = True) -> LoadResult:
         old = _load_legacy()
         _self_ancestors()
         successions = _load_successions(current, old)
+    versions_touch([EVERYTHING])  # names and the tree show on every page; the rows above were written in bulk
     return LoadResult(units=AdminUnit.objects.exclude(level=Level.VILLAGE).count(), successions=successions,
                       data_version=DATA_VERSION)  # fmt: skip

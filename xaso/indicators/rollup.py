@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 
 from xaso.core.models import Period
 from xaso.core.periods import YEAR
+from xaso.core.versions import EVERYTHING, versions_touch
 from xaso.geo.models import AdminUnit
 
 from .models import Aggregation, DataElement, DataValue, ElementRollup
@@ -63,6 +64,8 @@ def rollup_refresh(
         or (years is not None and not years)
     ):
         return
+    # the pages of these communes change with their figures: their cached fragments are keyed on this version
+    versions_touch(communes if communes is not None else [EVERYTHING])
     t = _tables()
     # the units and raw periods as id lists, so the raw values are read through the (unit, period, element)
     # index whatever the planner estimates of a join (two small queries)
