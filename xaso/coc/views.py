@@ -10,11 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
+from xaso.core import fragments
+from xaso.core.db_router import using_replica
+from xaso.core.versions import unit_version
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
 from xaso.indicators.selectors import indicators_active
@@ -75,40 +80,66 @@ def unit_picker(request):
 
 @login_required
 def unit_overview(request, code: str):
-    """A commune's (or a village's) indicators for a year, by pillar, with the trend and the data gaps."""
+    """A commune's (or a village's) indicators for a year, by pillar, with the trend and the data gaps.
+
+    The page below its heading is the same for every reader of the same scope: rendered once and kept in the
+    fragments cache until the commune's next write (`unit_version`, read before the data, through the same
+    routing), the day, the language or the code changes (docs/decisions/0024-page-cache.md). The scope is checked
+    first (`_readable_unit`), so a reader never gets a fragment of a unit they may not read."""
     unit = _readable_unit(request, code, COMMUNE_LEVELS)
     year, year_error = _year(request, unit)
-    overview = selectors.commune_overview(user=request.user, unit=unit, year=year)
     villages = unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()
-    breakdown = None
-    chosen = (request.GET.get("indicator") or "").strip()
-    if chosen and villages:
-        indicator = next((r.indicator for r in overview.rows if r.indicator.code == chosen), None)
-        if indicator is not None:
-            breakdown = selectors.village_breakdown(user=request.user, commune=unit, indicator=indicator, year=year)
+    chosen = (request.GET.get("indicator") or "").strip() if villages else ""
+
+    def body() -> dict:
+        return _unit_body(request.user, unit, year, villages=villages, chosen=chosen)
+
+    if chosen:  # a village breakdown asked for in the address: rendered each time, never stored
+        fragment = body()
+    else:
+        with using_replica():
+            version = unit_version(unit)
+        fragment = fragments.cached("coc-unit", (unit.id, year, fragments.reader_scope(request.user), version), body)
     ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
-    plan_context = _plan_context(request.user, unit) if unit.level == Level.COMMUNE else {}
     return render(
         request,
         "coc/unit.html",
         {
             "unit": unit,
-            "overview": overview,
             "year": year,
             "year_error": year_error,
             "years": selectors.year_choices(selected=year),
-            "trends": overview.trends(),
-            "has_villages": villages,
-            "breakdown": breakdown,
+            "indicator_count": fragment["indicator_count"],
+            "body": mark_safe(fragment["html"]),  # rendered by our own templates, escaped there  # noqa: S308
             "breadcrumbs": [
                 (u, "coc:unit" if u.level in COMMUNE_LEVELS else "coc:province")
                 for u in ancestors
                 if can_read_unit(request.user, u)
             ],
             "can_publish": unit.level == Level.COMMUNE and can_write_unit(request.user, unit),
-            **plan_context,
         },
     )
+
+
+def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str) -> dict:
+    """The commune page below its heading, rendered (the expensive part: every indicator with its trend, every
+    target's status), with the number of indicators the heading states."""
+    overview = selectors.commune_overview(user=user, unit=unit, year=year)
+    breakdown = None
+    if chosen:
+        indicator = next((r.indicator for r in overview.rows if r.indicator.code == chosen), None)
+        if indicator is not None:
+            breakdown = selectors.village_breakdown(user=user, commune=unit, indicator=indicator, year=year)
+    context = {
+        "unit": unit,
+        "overview": overview,
+        "year": year,
+        "trends": overview.trends(),
+        "has_villages": villages,
+        "breakdown": breakdown,
+        **(_plan_context(user, unit) if unit.level == Level.COMMUNE else {}),
+    }
+    return {"html": render_to_string("coc/_unit_body.html", context), "indicator_count": overview.indicator_count}
 
 
 def _plan_context(user, unit: AdminUnit) -> dict:

@@ -30,3 +30,9 @@ def dong_nai_figures(catalog, an_vien, tri_an, an_vien_officer, tri_an_officer):
     write(an_vien_officer, an_vien, "2025", households_total=8560, households_fibre=6420, camera_points=64)
     write(tri_an_officer, tri_an, "2025", households_total=1961, households_fibre=1384)
     return catalog
+
+
+@pytest.fixture
+def fragments_uncached(settings):
+    """Render the commune page's fragment on every request (a test of what the rendering reads, not of the cache)."""
+    settings.CACHES = {**settings.CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

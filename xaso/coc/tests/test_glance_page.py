@@ -19,7 +19,7 @@ GLANCE_PAGE_QUERIES = 18  # 17 measured: the indicators and the plans at a glanc
 
 
 def test_commune_page_queries_do_not_grow_with_targets_or_tasks(
-    client, django_assert_max_num_queries, catalog, an_vien, an_vien_officer
+    client, django_assert_max_num_queries, catalog, an_vien, an_vien_officer, fragments_uncached
 ):
     write(an_vien_officer, an_vien, "2025", households_total=8560, households_fibre=6420, camera_points=64)
     plan = plan_in_execution(an_vien, an_vien_officer, [(catalog["fibre"], 80)])

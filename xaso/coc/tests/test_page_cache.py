@@ -1,0 +1,159 @@
+"""The commune page's cached fragment (docs/decisions/0024-page-cache.md): a write through any path shows in the
+very next read, a reader of another commune never gets it, each language has its own.
+
+Each test reads the page once (which stores the fragment), writes, and reads again: without the data version
+in the key, or without the write bumping it, the second read would serve the first's stale HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from xaso.indicators.importexport import values_import
+from xaso.indicators.tests.conftest import write
+from xaso.indicators.tests.test_api import api, items, post_values
+from xaso.indicators.tests.test_importexport import csv_text
+from xaso.plans import services as plan_services
+from xaso.plans.models import Plan, PlanStatus
+from xaso.plans.tests.factories import plan_in_execution
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("coc:unit", args=["26296"])
+
+
+@pytest.fixture
+def an_vien_2025(catalog, an_vien, an_vien_officer):
+    """An Viễn 2025: 6,420 of 8,560 households on fibre = 75.0%."""
+    write(an_vien_officer, an_vien, "2025", households_total=8560, households_fibre=6420)
+    return catalog
+
+
+def page(client) -> str:
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def fibre_cell(html: str) -> str:
+    """The fibre row's value cell of the indicator table."""
+    row = html[html.index('data-indicator="households_fibre_rate"') :]
+    return row[row.index('class="num coc-value"') :][:200]
+
+
+def test_the_second_read_is_served_from_the_cache(client, an_vien_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    with CaptureQueriesContext(connection) as first:
+        html = page(client)
+    with CaptureQueriesContext(connection) as second:
+        again = page(client)
+    assert "75,0" in fibre_cell(html)
+    assert "75,0" in fibre_cell(again)
+    assert len(second) < len(first) - 3  # the overview, the plans and the targets were not read again
+
+
+def test_a_figure_written_in_the_grid_shows_in_the_next_read(client, an_vien, an_vien_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    assert "75,0" in fibre_cell(page(client))
+    write(an_vien_officer, an_vien, "2025", households_fibre=7276)  # 7,276 / 8,560 = 85.0%
+    assert "85,0" in fibre_cell(page(client))
+
+
+def test_a_figure_imported_from_a_file_shows_in_the_next_read(client, an_vien_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    assert "75,0" in fibre_cell(page(client))
+    report = values_import(
+        user=an_vien_officer, data=csv_text([["households_fibre", "26296", "2025", "7704", ""]]).encode(),
+        filename="so-lieu.csv",
+    )  # fmt: skip
+    assert report.errors == []
+    assert "90,0" in fibre_cell(page(client))  # 7,704 / 8,560
+
+
+def test_a_figure_sent_through_the_api_shows_in_the_next_read(client, an_vien_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    assert "75,0" in fibre_cell(page(client))
+    response = post_values(api(an_vien_officer), items("26296", "2025", {"households_fibre": 4280}))
+    assert response.status_code == 200, response.content
+    assert "50,0" in fibre_cell(page(client))  # 4,280 / 8,560
+
+
+def test_a_target_edit_shows_in_the_next_read(client, an_vien, an_vien_officer, an_vien_2025):
+    plan = plan_in_execution(an_vien, an_vien_officer, [(an_vien_2025["fibre"], 70)], year=2025)
+    client.force_login(an_vien_officer)
+    assert 'data-status="achieved"><span class="coc-total-num">1<' in page(client)  # 75.0% ≥ 70
+    target = plan.targets.get()
+    target.value = 95  # an administrator corrects the stored target (the admin saves the model)
+    target.save()
+    html = page(client)
+    assert 'data-status="achieved"><span class="coc-total-num">0<' in html
+
+
+def test_a_task_status_change_shows_in_the_next_read(client, an_vien, an_vien_officer, an_vien_2025):
+    plan = plan_services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+    task = plan_services.task_save(user=an_vien_officer, plan=plan, area="infrastructure", title="Phủ cáp quang",
+                                   timeframe_kind="date", due_date=date(2026, 1, 31))  # fmt: skip
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.IN_EXECUTION)
+    client.force_login(an_vien_officer)
+    late = page(client)
+    assert f"#task-{task.pk}" in late.split('data-testid="tasks-late"')[1].split("</section>")[0]
+    plan_services.task_update_add(task=task, user=an_vien_officer, on=date(2026, 2, 1), percent_done=100, text="Xong")
+    done = page(client)
+    assert f"#task-{task.pk}" not in done.split('data-testid="tasks-late"')[1].split("</section>")[0]
+
+
+def test_a_plan_put_in_execution_shows_in_the_next_read(client, an_vien, an_vien_officer, administrator, an_vien_2025):
+    plan = plan_services.plan_create_from_template(user=an_vien_officer, unit=an_vien, year=2026)
+    plan_services.target_save(user=an_vien_officer, plan=plan, indicator=an_vien_2025["fibre"], value=70,
+                              horizon_year=2026)  # fmt: skip
+    client.force_login(an_vien_officer)
+    assert 'id="plan-targets"' not in page(client)  # a draft is not in execution
+    plan.status = PlanStatus.IN_EXECUTION
+    plan.save(update_fields=["status"])
+    assert 'id="plan-targets"' in page(client)
+
+
+def test_another_communes_officer_never_gets_the_fragment(client, an_vien_officer, tri_an_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    assert "75,0" in fibre_cell(page(client))  # stored
+    client.force_login(tri_an_officer)
+    response = client.get(URL)
+    assert response.status_code == 404
+    assert "75,0" not in response.content.decode()
+
+
+def test_a_province_analyst_reads_the_same_figures_with_their_own_fragment(
+    client, an_vien_officer, province_analyst, an_vien_2025
+):
+    client.force_login(an_vien_officer)
+    assert "75,0" in fibre_cell(page(client))
+    client.force_login(province_analyst)
+    assert "75,0" in fibre_cell(page(client))
+
+
+def test_english_readers_get_the_english_fragment(client, an_vien_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    assert "Số liệu chỉ số năm 2025" in page(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page(client)
+    assert "Số liệu chỉ số năm 2025" not in english
+    assert "Indicator figures, 2025" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert "Số liệu chỉ số năm 2025" in page(client)
+
+
+def test_the_fragment_holds_nothing_personal(client, an_vien_officer, an_vien_2025):
+    from django.core.cache import caches
+
+    client.force_login(an_vien_officer)
+    page(client)
+    store = caches["fragments"]
+    stored = [store.get(k.split(":", 2)[-1]) for k in list(store._cache)]  # LocMemCache's keys: ":1:<key>"
+    assert len(stored) == 1
+    html = stored[0]["html"]
+    assert "csrfmiddlewaretoken" not in html and "an_vien_officer" not in html and "nonce" not in html
