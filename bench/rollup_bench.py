@@ -43,18 +43,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def database_prepare(args) -> str:
-    OUT.mkdir(parents=True, exist_ok=True)
-    if args.database == "postgres":
-        from bench.run import pg_admin
+    from bench.run import fresh_database
 
-        with pg_admin(args.pg_url) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-        return f"{args.pg_url.rstrip('/')}/{PG_DATABASE}"
-    path = OUT / "rollup.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}"
+    return fresh_database(args, pg_name=PG_DATABASE, sqlite_name="rollup.sqlite3")
 
 
 def rollup_rows() -> list[tuple]:

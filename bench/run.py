@@ -122,17 +122,23 @@ def pg_available(url: str) -> bool:
     return True
 
 
-def database_prepare(args) -> str:
+def fresh_database(args, *, pg_name: str, sqlite_name: str) -> str:
+    """An empty database for one bench run, as a DATABASE_URL: `pg_name` dropped and created again on
+    `args.pg_url` when `args.database` is "postgres", else the SQLite file `bench/out/<sqlite_name>` removed."""
     OUT.mkdir(parents=True, exist_ok=True)
     if args.database == "postgres":
         with pg_admin(args.pg_url) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-        return f"{args.pg_url.rstrip('/')}/{PG_DATABASE}"
-    path = OUT / "bench.sqlite3"
+            conn.execute(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {pg_name}")
+        return f"{args.pg_url.rstrip('/')}/{pg_name}"
+    path = OUT / sqlite_name
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
+
+
+def database_prepare(args) -> str:
+    return fresh_database(args, pg_name=PG_DATABASE, sqlite_name="bench.sqlite3")
 
 
 def database_drop(args) -> None:
