@@ -29,7 +29,6 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -172,15 +171,10 @@ def main(argv=None) -> None:
     if args.database != "all":
         run_one(args)
         return
-    from bench.run import pg_available
+    from bench.run import run_each_database
 
-    for database in ("sqlite", "postgres"):
-        if database == "postgres" and not pg_available(args.pg_url):
-            print("[postgres] no server answers at --pg-url: skipped")
-            continue
-        command = [sys.executable, __file__, "--database", database, "--repeats", str(args.repeats)]
-        command += ["--villages", str(args.villages), "--elements", str(args.elements), "--pg-url", args.pg_url]
-        subprocess.run(command, check=True)
+    run_each_database(args, __file__, ["--repeats", str(args.repeats), "--villages", str(args.villages),
+                                       "--elements", str(args.elements)])  # fmt: skip
 
 
 if __name__ == "__main__":

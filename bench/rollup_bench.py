@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -106,15 +105,10 @@ def main(argv=None) -> None:
     if args.database != "all":
         run_one(args)
         return
-    from bench.run import pg_available
+    from bench.run import run_each_database
 
-    for database in ("sqlite", "postgres"):
-        if database == "postgres" and not pg_available(args.pg_url):
-            print("[postgres] no server answers at --pg-url: skipped")
-            continue
-        command = [sys.executable, __file__, "--database", database, "--communes", str(args.communes)]
-        command += ["--villages", str(args.villages), "--elements", str(args.elements), "--years", str(args.years)]
-        subprocess.run([*command, "--pg-url", args.pg_url], check=True)
+    run_each_database(args, __file__, ["--communes", str(args.communes), "--villages", str(args.villages),
+                                       "--elements", str(args.elements), "--years", str(args.years)])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -122,6 +122,16 @@ def pg_available(url: str) -> bool:
     return True
 
 
+def run_each_database(args, script: str, options: list[str]) -> None:
+    """`script` once per database in its own process (a Django settings module is set up once per process):
+    SQLite, then PostgreSQL when a server answers at `args.pg_url`; `options` are passed on to each run."""
+    for database in ("sqlite", "postgres"):
+        if database == "postgres" and not pg_available(args.pg_url):
+            print("[postgres] no server answers at --pg-url: skipped")
+            continue
+        subprocess.run([sys.executable, script, "--database", database, *options, "--pg-url", args.pg_url], check=True)
+
+
 def fresh_database(args, *, pg_name: str, sqlite_name: str) -> str:
     """An empty database for one bench run, as a DATABASE_URL: `pg_name` dropped and created again on
     `args.pg_url` when `args.database` is "postgres", else the SQLite file `bench/out/<sqlite_name>` removed."""
