@@ -165,6 +165,8 @@ class ChangeSource(models.TextChoices):
     IMPORT = "import", _("Nhập từ tệp")
     API = "api", _("API")
     SYSTEM = "system", _("Hệ thống")
+    REGISTER = "register", _("Tính từ sổ theo dõi")
+    EXCHANGE = "exchange", _("Nhận từ trung tâm điều hành khác")
 
 
 class DataValueChange(models.Model):
