@@ -14,7 +14,7 @@ from xaso.core.periods import parse_period
 from xaso.geo.services import village_create
 from xaso.indicators import selectors
 from xaso.indicators.models import ValidationRule
-from xaso.indicators.validation import violations_for
+from xaso.indicators.validation import rule_elements, stored_states, violations_for
 
 from .conftest import write
 
@@ -108,3 +108,22 @@ def test_village_without_figures_yields_no_violation(client, broken_figures, an_
         (unit, rule) for unit, _period, rule in EXPECTED
     ]
     assert len(violations_for(units=[an_vien, *broken_figures, empty], periods=[year])) == 2
+
+
+def test_only_the_figures_the_rules_read_are_loaded(broken_figures, an_vien):
+    """A province's year holds far more figures than its rules check: the check loads the rules' elements only,
+    and finds the same violations as with every figure loaded."""
+    year = Period.objects.get(code="2023")
+    january = Period.objects.get(code="2023-01")
+    codes = rule_elements(ValidationRule.objects.filter(code__in=["fibre_le_households"]))
+    assert codes == {"households_fibre", "households_total"}
+    states = stored_states([(an_vien.id, year.id), (an_vien.id, january.id)], codes=codes)
+    assert states == {(an_vien.id, year.id): {"households_total": 1961.0, "households_fibre": 1384.0}}
+    everything = stored_states([(an_vien.id, year.id), (an_vien.id, january.id)])
+    assert everything[(an_vien.id, january.id)] == {"dossiers_received": 10.0, "dossiers_online": 12.0}
+    assert len(violations_for(units=[an_vien, *broken_figures], periods=[year, january])) == 4
+
+
+def test_no_active_rule_means_no_violation(broken_figures, an_vien):
+    ValidationRule.objects.update(is_active=False)
+    assert violations_for(units=[an_vien, *broken_figures], periods=list(Period.objects.all())) == []
