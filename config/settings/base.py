@@ -209,7 +209,8 @@ XASO_PRIVATE_FILE_SERVER = None
 XASO_PRIVATE_FILE_INTERNAL_URL = "/_private/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names (xaso.<hash>.css) and a gzip copy: whitenoise then serves them cached for a year, immutable
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # an API key (token) is refused, and deleted, this many days after it was issued (xaso.accounts.authentication)

@@ -80,11 +80,12 @@ def test_production_server_serves_a_logged_in_page_and_a_static_file(server, off
     assert page.headers["strict-transport-security"].startswith("max-age=31536000")
 
     # a static file the page links to, from the collected files, with caching headers and a compressed variant
-    css_path = re.search(r'href="(/static/xaso/xaso\.css[^"]*)"', page.text).group(1)
+    # the name carries the file's hash, so it is cached for a year and never served stale
+    css_path = re.search(r'href="(/static/xaso/xaso\.[0-9a-f]{12}\.css)"', page.text).group(1)
     css = browser.get(css_path)
     assert css.status == 200
     assert css.headers["content-type"].startswith("text/css")
-    assert css.headers["cache-control"] == "max-age=60, public"
+    assert css.headers["cache-control"] == "max-age=315360000, public, immutable"
     assert css.body.startswith(b"/*") or b"{" in css.body[:2000]
     again = browser.get(css_path, headers={"If-None-Match": css.headers["etag"]})
     assert again.status == 304
