@@ -296,6 +296,10 @@ XASO_WORKER_STALE_SECONDS = 60
 # /healthz fails when one of these directories (default: XASO_PRIVATE_ROOT) has less free space than this.
 XASO_HEALTH_DISK_PATHS: list[str] = []
 XASO_HEALTH_MIN_FREE_BYTES = 1024**3
+# The daily clean-up (`manage.py housekeeping`, xaso/ops/housekeeping.py): how long each kind of record is kept.
+XASO_IMPORT_JOB_DAYS = 30  # finished background imports and their reports
+XASO_REPORT_FILE_DAYS = 30  # files of finished background exports
+XASO_LOGIN_LOG_DAYS = 90  # successful and failed logins (account name, address, browser: personal data)
 # Backups (`manage.py backup`, xaso.ops.backup): where, and how many daily and weekly ones are kept.
 XASO_BACKUP_DIR = VAR_DIR / "backups"
 XASO_BACKUP_KEEP_DAILY = 7

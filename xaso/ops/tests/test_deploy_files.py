@@ -34,9 +34,11 @@ needs_systemd = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
                                    reason="systemd-analyze is not installed (Debian: the systemd package)")  # fmt: skip
 
 
-def test_the_units_are_the_four_docs_deploy_names():
-    assert [u.name for u in UNITS] == ["xaso-backup.service", "xaso-backup.timer", "xaso-web.service",
-                                       "xaso-worker.service"]  # fmt: skip
+def test_the_units_are_the_ones_docs_deploy_names():
+    assert [u.name for u in UNITS] == [
+        "xaso-backup.service", "xaso-backup.timer", "xaso-housekeeping.service", "xaso-housekeeping.timer",
+        "xaso-web.service", "xaso-worker.service",
+    ]  # fmt: skip
     for unit in UNITS:
         assert unit.name in (BASE_DIR / "docs" / "deploy.md").read_text()
 
