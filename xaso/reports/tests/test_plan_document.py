@@ -146,6 +146,10 @@ def test_appendix_one_lists_the_tasks_with_the_six_clear_columns(document):
     assert next(r for r in rows if r[1].startswith("Tuyên truyền"))[8] == "Quý I/2026"
     # every task row stays on one page, the header row repeats
     assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows[1:])
+    # a pillar or area heading row is kept with the row after it (never alone at the foot of a page); task rows are not
+    for row in table.rows[1:]:
+        keep = {p.style.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs}
+        assert keep == ({True} if len(_cells(row)) == 2 else {False}), _cells(row)
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
