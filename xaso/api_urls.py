@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("xaso.indicators.api.urls")),
     path("", include("xaso.plans.api.urls")),
     path("", include("xaso.reports.api.urls")),
+    path("", include("xaso.exchange.api.urls")),
 ]

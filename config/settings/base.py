@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "xaso.coc",
     "xaso.plans",
     "xaso.reports",
+    "xaso.exchange",
     "xaso.demo",
 ]
 
@@ -305,3 +306,16 @@ XASO_BACKUP_DIR = VAR_DIR / "backups"
 XASO_BACKUP_KEEP_DAILY = 7
 XASO_BACKUP_KEEP_WEEKLY = 4
 XASO_PG_BIN_DIR = ""  # pg_dump / pg_restore from here when set (e.g. /usr/lib/postgresql/15/bin), else the PATH
+
+# Exchange with province operations centres (docs/decisions/0029-exchange.md, docs/deploy.md "Push to an operations
+# centre"). Pull and import bounds; push: batch size, queue bound per endpoint, retries, and the SSRF guard.
+XASO_EXCHANGE_MAX_ROWS = 500_000  # figures in one ADX pull (streamed); more: a 400 asking to narrow it
+XASO_EXCHANGE_MAX_IMPORT_VALUES = 50_000  # figures in one import (JSON or ADX)
+XASO_EXCHANGE_MAX_IMPORT_BYTES = 20 * 1024 * 1024  # body of one import
+XASO_EXCHANGE_ADX_DATASET = "XASO"  # the ADX dataSet of every group xaso writes
+XASO_EXCHANGE_BATCH_SIZE = 500  # figures per pushed batch
+XASO_EXCHANGE_QUEUE_MAX = 200_000  # figures waiting per endpoint; beyond, counted as dropped (resend needed)
+XASO_EXCHANGE_RETRY = {"base_seconds": 30, "max_seconds": 3600, "max_attempts": 10}
+XASO_EXCHANGE_TIMEOUT_SECONDS = 15
+XASO_EXCHANGE_REQUIRE_HTTPS = True
+XASO_EXCHANGE_ALLOW_PRIVATE_ADDRESSES = False  # True only for a receiver on the same private network

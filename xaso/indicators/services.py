@@ -26,6 +26,7 @@ from .errors import BulkValueError, RowError
 from .models import ChangeSource, DataElement, DataValue
 from .parsing import ValueParseError, parse_value
 from .rollup import rollup_refresh
+from .signals import values_changed
 from .validation import stored_states, violations_for_states
 
 WRITABLE_LEVELS = {Level.COMMUNE, Level.VILLAGE}
@@ -340,8 +341,17 @@ def _save(*, user, checked: list[_Checked], periods: dict[str, Period], source: 
         (n, c.element.id, c.unit.id, periods[c.spec.code].id, c.value, (c.row.comment or "").strip()[:500])
         for n, c in enumerate(checked)
     ]
-    counts = values_save(rows=rows, user_id=user_id, source=source, now=timezone.now())
+    now = timezone.now()
+    counts = values_save(rows=rows, user_id=user_id, source=source, now=now)
     if counts.created or counts.updated or counts.deleted:
+        values_changed.send(
+            sender=DataValue,
+            element_ids={c.element.id for c in checked},
+            unit_ids={c.unit.id for c in checked},
+            period_ids={periods[c.spec.code].id for c in checked},
+            stamp=now,
+            source=source,
+        )
         rollup_refresh(
             element_ids={c.element.id for c in checked},
             commune_ids={c.unit.commune_id for c in checked},
