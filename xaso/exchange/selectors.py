@@ -82,3 +82,38 @@ def manager_units(user) -> QuerySet[AdminUnit]:
 
 def can_manage_endpoint(user, endpoint: PushEndpoint) -> bool:
     return manager_units(user).filter(pk=endpoint.unit_id).exists()
+
+
+def endpoint_summaries(endpoints) -> list[dict]:
+    """Each endpoint with what waits and how the last sends went: figures queued, batches waiting or failed, the
+    last attempt and the last success — counted in SQL, one query whatever the log's length."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import PushAttempt, PushBatch, PushItem
+
+    def count(model, **where):
+        rows = model.objects.filter(endpoint=OuterRef("pk"), **where).order_by().values("endpoint")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
+
+    last = PushAttempt.objects.filter(batch__endpoint=OuterRef("pk")).order_by("-id")
+    ok = last.filter(ok=True)
+    rows = (
+        PushEndpoint.objects.filter(pk__in=[e.pk for e in endpoints])
+        .annotate(
+            queued=count(PushItem),
+            waiting=count(PushBatch, status=PushBatch.Status.PENDING),
+            failed=count(PushBatch, status=PushBatch.Status.FAILED),
+            last_at=Subquery(last.values("started_at")[:1]),
+            last_ok=Subquery(last.values("ok")[:1]),
+            last_error=Subquery(last.values("error")[:1]),
+            last_success=Subquery(ok.values("started_at")[:1]),
+        )
+        .select_related("unit")
+        .order_by("unit__path", "name", "id")
+    )
+    return [
+        {"endpoint": e, "queued": e.queued, "waiting": e.waiting, "failed": e.failed, "last_at": e.last_at,
+         "last_ok": e.last_ok, "last_error": e.last_error, "last_success": e.last_success}
+        for e in rows
+    ]  # fmt: skip

@@ -166,3 +166,42 @@ def endpoint_save(*, user, endpoint: PushEndpoint, elements=None) -> PushEndpoin
     if elements is not None:
         endpoint.elements.set(elements)
     return endpoint
+
+
+@transaction.atomic
+def endpoint_resync(*, endpoint: PushEndpoint) -> int:
+    """Queue every figure the endpoint's scope holds now (after a full queue dropped some, or for a new receiver),
+    within the queue's bound; returns how many were queued. One INSERT … SELECT."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from xaso.geo.models import AdminUnit
+    from xaso.geo.querysets import subtree_q
+
+    from .models import PushItem
+
+    room = settings.XASO_EXCHANGE_QUEUE_MAX - PushItem.objects.filter(endpoint=endpoint).count()
+    if room <= 0:
+        return 0
+    values = DataValue.objects.filter(unit__in=AdminUnit.objects.filter(subtree_q(endpoint.unit)))
+    element_ids = list(endpoint.elements.values_list("pk", flat=True))
+    if element_ids:
+        values = values.filter(data_element_id__in=element_ids)
+    select, params = (
+        values.order_by("id").values_list("data_element_id", "unit_id", "period_id")[:room].query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {PushItem._meta.db_table} (endpoint_id, data_element_id, unit_id, period_id, queued_at)
+            SELECT %s, q.*, %s FROM ({select}) AS q WHERE true
+            ON CONFLICT (endpoint_id, unit_id, period_id, data_element_id) DO NOTHING""",
+            [endpoint.pk, connection.ops.adapt_datetimefield_value(timezone.now()), *params],
+        )
+        queued = cursor.rowcount
+    PushEndpoint.objects.filter(pk=endpoint.pk).update(dropped=0)
+    if queued:
+        from .push import push_schedule
+
+        transaction.on_commit(lambda: push_schedule([endpoint.pk]))
+    return queued
