@@ -177,3 +177,37 @@ def test_receiver_clock_decides_nothing_without_a_stamp(figures, an_vien_officer
     DataValue.objects.filter(unit__code="26296").update(updated_at=timezone.now() + timedelta(days=365))
     assert post_adx(an_vien_officer, ADX).json()["conflicts"] == []
     assert stored()[("households_fibre", "2025")] == 1400
+
+
+def test_a_received_figure_as_new_as_the_stored_one_is_applied(figures, an_vien_officer):
+    """The rule keeps the stored figure only when the received one is strictly older."""
+    here = DataValue.objects.get(unit__code="26296", data_element__code="households_fibre").updated_at
+    body = {"values": [{"element": "households_fibre", "unit": "26296", "period": "2025", "value": 1000,
+                        "updated_at": here.isoformat()}]}  # fmt: skip
+    receipt = api(an_vien_officer).post(JSON_URL, body, format="json").json()
+    assert receipt["conflicts"] == [] and receipt["updated"] == 1
+
+
+def test_a_stamp_on_a_figure_not_stored_here_is_no_conflict(figures, an_vien_officer):
+    body = {"values": [{"element": "population_total", "unit": "26296", "period": "2025", "value": 7420,
+                        "updated_at": "2000-01-01T00:00:00+07:00"}]}  # fmt: skip
+    receipt = api(an_vien_officer).post(JSON_URL, body, format="json").json()
+    assert receipt["conflicts"] == [] and receipt["imported"] == 1
+
+
+def test_batch_ids_are_per_account(figures, an_vien_officer, an_vien_leader):
+    body = {"batch_id": "same-id", "values": [
+        {"element": "households_fibre", "unit": "26296", "period": "2025", "value": 1390}]}  # fmt: skip
+    assert api(an_vien_officer).post(JSON_URL, body, format="json").json()["duplicate"] is False
+    body["values"][0]["value"] = 1395
+    second = api(an_vien_leader).post(JSON_URL, body, format="json").json()
+    assert second["duplicate"] is False and stored()[("households_fibre", "2025")] == 1395
+
+
+def test_a_refused_import_does_not_record_its_batch_id(figures, an_vien_officer):
+    bad = {"batch_id": "b-9", "values": [{"element": "nope", "unit": "26296", "period": "2025", "value": 1}]}
+    assert api(an_vien_officer).post(JSON_URL, bad, format="json").status_code == 400
+    good = {"batch_id": "b-9", "values": [{"element": "households_fibre", "unit": "26296", "period": "2025",
+                                           "value": 1390}]}  # fmt: skip
+    receipt = api(an_vien_officer).post(JSON_URL, good, format="json").json()
+    assert receipt["duplicate"] is False and receipt["updated"] == 1

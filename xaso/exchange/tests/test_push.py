@@ -207,3 +207,49 @@ def test_sending_checks_the_address_again(receiver, settings):
     settings.XASO_EXCHANGE_REQUIRE_HTTPS = False
     result = deliver(url=receiver.url, body=b"{}", headers={}, timeout=2)
     assert result.status_code is None and "nội bộ" in result.error and receiver.requests == []
+
+
+@pytest.mark.parametrize(("status", "final"), [(408, False), (425, False), (429, False), (500, False), (502, False),
+                                               (400, True), (404, True), (410, True), (422, True)])  # fmt: skip
+def test_which_answers_are_retried(
+    status, final, local, receiver, catalog, dong_nai, an_vien_officer, django_capture_on_commit_callbacks
+):
+    receiver.fail_first, receiver.fail_status = 1, status
+    endpoint(dong_nai, receiver.url)
+    written(an_vien_officer, [("households_total", "26296", "2025", 1961)], django_capture_on_commit_callbacks)
+    batch = PushBatch.objects.get()
+    assert batch.status == ("failed" if final else "pending")
+    assert (batch.next_attempt_at is None) is final
+
+
+def test_a_network_failure_is_logged_and_retried(local, catalog, dong_nai, an_vien_officer,
+                                                 django_capture_on_commit_callbacks):  # fmt: skip
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint(dong_nai, f"http://127.0.0.1:{port}/")
+    written(an_vien_officer, [("households_total", "26296", "2025", 1961)], django_capture_on_commit_callbacks)
+    attempt = PushBatch.objects.get().attempt_log.get()
+    assert attempt.status_code is None and not attempt.ok and "Connection" in attempt.error
+    assert attempt.next_attempt_at is not None
+
+
+def test_an_inactive_endpoint_queues_and_sends_nothing(local, receiver, catalog, dong_nai, an_vien_officer,
+                                                       django_capture_on_commit_callbacks):  # fmt: skip
+    point = endpoint(dong_nai, receiver.url)
+    PushEndpoint.objects.filter(pk=point.pk).update(is_active=False)
+    written(an_vien_officer, [("households_total", "26296", "2025", 1961)], django_capture_on_commit_callbacks)
+    assert not PushItem.objects.exists() and receiver.requests == [] and push_run(point.pk) is None
+
+
+def test_a_change_made_while_a_batch_is_made_is_sent_in_the_next_one(
+    local, receiver, catalog, dong_nai, an_vien_officer, django_capture_on_commit_callbacks
+):
+    """Items leave the queue before values are read: a later change of the same figure is queued again."""
+    endpoint(dong_nai, receiver.url)
+    written(an_vien_officer, [("households_total", "26296", "2025", 1961)], django_capture_on_commit_callbacks)
+    written(an_vien_officer, [("households_total", "26296", "2025", 1962)], django_capture_on_commit_callbacks)
+    sent = [json.loads(r.body)["values"][0]["value"] for r in receiver.requests]
+    assert sent == [1961, 1962] and len({r.headers["X-Xaso-Batch-Id"] for r in receiver.requests}) == 2
