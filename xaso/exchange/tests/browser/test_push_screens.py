@@ -34,6 +34,7 @@ def test_province_admin_sets_up_the_push_and_reads_the_log(
     SHOTS.mkdir(parents=True, exist_ok=True)
     name = "phone" if viewport is PHONE else "desktop"
     session = open_session(viewport)
+    session.context.set_default_timeout(60_000)  # the live server answers slowly on a loaded CI machine
     session.login("province_analyst")
     page = session.page
     page.goto("/exchange/")
