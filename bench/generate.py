@@ -249,8 +249,9 @@ def bulk_rows(prov: Province, *, skip: set[tuple[int, int]]) -> Iterator[tuple[i
 def bulk_load(prov: Province, rows: Iterator[tuple[int, int, int, int]]) -> int:
     """Load raw values with the fastest correct path: COPY on PostgreSQL, executemany on SQLite."""
     table = DataValue._meta.db_table
-    columns = "data_element_id, unit_id, period_id, value, comment, created_at, updated_at"
+    columns = "data_element_id, unit_id, period_id, year, value, comment, created_at, updated_at"
     now = timezone.now().isoformat()
+    years = {pk: start.year for pk, start in Period.objects.values_list("id", "start")}  # the partition key
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -259,7 +260,7 @@ def bulk_load(prov: Province, rows: Iterator[tuple[int, int, int, int]]) -> int:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 buffer: list[str] = []
                 for e, u, p, v in rows:
-                    buffer.append(f"{e}\t{u}\t{p}\t{v}\t\t{now}\t{now}\n")
+                    buffer.append(f"{e}\t{u}\t{p}\t{years[p]}\t{v}\t\t{now}\t{now}\n")
                     if len(buffer) >= 100_000:
                         copy.write("".join(buffer))
                         count += len(buffer)
@@ -271,10 +272,10 @@ def bulk_load(prov: Province, rows: Iterator[tuple[int, int, int, int]]) -> int:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
             _references_check(cursor, table)
         else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, '', %s, %s)"
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, '', %s, %s)"
             batch: list[tuple] = []
             for e, u, p, v in rows:
-                batch.append((e, u, p, float(v), now, now))
+                batch.append((e, u, p, years[p], float(v), now, now))
                 if len(batch) >= 100_000:
                     cursor.executemany(sql, batch)
                     count += len(batch)

@@ -54,8 +54,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--pg-url",
         default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"),
-        help=f"PostgreSQL server; the bench creates and drops the database {PG_DATABASE} on it",
+        help=f"PostgreSQL server; the bench creates and drops the database --pg-database ({PG_DATABASE}) on it",
     )
+    p.add_argument("--pg-database", default=PG_DATABASE, help="name of the bench's PostgreSQL database")
     p.add_argument("--drop", action="store_true", help="drop the bench database at the end")
     args = p.parse_args(argv)
     if args.import_files > args.communes:
@@ -148,7 +149,7 @@ def fresh_database(args, *, pg_name: str, sqlite_name: str) -> str:
 
 
 def database_prepare(args) -> str:
-    return fresh_database(args, pg_name=PG_DATABASE, sqlite_name="bench.sqlite3")
+    return fresh_database(args, pg_name=args.pg_database, sqlite_name="bench.sqlite3")
 
 
 def database_drop(args) -> None:
@@ -157,7 +158,7 @@ def database_drop(args) -> None:
     connections.close_all()
     if args.database == "postgres":
         with pg_admin(args.pg_url) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {args.pg_database} WITH (FORCE)")
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{OUT / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
@@ -313,13 +314,15 @@ def baseline_copy(connection, staging: str, rows: list[tuple], now, *, form: str
     """
     from django.db import transaction
 
-    columns = (
-        "data_element_id, unit_id, period_id, value, comment, created_by_id, updated_by_id, created_at, updated_at"
-    )
+    from xaso.core.models import Period
+
+    columns = "data_element_id, unit_id, period_id, year, value, comment, created_by_id, updated_by_id, created_at, "
+    columns += "updated_at"
+    years = {pk: start.year for pk, start in Period.objects.values_list("id", "start")}  # the table's partition key
     stamp = connection.ops.adapt_datetimefield_value(now)
     text = ""
     if form == "csv" and connection.vendor == "postgresql":
-        text = "".join(f"{e},{u},{p},{v},\"\",{user_id},{user_id},{stamp.isoformat()},{stamp.isoformat()}\n"
+        text = "".join(f"{e},{u},{p},{years[p]},{v},\"\",{user_id},{user_id},{stamp.isoformat()},{stamp.isoformat()}\n"
                        for e, u, p, v, user_id in rows)  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {staging}")
@@ -330,13 +333,15 @@ def baseline_copy(connection, staging: str, rows: list[tuple], now, *, form: str
                 copy.write(text)
         elif connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(["int8", "int8", "int8", "float8", "text", "int8", "int8", "timestamptz", "timestamptz"])
+                copy.set_types(
+                    ["int8", "int8", "int8", "int2", "float8", "text", "int8", "int8", "timestamptz", "timestamptz"]
+                )
                 for e, u, p, v, user_id in rows:
-                    copy.write_row((e, u, p, float(v), "", user_id, user_id, stamp, stamp))
+                    copy.write_row((e, u, p, years[p], float(v), "", user_id, user_id, stamp, stamp))
         else:
             cursor.executemany(
-                f"INSERT INTO {staging} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [(e, u, p, float(v), "", user_id, user_id, stamp, stamp) for e, u, p, v, user_id in rows],
+                f"INSERT INTO {staging} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(e, u, p, years[p], float(v), "", user_id, user_id, stamp, stamp) for e, u, p, v, user_id in rows],
             )
     return time.perf_counter() - start
 

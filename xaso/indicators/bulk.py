@@ -22,6 +22,8 @@ from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 
+from xaso.core.models import Period
+
 from .models import DataValue, DataValueChange
 
 #: (order, element id, unit id, period id, value or None to delete, comment)
@@ -75,11 +77,11 @@ def _rows_copy(cursor, table: str, columns: Sequence[tuple[str, str]], rows) -> 
 _NEW_CHECK_KEYS = 900
 
 _INCOMING_COLUMNS = (
-    ("ord", "int8"), ("data_element_id", "int8"), ("unit_id", "int8"), ("period_id", "int8"),
+    ("ord", "int8"), ("data_element_id", "int8"), ("unit_id", "int8"), ("period_id", "int8"), ("year", "int2"),
     ("value", "float8"), ("comment", "text"),
 )  # fmt: skip
 _VALUE_COLUMNS = (
-    ("data_element_id", "int8"), ("unit_id", "int8"), ("period_id", "int8"), ("value", "float8"),
+    ("data_element_id", "int8"), ("unit_id", "int8"), ("period_id", "int8"), ("year", "int2"), ("value", "float8"),
     ("comment", "text"), ("created_by_id", "int8"), ("updated_by_id", "int8"), ("created_at", "timestamptz"),
     ("updated_at", "timestamptz"),
 )  # fmt: skip
@@ -90,11 +92,13 @@ _CHANGE_COLUMNS = (
 )  # fmt: skip
 
 
-def _nothing_stored(cursor, rows: Sequence[IncomingRow]) -> bool:
-    """True when no figure is stored for any element × unit × period the rows name (one indexed query)."""
+def _nothing_stored(cursor, rows: Sequence[IncomingRow], years: dict[int, int]) -> bool:
+    """True when no figure is stored for any element × unit × period the rows name (one indexed query, which
+    reads only the partitions of the rows' years)."""
     elements = sorted({r[1] for r in rows})
     units = sorted({r[2] for r in rows})
     periods = sorted({r[3] for r in rows})
+    in_years = sorted({years.get(p, 0) for p in periods})
     if len(elements) + len(units) + len(periods) > _NEW_CHECK_KEYS:
         return False
 
@@ -104,18 +108,26 @@ def _nothing_stored(cursor, rows: Sequence[IncomingRow]) -> bool:
     cursor.execute(
         f"""SELECT 1 FROM {DataValue._meta.db_table}
         WHERE unit_id IN ({marks(units)}) AND period_id IN ({marks(periods)}) AND data_element_id IN ({marks(elements)})
+        AND year IN ({marks(in_years)})
         LIMIT 1""",
-        [*units, *periods, *elements],
+        [*units, *periods, *elements, *in_years],
     )
     return cursor.fetchone() is None
 
 
-def _new_insert(cursor, rows: Sequence[IncomingRow], *, user_id: int | None, source: str, stamp) -> WriteResult:
+def _years(rows: Sequence[IncomingRow]) -> dict[int, int]:
+    """period id → calendar year, the figure table's partition key (docs/decisions/0025-partitioned-values.md).
+    A period that does not exist has none: its rows are given year 0, and the key check refuses them."""
+    ids = {r[3] for r in rows}
+    return {pk: start.year for pk, start in Period.objects.filter(id__in=ids).values_list("id", "start")}
+
+
+def _new_insert(cursor, rows: Sequence[IncomingRow], years, *, user_id: int | None, source: str, stamp) -> WriteResult:
     """Write rows none of which has a stored figure: values and history straight in, in the rows' order."""
     kept = [r for r in rows if r[4] is not None]  # blanking a figure that does not exist changes nothing
     _rows_copy(
         cursor, DataValue._meta.db_table, _VALUE_COLUMNS,
-        ((e, u, p, v, c, user_id, user_id, stamp, stamp) for _, e, u, p, v, c in kept),
+        ((e, u, p, years.get(p, 0), v, c, user_id, user_id, stamp, stamp) for _, e, u, p, v, c in kept),
     )  # fmt: skip
     _rows_copy(
         cursor, DataValueChange._meta.db_table, _CHANGE_COLUMNS,
@@ -132,28 +144,31 @@ def values_save(*, rows: Sequence[IncomingRow], user_id: int | None, source: str
     if not rows:
         return WriteResult()
     stamp = connection.ops.adapt_datetimefield_value(now)
+    years = _years(rows)
     with connection.cursor() as cursor:
-        if _nothing_stored(cursor, rows):
+        if _nothing_stored(cursor, rows, years):
             try:
                 with transaction.atomic():  # a concurrent writer may store one of these places meanwhile
-                    return _new_insert(cursor, rows, user_id=user_id, source=source, stamp=stamp)
+                    return _new_insert(cursor, rows, years, user_id=user_id, source=source, stamp=stamp)
             except IntegrityError:
-                if _nothing_stored(cursor, rows):
+                if _nothing_stored(cursor, rows, years):
                     raise  # not a figure stored meanwhile: a broken reference, which the comparison would meet too
-        return _compare_and_apply(cursor, rows, user_id=user_id, source=source, stamp=stamp)
+        return _compare_and_apply(cursor, rows, years, user_id=user_id, source=source, stamp=stamp)
 
 
-def _compare_and_apply(cursor, rows: Sequence[IncomingRow], *, user_id: int | None, source: str, stamp) -> WriteResult:
+def _compare_and_apply(
+    cursor, rows: Sequence[IncomingRow], years: dict[int, int], *, user_id: int | None, source: str, stamp
+) -> WriteResult:
     """Compare the rows with the stored figures through a temporary table, then write what differs."""
     incoming = _incoming_table()
     cursor.execute(f"DROP TABLE IF EXISTS {incoming}")
     cursor.execute(
         f"""CREATE TEMPORARY TABLE {_INCOMING} (
             ord BIGINT NOT NULL, data_element_id BIGINT NOT NULL, unit_id BIGINT NOT NULL,
-            period_id BIGINT NOT NULL, value DOUBLE PRECISION, comment TEXT NOT NULL,
+            period_id BIGINT NOT NULL, year SMALLINT, value DOUBLE PRECISION, comment TEXT NOT NULL,
             old_id BIGINT, old_value DOUBLE PRECISION, old_comment TEXT)"""
     )
-    _rows_copy(cursor, incoming, _INCOMING_COLUMNS, rows)
+    _rows_copy(cursor, incoming, _INCOMING_COLUMNS, ((o, e, u, p, years.get(p, 0), v, c) for o, e, u, p, v, c in rows))
     counts = _incoming_compare(cursor, incoming)
     if counts.created or counts.updated or counts.deleted:
         _changes_apply(cursor, incoming, counts, user_id=user_id, source=source, stamp=stamp)
@@ -168,7 +183,8 @@ def _incoming_compare(cursor, incoming: str) -> WriteResult:
     cursor.execute(
         f"""UPDATE {incoming} AS i SET old_id = d.id, old_value = d.value, old_comment = d.comment
         FROM {DataValue._meta.db_table} AS d
-        WHERE d.data_element_id = i.data_element_id AND d.unit_id = i.unit_id AND d.period_id = i.period_id"""
+        WHERE d.data_element_id = i.data_element_id AND d.unit_id = i.unit_id AND d.period_id = i.period_id
+            AND d.year = i.year"""
     )
     cursor.execute(
         f"""SELECT
@@ -195,17 +211,18 @@ def _changes_apply(cursor, incoming: str, counts: WriteResult, *, user_id: int |
     if counts.deleted:
         cursor.execute(
             f"DELETE FROM {dv} WHERE id IN (SELECT old_id FROM {incoming} WHERE value IS NULL AND old_id IS NOT NULL)"
+            f" AND year IN (SELECT year FROM {incoming})"
         )
     if counts.created or counts.updated:
         # ON CONFLICT also covers a figure another transaction created since the comparison
         cursor.execute(
             f"""INSERT INTO {dv}
-                (data_element_id, unit_id, period_id, value, comment, created_by_id, updated_by_id, created_at,
-                 updated_at)
-            SELECT data_element_id, unit_id, period_id, value, comment, %s, %s, %s, %s
+                (data_element_id, unit_id, period_id, year, value, comment, created_by_id, updated_by_id,
+                 created_at, updated_at)
+            SELECT data_element_id, unit_id, period_id, year, value, comment, %s, %s, %s, %s
             FROM {incoming}
             WHERE value IS NOT NULL AND {_CHANGED}
-            ON CONFLICT (unit_id, period_id, data_element_id) DO UPDATE SET
+            ON CONFLICT (unit_id, period_id, data_element_id, year) DO UPDATE SET
                 value = excluded.value,
                 comment = CASE WHEN excluded.comment <> '' THEN excluded.comment ELSE {dv}.comment END,
                 updated_by_id = excluded.updated_by_id,

@@ -181,9 +181,9 @@ def entry_grid(*, user, unit: AdminUnit, spec: PeriodSpec, area: str = "") -> En
         if unit.level in WRITABLE_LEVELS:
             values = {
                 v.data_element_id: v
-                for v in DataValue.objects.filter(unit=unit, period=period, data_element__in=elements).select_related(
-                    "updated_by"
-                )
+                for v in DataValue.objects.filter(
+                    unit=unit, period=period, year=period.start.year, data_element__in=elements
+                ).select_related("updated_by")
             }
         if unit.level != Level.VILLAGE:
             totals = selectors.element_totals(elements=elements, units=[unit], periods=[period])
@@ -213,7 +213,9 @@ def entry_row(*, user, unit: AdminUnit, spec: PeriodSpec, element: DataElement) 
     if period is None:
         return row
     row.value = (
-        DataValue.objects.filter(unit=unit, period=period, data_element=element).select_related("updated_by").first()
+        DataValue.objects.filter(unit=unit, period=period, year=period.start.year, data_element=element)
+        .select_related("updated_by")
+        .first()
     )
     if unit.level == Level.COMMUNE:
         totals = selectors.element_totals(elements=[element], units=[unit], periods=[period])

@@ -532,7 +532,8 @@ def _export_rows(values: Iterable[DataValue]) -> Iterator[tuple[DataValue, list[
 
 def _values(*, user, units: Sequence[AdminUnit], periods: Sequence[Period], elements: Sequence[DataElement] | None):
     check_readable(user, units)  # a QuerySet of a province's villages is checked in one query, not loaded
-    values = DataValue.objects.filter(unit__in=units, period__in=list(periods))
+    periods = list(periods)
+    values = DataValue.objects.filter(unit__in=units, period__in=periods, year__in={p.start.year for p in periods})
     if elements is not None:
         values = values.filter(data_element__in=list(elements))
     return (

@@ -141,6 +141,9 @@ class DataValue(models.Model):
     data_element = models.ForeignKey(DataElement, models.PROTECT, related_name="values", db_index=False)
     unit = models.ForeignKey(AdminUnit, models.PROTECT, related_name="data_values", db_index=False)
     period = models.ForeignKey(Period, models.PROTECT, related_name="data_values")
+    #: the calendar year of `period`, copied here as the partition key of the table on PostgreSQL (one partition
+    #: per year, docs/decisions/0025-partitioned-values.md); written with the figure, never changed
+    year = models.PositiveSmallIntegerField(_("năm"), editable=False)
     value = models.FloatField(_("giá trị"))
     comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
     created_by = _author()
@@ -152,12 +155,20 @@ class DataValue(models.Model):
         verbose_name = _("số liệu")
         verbose_name_plural = pgettext_lazy("plural", "số liệu")
         constraints = [
-            # unit first: every read asks for the figures of some units and periods (grid, rollups, rules)
-            models.UniqueConstraint(fields=["unit", "period", "data_element"], name="unique_data_value"),
+            # unit first: every read asks for the figures of some units and periods (grid, rollups, rules);
+            # the year (fixed by the period) is part of it because a partitioned table's unique keys must hold
+            # its partition key
+            models.UniqueConstraint(fields=["unit", "period", "data_element", "year"], name="unique_data_value"),
         ]
 
     def __str__(self) -> str:
         return f"{self.data_element.code} @ {self.unit.code} {self.period.code} = {self.value}"
+
+    def save(self, *args, **kwargs):
+        if self.year is None and self.period_id is not None:
+            period = self._state.fields_cache.get("period") or Period.objects.filter(id=self.period_id).first()
+            self.year = period.start.year if period else 0  # no such period: the database's key check refuses it
+        super().save(*args, **kwargs)
 
 
 class ChangeSource(models.TextChoices):

@@ -72,9 +72,11 @@ def rollup_refresh(
     units = None
     if communes is not None and len(communes) <= _UNIT_LIST_COMMUNES:
         units = list(AdminUnit.objects.filter(commune_id__in=communes).values_list("id", flat=True))
-    periods = None
+    periods = calendar_years = None
     if years is not None:
         periods = list(Period.objects.filter(year_id__in=years).values_list("id", flat=True))
+        # the figure table's partition key: only these years' partitions are read (0025-partitioned-values)
+        calendar_years = sorted({s.year for s in Period.objects.filter(id__in=years).values_list("start", flat=True)})
     with connection.cursor() as cursor:
         _lock(cursor, communes)
         params: list = []
@@ -87,7 +89,7 @@ def rollup_refresh(
         # and min per raw period first, then per rollup period; `last`: each unit's latest value inside the
         # period, then summed over the commune's units
         params = []
-        raw = _raw_values(t, elements, communes, units, periods, params)
+        raw = _raw_values(t, elements, communes, units, periods, params, calendar_years)
         targets = _targets(t["period"], years, params)
         combine = " ".join(f"WHEN '{aggregation}' THEN {sql}(r.{column})" for aggregation, sql, column in _COMBINE)
         cursor.execute(
@@ -147,11 +149,12 @@ def _lock(cursor, communes: list[int] | None) -> None:
     )
 
 
-def _raw_values(t: dict[str, str], elements, communes, units, periods, params: list) -> str:
+def _raw_values(t: dict[str, str], elements, communes, units, periods, params: list, years=None) -> str:
     """The raw values of the elements × communes × periods (None = all), with their commune and aggregation;
-    `units`, when given, are the communes' units (the same filter, in the index's terms)."""
+    `units`, when given, are the communes' units (the same filter, in the index's terms); `years`, the calendar
+    years of `periods` (the same filter, in the partition key's terms)."""
     params.extend(Aggregation.values)
-    filters = _in("v.unit_id", units, params) + _in("v.period_id", periods, params)
+    filters = _in("v.unit_id", units, params) + _in("v.period_id", periods, params) + _in("v.year", years, params)
     filters += _in("v.data_element_id", elements, params) + _in("u.commune_id", communes, params)
     return f"""
         SELECT v.data_element_id, v.unit_id, u.commune_id, v.period_id, v.value, de.aggregation

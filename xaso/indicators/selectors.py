@@ -125,6 +125,8 @@ def _village_totals(villages: Sequence[AdminUnit], elements: Sequence[DataElemen
             data_element_id__in=[e.id for e in elements],
             period__start__gte=start,
             period__end__lte=end,
+            year__gte=start.year,  # the partition key: only these years' partitions are read
+            year__lte=end.year,
         )
         .order_by("period__start")
         .values_list("unit_id", "data_element_id", "period__start", "period__end", "value")

@@ -271,10 +271,14 @@ def _planned(checked: list[_Checked], periods: dict[str, Period]) -> WriteResult
     stored: dict[tuple[int, int, int], tuple[float, str]] = {}
     places = sorted({(unit, period) for _e, unit, period in incoming})
     elements = sorted({element for element, _u, _p in incoming})
+    years = {p.start.year for p in periods.values()}  # the partition key: only these years' partitions are read
     for at in range(0, len(places), _PLAN_CHUNK):
         chunk = places[at : at + _PLAN_CHUNK]
         found = DataValue.objects.filter(
-            unit_id__in={u for u, _p in chunk}, period_id__in={p for _u, p in chunk}, data_element_id__in=elements
+            unit_id__in={u for u, _p in chunk},
+            period_id__in={p for _u, p in chunk},
+            data_element_id__in=elements,
+            year__in=years,
         ).values_list("data_element_id", "unit_id", "period_id", "value", "comment")
         for element, unit, period, value, comment in found:
             if (element, unit, period) in incoming:

@@ -236,8 +236,8 @@ def test_a_figure_stored_by_another_writer_after_the_check_is_compared_not_dupli
     real = bulk._nothing_stored
     answers = iter([True])  # as if a concurrent import stored 1,900 between the check and the insert
 
-    def check_then_race(cursor, rows):
-        return next(answers, None) or real(cursor, rows)
+    def check_then_race(cursor, rows, years):
+        return next(answers, None) or real(cursor, rows, years)
 
     monkeypatch.setattr(bulk, "_nothing_stored", check_then_race)
     result = values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961))

@@ -1,0 +1,194 @@
+#!/usr/bin/env python
+"""The reads and maintenance that yearly partitions change (docs/decisions/0025-partitioned-values.md), measured on
+a database `bench/run.py` left behind (run it without `--drop`), partitioned or not: run it once on the plain
+tables, then again after `manage.py migrate indicators 0009` on the same database, for the same figures.
+
+1. the commune page's reads: the entry grid of a commune for a year and of a village for a month;
+2. the history of one figure (`value_history`, on a figure the bench's imports changed);
+3. the stored figures of one commune-year, as an import compares them (`stored_states` of 24 villages × 12
+   months, and the raw rows through the ORM);
+4. the rollup rebuild of one province-year (`rollup_rebuild_batches(province=…, year=…)`);
+5. history retention: `--history-rows` changes dated in an old year, then one `DELETE` of them and (partitioned)
+   one `DROP TABLE` of their partition, each timed inside a transaction rolled back; then
+   `archive_value_history` for real (the gzip file written, the rows deleted or the partition dropped).
+
+    .venv/bin/python bench/run.py --database postgres --communes 166 --import-files 8          # keeps xaso_bench
+    .venv/bin/python bench/partition_bench.py --label plain                                    # before
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xaso_bench .venv/bin/python manage.py migrate indicators
+    .venv/bin/python bench/partition_bench.py --label partitioned                              # after
+
+Results are also written to `bench/out/partition-<label>.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
+    p.add_argument("--database", default="xaso_bench", help="the database bench/run.py left (default xaso_bench)")
+    p.add_argument("--label", default="run", help="name of this run in the output file")
+    p.add_argument("--repeats", type=int, default=20, help="timed runs of each read")
+    p.add_argument("--history-rows", type=int, default=2_000_000, help="old changes made for the retention test")
+    p.add_argument("--skip-rebuild", action="store_true", help="do not time the province-year rollup rebuild")
+    return p.parse_args(argv)
+
+
+def timed(fn, repeats: int) -> dict:
+    fn()  # warm-up
+    samples = []
+    for _i in range(repeats):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    ordered = sorted(samples)
+    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": ordered[int(0.95 * (len(ordered) - 1))] * 1000}
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    os.environ["DATABASE_URL"] = f"{args.pg_url.rstrip('/')}/{args.database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from xaso.accounts.models import User
+    from xaso.core.models import Period
+    from xaso.core.periods import parse_period
+    from xaso.geo.models import AdminUnit, Level
+    from xaso.indicators import entry, history, rollup, selectors, validation
+    from xaso.indicators.models import DataValue, DataValueChange
+
+    out: dict = {"label": args.label, "database": args.database}
+
+    def say(text: str) -> None:
+        print(f"[{args.label}] {text}", flush=True)
+
+    dv, hist = DataValue._meta.db_table, DataValueChange._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [dv])
+        out["partitioned"] = cursor.fetchone()[0] == "p"
+        cursor.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.oid = %s::regclass "
+            "OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass)",
+            [dv, dv],
+        )
+        out["value_table_bytes"] = int(cursor.fetchone()[0])
+    out["values"] = DataValue.objects.count()
+    say(f"{out['values']:,} values; partitioned: {out['partitioned']}; {out['value_table_bytes'] / 2**30:.1f} GiB")
+
+    # the bench's imports: the last year of the first communes, changed once (two history rows per figure)
+    changed = DataValueChange.objects.filter(old_value__isnull=False).order_by("id").first()
+    commune = AdminUnit.objects.get(id=changed.unit.commune_id)
+    officer = User.objects.get(username=f"bench_officer_{commune.code}")
+    year = Period.objects.get(id=changed.period.year_id)
+    month = changed.period
+    village = changed.unit
+    say(f"commune {commune.code}, village {village.code}, year {year.code}, month {month.code}")
+
+    out["commune_grid_year"] = timed(
+        lambda: entry.entry_grid(user=officer, unit=commune, spec=parse_period(year.code)), args.repeats
+    )
+    out["village_grid_month"] = timed(
+        lambda: entry.entry_grid(user=officer, unit=village, spec=parse_period(month.code)), args.repeats
+    )
+    say(
+        f"entry grid: commune-year {out['commune_grid_year']['median_ms']:.1f} ms, village-month "
+        f"{out['village_grid_month']['median_ms']:.1f} ms (median of {args.repeats})"
+    )
+    element = changed.data_element
+    out["history_one_figure"] = timed(
+        lambda: list(selectors.value_history(user=officer, element=element, unit=village, period=month)), args.repeats
+    )
+    say(f"history of one figure: {out['history_one_figure']['median_ms']:.2f} ms")
+
+    villages = list(AdminUnit.objects.filter(commune=commune, level=Level.VILLAGE).values_list("id", flat=True))
+    months = list(Period.objects.filter(year_id=year.id, type="month"))
+    pairs = [(v, m.id) for v in villages for m in months]
+    out["commune_year_states"] = timed(lambda: validation.stored_states(pairs), max(3, args.repeats // 4))
+    n = len(list(DataValue.objects.filter(unit_id__in=villages, period__in=months).values_list("value")))
+    out["commune_year_rows"] = timed(
+        lambda: list(DataValue.objects.filter(unit_id__in=villages, period__in=months).values_list("value")),
+        max(3, args.repeats // 4),
+    )
+    say(
+        f"one commune-year's {n:,} stored figures: stored_states {out['commune_year_states']['median_ms']:.0f} ms, "
+        f"ORM rows {out['commune_year_rows']['median_ms']:.0f} ms"
+    )
+
+    if not args.skip_rebuild:
+        t = time.perf_counter()
+        batches = rollup.rollup_rebuild_batches(province=commune.province.code, year=int(year.code))
+        out["rebuild_province_year_s"] = time.perf_counter() - t
+        out["rebuild_batches"] = len(batches)
+        out["rebuild_batch_median_ms"] = statistics.median(b.seconds for b in batches) * 1000
+        say(
+            f"rollup rebuild of province {commune.province.code} × {year.code}: {out['rebuild_province_year_s']:.1f} s "
+            f"({len(batches)} batches, median {out['rebuild_batch_median_ms']:.0f} ms)"
+        )
+
+    # ---- retention: changes dated mid-2015, then removed
+    old_year = 2015
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {hist} (data_element_id, unit_id, period_id, old_value, new_value, comment, source,
+                changed_by_id, changed_at)
+            SELECT data_element_id, unit_id, period_id, value - 1, value, '', 'import', NULL,
+                   TIMESTAMPTZ '{old_year}-06-01 08:00:00+07' + (id % 1000) * INTERVAL '1 minute'
+            FROM {dv} LIMIT %s""",
+            [args.history_rows],
+        )
+    if out["partitioned"]:
+        from xaso.indicators import partitions
+
+        t = time.perf_counter()
+        partitions.partitions_ensure()  # the old year's rows went to DEFAULT: its partition, rows moved in
+        out["partitions_ensure_move_s"] = time.perf_counter() - t
+        moved_s = out["partitions_ensure_move_s"]
+        say(f"partitions_ensure moved {args.history_rows:,} rows out of DEFAULT in {moved_s:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {hist}")
+    cutoff = f"{old_year + 1}-01-01 00:00:00+07"
+    with transaction.atomic(), connection.cursor() as cursor:
+        t = time.perf_counter()
+        cursor.execute(f"DELETE FROM {hist} WHERE changed_at < %s", [cutoff])
+        out["retention_delete_s"] = time.perf_counter() - t
+        out["retention_delete_rows"] = cursor.rowcount
+        transaction.set_rollback(True)
+    say(f"one DELETE of {out['retention_delete_rows']:,} old changes: {out['retention_delete_s']:.2f} s (rolled back)")
+    if out["partitioned"]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            t = time.perf_counter()
+            cursor.execute(f"DROP TABLE {hist}_y{old_year}")
+            out["retention_drop_s"] = time.perf_counter() - t
+            transaction.set_rollback(True)
+        say(f"DROP TABLE of the {old_year} partition: {out['retention_drop_s'] * 1000:.1f} ms (rolled back)")
+    with tempfile.TemporaryDirectory() as folder:
+        t = time.perf_counter()
+        done = history.value_history_archive(before_year=old_year + 1, directory=Path(folder))
+        out["archive_s"] = time.perf_counter() - t
+        out["archive_rows"] = done.rows
+    say(f"archive_value_history --before {old_year + 1}: {done.rows:,} rows archived in {out['archive_s']:.1f} s")
+    assert not DataValueChange.objects.filter(changed_at__lt=cutoff).exists()
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "out" / f"partition-{args.label}.json").write_text(json.dumps(out, indent=2))
+    return out
+
+
+if __name__ == "__main__":
+    main()
