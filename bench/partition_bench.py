@@ -6,7 +6,8 @@ tables, then again after `manage.py migrate indicators 0009` on the same databas
 1. the commune page's reads: the entry grid of a commune for a year and of a village for a month;
 2. the history of one figure (`value_history`, on a figure the bench's imports changed);
 3. the stored figures of one commune-year, as an import compares them (`stored_states` of 24 villages × 12
-   months, and the raw rows through the ORM);
+   months, and the raw rows through the ORM); then a commune-year import of new figures (another commune's
+   figures copied to the first year without data), the same file changed, and ten single edits (`values_write`);
 4. the rollup rebuild of one province-year (`rollup_rebuild_batches(province=…, year=…)`);
 5. history retention: `--history-rows` changes dated in an old year, then one `DELETE` of them and (partitioned)
    one `DROP TABLE` of their partition, each timed inside a transaction rolled back; then
@@ -131,6 +132,50 @@ def main(argv=None) -> dict:
         f"ORM rows {out['commune_year_rows']['median_ms']:.0f} ms"
     )
 
+    # ---- writes: a commune-year file of new figures (the next year without data), then the same file changed,
+    # then single edits, through values_write
+    from xaso.indicators.models import ChangeSource
+    from xaso.indicators.services import ValueInput, values_write
+
+    # the year before the first with data (a past year: no future period is accepted); its periods and, when
+    # partitioned, its partition made first, as the January `partitions_ensure` would have
+    target = int(Period.objects.filter(type="year").order_by("start").values_list("code", flat=True)[0]) - 1
+    from xaso.core.models import periods_ensure
+
+    periods_ensure([parse_period(f"{target}-{m:02d}") for m in range(1, 13)])
+    if out["partitioned"]:
+        from xaso.indicators import partitions
+
+        partitions.partitions_ensure()
+    other = AdminUnit.objects.filter(level=Level.COMMUNE, province=commune.province).order_by("-code").first()
+    writer = User.objects.get(username=f"bench_officer_{other.code}")
+    source_rows = DataValue.objects.filter(
+        unit__commune=other, unit__level=Level.VILLAGE, period__year_id=year.id, period__type="month"
+    ).values_list("data_element__code", "unit__code", "period__code", "value")
+    rows = [(e, u, f"{target}{p[4:]}", v) for e, u, p, v in source_rows]
+    for kind, shift in (("new", 0), ("changed", 1)):
+        inputs = [ValueInput(element=e, unit=u, period=p, value=str(v + shift), row=i + 2) for i, (e, u, p, v) in
+                  enumerate(rows)]  # fmt: skip
+        t = time.perf_counter()
+        try:
+            result = values_write(user=writer, rows=inputs, source=ChangeSource.IMPORT)
+        except Exception as exc:
+            print(getattr(exc, "errors", [exc])[:3])
+            raise
+        took = time.perf_counter() - t
+        assert (result.created if kind == "new" else result.updated) == len(rows), result
+        out[f"import_{kind}_values_per_s"] = len(rows) / took
+        say(f"import {kind}: {len(rows):,} values of {other.code} × {target} in {took * 1000:.0f} ms "
+            f"({len(rows) / took:,.0f}/s)")  # fmt: skip
+    edits = []
+    e, u, p, v = rows[0]
+    for i in range(10):
+        t = time.perf_counter()
+        values_write(user=writer, rows=[ValueInput(element=e, unit=u, period=p, value=str(v + 10 + i))])
+        edits.append(time.perf_counter() - t)
+    out["edit_median_ms"] = statistics.median(edits) * 1000
+    say(f"one edit with its rollup refresh: median {out['edit_median_ms']:.1f} ms of 10")
+
     if not args.skip_rebuild:
         t = time.perf_counter()
         batches = rollup.rollup_rebuild_batches(province=commune.province.code, year=int(year.code))
@@ -149,7 +194,7 @@ def main(argv=None) -> dict:
             f"""INSERT INTO {hist} (data_element_id, unit_id, period_id, old_value, new_value, comment, source,
                 changed_by_id, changed_at)
             SELECT data_element_id, unit_id, period_id, value - 1, value, '', 'import', NULL,
-                   TIMESTAMPTZ '{old_year}-06-01 08:00:00+07' + (id % 1000) * INTERVAL '1 minute'
+                   TIMESTAMPTZ '{old_year}-06-01 08:00:00+07' + (id %% 1000) * INTERVAL '1 minute'
             FROM {dv} LIMIT %s""",
             [args.history_rows],
         )

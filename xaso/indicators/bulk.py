@@ -136,15 +136,24 @@ def _new_insert(cursor, rows: Sequence[IncomingRow], years, *, user_id: int | No
     return WriteResult(created=len(kept))
 
 
-def values_save(*, rows: Sequence[IncomingRow], user_id: int | None, source: str, now: datetime) -> WriteResult:
+def values_save(
+    *,
+    rows: Sequence[IncomingRow],
+    user_id: int | None,
+    source: str,
+    now: datetime,
+    years: dict[int, int] | None = None,
+) -> WriteResult:
     """Create, update or delete (value None) each row; one history record per real change.
 
     Call inside a transaction, with rows already checked (no two rows for the same element, unit and period).
+    `years`: period id → calendar year, when the caller has the periods at hand (else one query reads them).
     """
     if not rows:
         return WriteResult()
     stamp = connection.ops.adapt_datetimefield_value(now)
-    years = _years(rows)
+    if years is None:
+        years = _years(rows)
     with connection.cursor() as cursor:
         if _nothing_stored(cursor, rows, years):
             try:

@@ -74,9 +74,10 @@ def rollup_refresh(
         units = list(AdminUnit.objects.filter(commune_id__in=communes).values_list("id", flat=True))
     periods = calendar_years = None
     if years is not None:
-        periods = list(Period.objects.filter(year_id__in=years).values_list("id", flat=True))
+        found = list(Period.objects.filter(year_id__in=years).values_list("id", "start"))
+        periods = [pk for pk, _start in found]
         # the figure table's partition key: only these years' partitions are read (0025-partitioned-values)
-        calendar_years = sorted({s.year for s in Period.objects.filter(id__in=years).values_list("start", flat=True)})
+        calendar_years = sorted({start.year for _pk, start in found})
     with connection.cursor() as cursor:
         _lock(cursor, communes)
         params: list = []

@@ -346,7 +346,8 @@ def _save(*, user, checked: list[_Checked], periods: dict[str, Period], source: 
         for n, c in enumerate(checked)
     ]
     now = timezone.now()
-    counts = values_save(rows=rows, user_id=user_id, source=source, now=now)
+    years = {p.id: p.start.year for p in periods.values()}  # the figure table's partition key
+    counts = values_save(rows=rows, user_id=user_id, source=source, now=now, years=years)
     if counts.created or counts.updated or counts.deleted:
         values_changed.send(
             sender=DataValue,

@@ -9,7 +9,9 @@ Every step is one bounded delete or update, safe to run at any hour and any numb
   (axes' access log) and failed ones (its failure log) are kept `XASO_LOGIN_LOG_DAYS` days (Law 91/2025/QH15:
   kept no longer than needed); the attempts that count towards a lock-out are deleted once they are out of the
   cool-off window and so count for nothing;
-- API keys past their lifetime (`XASO_API_TOKEN_DAYS`).
+- API keys past their lifetime (`XASO_API_TOKEN_DAYS`);
+- on PostgreSQL, the yearly partitions of the figure and history tables up to next year
+  (docs/decisions/0025-partitioned-values.md; `migrate` makes them too).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.utils import timezone
 from xaso.accounts.authentication import token_lifetime
 from xaso.indicators.importjobs import import_jobs_cleanup
 from xaso.indicators.models import ImportJob
+from xaso.indicators.partitions import partitions_ensure
 from xaso.reports.services import report_jobs_cleanup
 
 
@@ -49,4 +52,5 @@ def housekeeping_run() -> dict[str, int]:
     done["login_logs_deleted"] = AxesProxyHandler.reset_logs(age_days=settings.XASO_LOGIN_LOG_DAYS) or 0
     done["login_failures_deleted"] = AxesProxyHandler.reset_failure_logs(age_days=settings.XASO_LOGIN_LOG_DAYS) or 0
     done["api_keys_expired"] = Token.objects.filter(created__lte=now - token_lifetime()).delete()[0]
+    done["partitions_created"] = len(partitions_ensure())
     return done

@@ -7,12 +7,12 @@ RANGE (changed_at), one partition per local year plus a DEFAULT one. The primary
 keys must hold its partition key. Django's model keeps `id` as its primary key (ids still come from one
 sequence per table, so they stay unique).
 
-On PostgreSQL the tables are converted in place: the old table is renamed, the partitioned one created with
-the same columns, the rows copied a batch of ids at a time (before any index exists, as `pg_restore` does),
+On PostgreSQL the tables are converted in place: the partitioned table is built beside the old one (`LIKE` it:
+the same columns, defaults and identity), the rows copied a batch of ids at a time (before any index exists, as `pg_restore` does),
 then the indexes, keys, identity sequence position and the set-based key triggers (migration 0004) are
-recreated on the new table and the old one dropped, all in the migration's transaction: a failure leaves the
+recreated on it, then the old table is dropped and the new one takes its name, all in the migration's transaction: a failure leaves the
 database as it was. Writers wait for the migration (the old tables are locked against writes from its start);
-readers keep reading the old tables until the swap. Reversing it converts back the same way. On SQLite only the
+readers keep reading the old tables until the short swap at the end. Reversing it converts back the same way. On SQLite only the
 model changes: a `year` column filled from the periods and the wider unique constraint.
 """
 
@@ -28,14 +28,15 @@ VALUE = "indicators_datavalue"
 HISTORY = "indicators_datavaluechange"
 #: ids copied per INSERT ... SELECT
 BATCH = 1_000_000
-VALUE_TRIGGERS = {
-    "xaso_datavalue_keys_insert": f"""CREATE TRIGGER xaso_datavalue_keys_insert AFTER INSERT ON {VALUE}
+#: the set-based key checks of migration 0004 on the figure table ({table}: the table they are created on)
+VALUE_TRIGGERS = [
+    """CREATE TRIGGER xaso_datavalue_keys_insert AFTER INSERT ON {table}
         REFERENCING NEW TABLE AS xaso_new FOR EACH STATEMENT EXECUTE FUNCTION xaso_datavalue_keys()""",
-    "xaso_datavalue_keys_update": f"""CREATE TRIGGER xaso_datavalue_keys_update BEFORE UPDATE ON {VALUE}
+    """CREATE TRIGGER xaso_datavalue_keys_update BEFORE UPDATE ON {table}
         FOR EACH ROW WHEN (OLD.data_element_id IS DISTINCT FROM NEW.data_element_id
             OR OLD.unit_id IS DISTINCT FROM NEW.unit_id OR OLD.period_id IS DISTINCT FROM NEW.period_id)
         EXECUTE FUNCTION xaso_datavalue_keys_row()""",
-}
+]
 
 
 class UnlessPostgres(Operation):
@@ -83,33 +84,18 @@ def _columns(cursor, table: str) -> list[str]:
     return [name for (name,) in cursor.fetchall()]
 
 
-def _aside(cursor, table: str) -> tuple[str, list[str]]:
-    """Rename `table` (and its constraints and indexes, whose names the new table takes) to `<table>_old`; lock it
-    against writes. Returns the old name and the definitions of its indexes that are not constraints."""
-    old = f"{table}_old"
-    cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # readers go on, writers wait for the new table
-    cursor.execute(
-        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u')", [table]
-    )
-    constraints = [name for (name,) in cursor.fetchall()]
+def _indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, definition on the new table under a temporary name) of the indexes of `table` that are not keys."""
     cursor.execute(
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
         "WHERE x.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)",
         [table],
     )
-    indexes = cursor.fetchall()
-    for name in constraints:
-        cursor.execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{name}" TO "{name}_old"')
-    for name, _definition in indexes:
-        cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{name}_old"')
-    cursor.execute(f"ALTER TABLE {table} RENAME TO {old}")
-    # the definitions, for the new table (CREATE [UNIQUE] INDEX name ON [ONLY] public.<table> USING ...)
-    definitions = []
-    for name, definition in indexes:
+    found = []
+    for name, definition in cursor.fetchall():  # CREATE [UNIQUE] INDEX name ON [ONLY] public.<table> USING ...
         head, _on, tail = definition.partition(" ON ")
-        using = tail[tail.index(" USING ") :]
-        definitions.append(f'{head.rsplit(" ", 1)[0]} "{name}" ON {table}{using}')
-    return old, definitions
+        found.append((name, f'{head.rsplit(" ", 1)[0]} "{name}_new" ON {table}_new{tail[tail.index(" USING ") :]}'))
+    return found
 
 
 def _copy(cursor, old: str, new: str, columns: list[str], year: str = "", join: str = "") -> None:
@@ -128,33 +114,63 @@ def _copy(cursor, old: str, new: str, columns: list[str], year: str = "", join: 
         )
 
 
-def _identity_continue(cursor, table: str) -> None:
-    """The new identity sequence goes on after the highest id copied (ids stay unique across the tables' life)."""
+def _rebuild(cursor, table: str, *, shape: str, partitions=(), year: str = "", join: str = "", keys=(),
+             triggers=()) -> None:  # fmt: skip
+    """Rebuild `table` as `shape` (the CREATE TABLE's column additions and PARTITION BY clause) beside it, under
+    `<table>_new`, copy its rows, add `keys` (name, definition), its other indexes and `triggers`, then swap.
+
+    Until the swap the old table is only locked against writes (EXCLUSIVE): reads go on during the copy and the
+    index builds; the swap itself (drop, renames) is short."""
+    new = f"{table}_new"
+    cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    indexes = _indexes(cursor, table)
     cursor.execute(
-        f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)",
-        [table],
+        f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY{shape}"
     )
+    if "year" in _columns(cursor, table) and not year:
+        cursor.execute(f"ALTER TABLE {new} DROP COLUMN year")  # back to 0008: its CHECK goes with it
+    for statement, params in partitions:
+        cursor.execute(statement, params)
+    _copy(cursor, table, new, _columns(cursor, new), year=year, join=join)
+    for name, definition in keys:
+        cursor.execute(f'ALTER TABLE {new} ADD CONSTRAINT "{name}_new" {definition}')
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for definition in triggers:
+        cursor.execute(definition.format(table=new))
+    # the identity goes on after the highest id copied: ids stay unique over the table's whole life
+    cursor.execute(
+        f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT max(id) FROM {new}), 0) + 1, false)", [new]
+    )
+    # the swap
+    cursor.execute(f"DROP TABLE {table}")  # with its partitions, if any
+    cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
+    for name, _definition in keys:
+        cursor.execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{name}_new" TO "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f'ALTER INDEX "{name}_new" RENAME TO "{name}"')
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {table}_id_seq")
+    cursor.execute(f"ANALYZE {table}")
 
 
-def _value_years(cursor, old: str) -> list[int]:
+def _value_years(cursor) -> list[int]:
+    """Every year a period is stored for, this year and the next."""
     this_year = timezone.localdate().year
-    cursor.execute(f"SELECT DISTINCT EXTRACT(YEAR FROM start)::int FROM core_period WHERE type = 'year'")
+    cursor.execute("SELECT DISTINCT EXTRACT(YEAR FROM start)::int FROM core_period WHERE type = 'year'")
     years = {y for (y,) in cursor.fetchall()} | {this_year, this_year + 1}
     return sorted(y for y in years if 1 <= y <= 9998)
 
 
-def _history_years(cursor, old: str) -> list[int]:
+def _history_years(cursor) -> list[int]:
+    """Every (local) year from the oldest change (at most 50 years back; older ones go to DEFAULT) to the next."""
     this_year = timezone.localdate().year
     cursor.execute(
-        f"SELECT EXTRACT(YEAR FROM min(changed_at) AT TIME ZONE %s)::int, "
-        f"EXTRACT(YEAR FROM max(changed_at) AT TIME ZONE %s)::int FROM {old}",
-        [settings.TIME_ZONE, settings.TIME_ZONE],
+        f"SELECT EXTRACT(YEAR FROM min(changed_at) AT TIME ZONE %s)::int FROM {HISTORY}", [settings.TIME_ZONE]
     )
-    low, high = cursor.fetchone()
-    years = {this_year, this_year + 1}
-    if low is not None:
-        years |= set(range(max(low, this_year - 50), high + 1))  # older changes than 50 years: DEFAULT
-    return sorted(y for y in years if 1 <= y <= 9998)
+    (low,) = cursor.fetchone()
+    first = this_year if low is None else min(max(low, this_year - 50), this_year)
+    return list(range(first, this_year + 2))
 
 
 def _bound(year: int) -> str:
@@ -165,55 +181,32 @@ def to_partitioned(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        # ---- figures: RANGE (year)
-        old, indexes = _aside(cursor, VALUE)
-        for trigger in VALUE_TRIGGERS:
-            cursor.execute(f"DROP TRIGGER {trigger} ON {old}")
-        cursor.execute(f"ALTER TABLE {old} ADD COLUMN year smallint")  # no rewrite: only to be copied by LIKE
-        cursor.execute(
-            f"CREATE TABLE {VALUE} (LIKE {old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY) "
-            "PARTITION BY RANGE (year)"
-        )
-        cursor.execute(f"ALTER TABLE {VALUE} ALTER COLUMN year SET NOT NULL")
-        cursor.execute(f"ALTER TABLE {VALUE} ADD CONSTRAINT {VALUE}_year_check CHECK (year >= 0)")
-        for year in _value_years(cursor, old):
-            cursor.execute(f"CREATE TABLE {VALUE}_y{year} PARTITION OF {VALUE} FOR VALUES FROM ({year}) TO ({year + 1})")
-        cursor.execute(f"CREATE TABLE {VALUE}_default PARTITION OF {VALUE} DEFAULT")
-        _copy(
-            cursor, old, VALUE, _columns(cursor, VALUE),
+        new = f"{VALUE}_new"
+        partitions = [
+            (f"CREATE TABLE {VALUE}_y{y} PARTITION OF {new} FOR VALUES FROM ({y}) TO ({y + 1})", [])
+            for y in _value_years(cursor)
+        ]
+        _rebuild(
+            cursor, VALUE,
+            shape=f", year smallint NOT NULL CONSTRAINT {VALUE}_year_check CHECK (year >= 0)) "
+                  "PARTITION BY RANGE (year)",
+            partitions=[*partitions, (f"CREATE TABLE {VALUE}_default PARTITION OF {new} DEFAULT", [])],
             year="EXTRACT(YEAR FROM p.start)::smallint", join="JOIN core_period p ON p.id = o.period_id",
+            keys=[(f"{VALUE}_pkey", "PRIMARY KEY (id, year)"),
+                  ("unique_data_value", "UNIQUE (unit_id, period_id, data_element_id, year)")],
+            triggers=VALUE_TRIGGERS,
         )  # fmt: skip
-        cursor.execute(f"ALTER TABLE {VALUE} ADD CONSTRAINT {VALUE}_pkey PRIMARY KEY (id, year)")
-        cursor.execute(
-            f"ALTER TABLE {VALUE} ADD CONSTRAINT unique_data_value UNIQUE (unit_id, period_id, data_element_id, year)"
-        )
-        for definition in indexes:
-            cursor.execute(definition)
-        for definition in VALUE_TRIGGERS.values():
-            cursor.execute(definition)
-        _identity_continue(cursor, VALUE)
-        cursor.execute(f"DROP TABLE {old}")
-
-        # ---- history: RANGE (changed_at), local years
-        old, indexes = _aside(cursor, HISTORY)
-        cursor.execute(
-            f"CREATE TABLE {HISTORY} (LIKE {old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY) "
-            "PARTITION BY RANGE (changed_at)"
-        )
-        for year in _history_years(cursor, old):
-            cursor.execute(
-                f"CREATE TABLE {HISTORY}_y{year} PARTITION OF {HISTORY} FOR VALUES FROM (%s) TO (%s)",
-                [_bound(year), _bound(year + 1)],
-            )
-        cursor.execute(f"CREATE TABLE {HISTORY}_default PARTITION OF {HISTORY} DEFAULT")
-        _copy(cursor, old, HISTORY, _columns(cursor, HISTORY))
-        cursor.execute(f"ALTER TABLE {HISTORY} ADD CONSTRAINT {HISTORY}_pkey PRIMARY KEY (id, changed_at)")
-        for definition in indexes:
-            cursor.execute(definition)
-        _identity_continue(cursor, HISTORY)
-        cursor.execute(f"DROP TABLE {old}")
-        cursor.execute(f"ANALYZE {VALUE}")
-        cursor.execute(f"ANALYZE {HISTORY}")
+        new = f"{HISTORY}_new"
+        partitions = [
+            (f"CREATE TABLE {HISTORY}_y{y} PARTITION OF {new} FOR VALUES FROM (%s) TO (%s)", [_bound(y), _bound(y + 1)])
+            for y in _history_years(cursor)
+        ]
+        _rebuild(
+            cursor, HISTORY,
+            shape=") PARTITION BY RANGE (changed_at)",
+            partitions=[*partitions, (f"CREATE TABLE {HISTORY}_default PARTITION OF {new} DEFAULT", [])],
+            keys=[(f"{HISTORY}_pkey", "PRIMARY KEY (id, changed_at)")],
+        )  # fmt: skip
 
 
 def to_plain(apps, schema_editor):
@@ -221,30 +214,13 @@ def to_plain(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        for table, pkey, unique in (
-            (VALUE, "id", "unique_data_value UNIQUE (unit_id, period_id, data_element_id)"),
-            (HISTORY, "id", None),
-        ):
-            old, indexes = _aside(cursor, table)
-            if table == VALUE:
-                for trigger in VALUE_TRIGGERS:
-                    cursor.execute(f"DROP TRIGGER {trigger} ON {old}")
-            cursor.execute(
-                f"CREATE TABLE {table} (LIKE {old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
-            )
-            if table == VALUE:
-                cursor.execute(f"ALTER TABLE {table} DROP COLUMN year")  # its CHECK goes with it
-            _copy(cursor, old, table, _columns(cursor, table))
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY ({pkey})")
-            if unique:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {unique}")
-            for definition in indexes:
-                cursor.execute(definition)
-            if table == VALUE:
-                for definition in VALUE_TRIGGERS.values():
-                    cursor.execute(definition)
-            _identity_continue(cursor, table)
-            cursor.execute(f"DROP TABLE {old}")  # its partitions go with it
+        _rebuild(
+            cursor, VALUE, shape=")",
+            keys=[(f"{VALUE}_pkey", "PRIMARY KEY (id)"),
+                  ("unique_data_value", "UNIQUE (unit_id, period_id, data_element_id)")],
+            triggers=VALUE_TRIGGERS,
+        )  # fmt: skip
+        _rebuild(cursor, HISTORY, shape=")", keys=[(f"{HISTORY}_pkey", "PRIMARY KEY (id)")])
 
 
 class Migration(migrations.Migration):
