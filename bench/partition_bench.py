@@ -8,7 +8,8 @@ tables, then again after `manage.py migrate indicators 0009` on the same databas
 3. the stored figures of one commune-year, as an import compares them (`stored_states` of 24 villages × 12
    months, and the raw rows through the ORM); then a commune-year import of new figures (another commune's
    figures copied to the first year without data), the same file changed, and ten single edits (`values_write`);
-4. the rollup rebuild of one province-year (`rollup_rebuild_batches(province=…, year=…)`);
+4. the province-year summed over the raw values (`GROUP BY`, with and, partitioned, without pruning), and the
+   rollup rebuild of one province-year (`rollup_rebuild_batches(province=…, year=…)`);
 5. history retention: `--history-rows` changes dated in an old year, then one `DELETE` of them and (partitioned)
    one `DROP TABLE` of their partition, each timed inside a transaction rolled back; then
    `archive_value_history` for real (the gzip file written, the rows deleted or the partition dropped).
@@ -131,6 +132,24 @@ def main(argv=None) -> dict:
         f"one commune-year's {n:,} stored figures: stored_states {out['commune_year_states']['median_ms']:.0f} ms, "
         f"ORM rows {out['commune_year_rows']['median_ms']:.0f} ms"
     )
+
+    # ---- the province-year over the raw values (what the rollups spare every page): every commune × element
+    # summed for the year, joined to the periods; partitioned, also with the year named (pruned to one partition)
+    variants = {"joined": ""} | ({"pruned": "AND v.year = %s"} if out["partitioned"] else {})
+    for name, extra in variants.items():
+        sql = f"""SELECT u.commune_id, v.data_element_id, SUM(v.value) FROM {dv} v
+            JOIN {AdminUnit._meta.db_table} u ON u.id = v.unit_id JOIN {Period._meta.db_table} p ON p.id = v.period_id
+            WHERE u.province_id = %s AND p.year_id = %s AND p.type = 'month' {extra} GROUP BY 1, 2"""
+        params = [commune.province_id, year.id] + ([int(year.code)] if extra else [])
+        samples = []
+        for _i in range(3):
+            with connection.cursor() as cursor:
+                t = time.perf_counter()
+                cursor.execute(sql, params)
+                cells = len(cursor.fetchall())
+                samples.append(time.perf_counter() - t)
+        out[f"province_year_group_by_{name}_s"] = statistics.median(samples)
+        say(f"province-year GROUP BY over raw values ({name}): {statistics.median(samples):.2f} s, {cells:,} sums")
 
     # ---- writes: a commune-year file of new figures (the next year without data), then the same file changed,
     # then single edits, through values_write
