@@ -8,8 +8,10 @@ from xaso.ops.housekeeping import housekeeping_run
 
 
 class Command(BaseCommand):
-    help = "Dọn dẹp hằng ngày: phiên hết hạn, việc nền bị treo, tệp xuất cũ, nhật ký đăng nhập cũ, khóa API hết hạn; "
+    help = (
+        "Dọn dẹp hằng ngày: phiên hết hạn, việc nền bị treo, tệp xuất cũ, nhật ký đăng nhập cũ, khóa API hết hạn; "
         "tạo trước phân vùng theo năm của bảng số liệu."
+    )
 
     def handle(self, *args, **options):
         done = housekeeping_run()
