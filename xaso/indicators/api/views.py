@@ -184,7 +184,12 @@ class DataValueListApi(GenericAPIView):
             values = values.filter(data_element=element)
         if query.get("period"):
             spec = _period_specs(query["period"], field="period")[0]
-            values = values.filter(period__start__gte=spec.start, period__end__lte=spec.end)
+            values = values.filter(
+                period__start__gte=spec.start,
+                period__end__lte=spec.end,
+                year__gte=spec.start.year,  # the partition key: only these years' partitions are read
+                year__lte=spec.end.year,
+            )
         page = self.paginate_queryset(values)
         return self.get_paginated_response(DataValueSerializer(page, many=True).data)
 

@@ -45,11 +45,16 @@ def where(table: str, **filters) -> list[str]:
 
 
 def test_a_figure_carries_its_periods_year_whichever_way_it_is_written(catalog, nga_dien, nga_dien_officer):
-    values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961))
+    values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961))  # straight in
     values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2024", households_total=1990))
-    values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2024", households_total=1995))  # the upsert
-    by_code = dict(DataValue.objects.values_list("period__code", "year"))
-    assert by_code == {"2023": 2023, "2024": 2024}
+    # the comparison path: one figure updated, one created beside it
+    values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2024", households_total=1995, population_total=7410))
+    stored = set(DataValue.objects.values_list("data_element__code", "period__code", "year"))
+    assert stored == {
+        ("households_total", "2023", 2023),
+        ("households_total", "2024", 2024),
+        ("population_total", "2024", 2024),
+    }
     made = DataValue.objects.create(
         data_element=DataValue.objects.first().data_element, unit=nga_dien, period=period_get_or_create("2022Q3"),
         value=5,
