@@ -16,6 +16,7 @@ urlpatterns = [
     path("data/", include("xaso.indicators.urls")),
     path("plans/", include("xaso.plans.urls")),
     path("reports/", include("xaso.reports.urls")),
+    path("documents/", include("xaso.correspondence.urls")),
     path("files/", include("xaso.files.urls")),
     path("exchange/", include("xaso.exchange.urls")),
     path("", include("xaso.coc.urls")),

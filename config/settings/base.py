@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "xaso.plans",
     "xaso.reports",
     "xaso.exchange",
+    "xaso.correspondence",
     "xaso.demo",
 ]
 

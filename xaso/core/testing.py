@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import connection
 
-APPS_WITH_DATA = {"indicators", "geo", "accounts", "core", "plans", "authtoken", "reports"}
+APPS_WITH_DATA = {"indicators", "geo", "accounts", "core", "plans", "authtoken", "reports", "correspondence"}
 
 
 def wipe_committed_data() -> None:

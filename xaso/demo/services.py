@@ -13,6 +13,7 @@ import yaml
 from django.db import transaction
 
 from xaso.accounts.models import Role, User
+from xaso.correspondence.demo import demo_register_load
 from xaso.geo.models import AdminUnit, Level
 from xaso.geo.services import village_create
 from xaso.indicators.models import ChangeSource
@@ -47,6 +48,7 @@ class DemoResult:
     villages: int
     values: int
     plans: int = 0
+    documents: int = 0
 
 
 def _demo_users() -> dict[str, User]:
@@ -91,4 +93,5 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
             )
     result = values_write(user=admin, rows=rows, source=ChangeSource.SYSTEM)
     plans = plans_load().created if PLANS_PATH.exists() else 0
-    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans)
+    documents = demo_register_load(user=admin)  # the demo commune's document figures are computed from it
+    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans, documents=documents)

@@ -294,6 +294,21 @@ def _header(cells: Sequence[object]) -> dict[str, tuple[int, str]]:
     return found
 
 
+def sheet_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[object]]]:
+    """(row number, cells) of a CSV or of an XLSX's first sheet, read within the import limits: the reader
+    other registers (official documents, dossiers) share with the figure import. ImportFileError when the file
+    cannot be read at all."""
+    limits = ImportLimits.current()
+    check_file_size(len(data), limits)
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFileError(_("Tệp rỗng: không có dòng nào."))
+    budget = Budget(limits)
+    if _kind(data, filename) == XLSX:
+        return xlsx_rows(data, limits, budget)
+    rows, _encoding, _delimiter = _csv_rows(data, budget)
+    return enumerate(rows, start=1)
+
+
 @dataclass
 class Table:
     """A file read: its well-formed rows, the shape errors of the others, how many data rows, the encoding."""

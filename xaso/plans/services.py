@@ -13,6 +13,7 @@ from xaso.core.formatting import format_date
 from xaso.core.i18n import in_vietnamese
 from xaso.core.limits import PLAN_DATE_MAX, PLAN_DATE_MIN, PLAN_YEAR_MAX, PLAN_YEAR_MIN
 from xaso.core.models import Period
+from xaso.correspondence.services import document_register_plan
 from xaso.files.uploads import EVIDENCE, SIGNED, upload_accept
 from xaso.geo.models import AdminUnit
 from xaso.indicators.selectors import indicator_values
@@ -387,6 +388,7 @@ def plan_approve(*, plan: Plan, user, number: str, issued_on: date, signer_name:
         plan.signed_file, plan.signed_file_name = accepted.content, accepted.download_name
     plan.status = PlanStatus.APPROVED
     plan.save()
+    document_register_plan(plan=plan, user=user)  # the issued plan is an outgoing document of the commune
     return plan
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CorrespondenceConfig(AppConfig):
+    name = "xaso.correspondence"
+    verbose_name = _("Văn bản đi, đến")
