@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("xaso.plans.urls")),
     path("reports/", include("xaso.reports.urls")),
     path("documents/", include("xaso.correspondence.urls")),
+    path("report-forms/", include("xaso.reportforms.urls")),
     path("files/", include("xaso.files.urls")),
     path("exchange/", include("xaso.exchange.urls")),
     path("", include("xaso.coc.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "xaso.reports",
     "xaso.exchange",
     "xaso.correspondence",
+    "xaso.reportforms",
     "xaso.demo",
 ]
 

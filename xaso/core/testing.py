@@ -3,7 +3,17 @@
 from django.apps import apps
 from django.db import connection
 
-APPS_WITH_DATA = {"indicators", "geo", "accounts", "core", "plans", "authtoken", "reports", "correspondence"}
+APPS_WITH_DATA = {
+    "indicators",
+    "geo",
+    "accounts",
+    "core",
+    "plans",
+    "authtoken",
+    "reports",
+    "correspondence",
+    "reportforms",
+}
 
 
 def wipe_committed_data() -> None:

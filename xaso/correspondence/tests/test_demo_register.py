@@ -81,3 +81,14 @@ def test_demo_register_load_twice_changes_nothing(demo):
     before = DataValueChange.objects.count()
     assert demo_register_load(user=User.objects.get(username="admin")) == 0
     assert DataValueChange.objects.count() == before
+
+
+def test_operations_centre_links_the_signed_rate_to_its_documents(demo, client):
+    client.force_login(User.objects.get(username="anvien"))
+    response = client.get(reverse("coc:unit", kwargs={"code": "26296"}), {"year": 2025})
+    assert response.status_code == 200
+    link = "/documents/?unit=26296&amp;period=2025&amp;element=documents_sent_signed"
+    assert link in response.content.decode()
+    listed = client.get("/documents/", {"unit": "26296", "period": "2025", "element": "documents_sent_signed"})
+    # July–December 2025: 192 + 202 + 196 + 212 + 216 + 235 signed outgoing documents
+    assert listed.context["page_obj"].paginator.count == 1253

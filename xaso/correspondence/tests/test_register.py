@@ -252,3 +252,26 @@ def test_approved_plan_is_registered_as_an_outgoing_document(catalog, an_vien, a
     assert Document.objects.filter(unit=an_vien).count() == 1
     assert doc.signature == Signature.BOTH and doc.plan_id == plan.pk
     assert figure("documents_sent_signed", an_vien, "2025-11") == 1
+
+
+def _documents(unit, n: int) -> None:
+    Document.objects.bulk_create(
+        Document(unit=unit, direction="out", number=f"{i}/UBND-VP", doc_type="CV", registered_on=date(2025, 11, 3),
+                 is_electronic=True, signature=Signature.BOTH, key=f"{i}/ubnd-vp")
+        for i in range(Document.objects.count(), Document.objects.count() + n)
+    )  # fmt: skip
+
+
+def test_register_page_queries_do_not_grow_with_the_documents(client, catalog, an_vien, an_vien_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(an_vien_officer)
+    counts = []
+    for n in (5, 120):
+        _documents(an_vien, n)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("correspondence:list"), {"period": "2025-11"})
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[0] <= 20, counts
