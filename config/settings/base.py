@@ -169,7 +169,8 @@ AUTH_USER_MODEL = "accounts.User"
 # axes first: it refuses a locked-out client before any password is checked
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend loading the user with their unit (one query for both on every request)
+    "xaso.accounts.backends.UserWithUnitBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "coc:home"

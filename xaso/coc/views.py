@@ -35,14 +35,17 @@ PROVINCE_LEVELS = (Level.PROVINCE, Level.DISTRICT)
 
 def _readable_unit(request, code: str, levels) -> AdminUnit:
     """The unit if the user may read it; otherwise 404, so that no page tells what lies outside one's scope."""
-    unit = AdminUnit.objects.select_related("parent", "province", "district").filter(code=code).first()
+    try:  # get(), not first(): no ORDER BY to build and run for a unique code
+        unit = AdminUnit.objects.select_related("parent", "province", "district").get(code=code)
+    except AdminUnit.DoesNotExist:
+        unit = None
     if unit is None or unit.level not in levels or not can_read_unit(request.user, unit):
         raise Http404(_("Không tìm thấy đơn vị “%(code)s” trong phạm vi bạn được xem.") % {"code": code})
     return unit
 
 
-def _year(request, unit: AdminUnit) -> tuple[int, str]:
-    """The year asked for (`?year=2025`), else the latest year with data; and an error for a bad year."""
+def _asked_year(request) -> tuple[int | None, str]:
+    """The year asked for (`?year=2025`), else None; and an error for a bad year."""
     raw = (request.GET.get("year") or "").strip()
     last = timezone.localdate().year + 1
     if raw.isascii() and raw.isdigit() and len(raw) <= 4 and selectors.FIRST_YEAR <= int(raw) <= last:
@@ -54,7 +57,13 @@ def _year(request, unit: AdminUnit) -> tuple[int, str]:
             "first": selectors.FIRST_YEAR,
             "last": last,
         }
-    return selectors.default_year(unit), error
+    return None, error
+
+
+def _year(request, unit: AdminUnit) -> tuple[int, str]:
+    """The year asked for (`?year=2025`), else the latest year with data; and an error for a bad year."""
+    asked, error = _asked_year(request)
+    return (asked if asked is not None else selectors.default_year(unit)), error
 
 
 @login_required
@@ -84,22 +93,34 @@ def unit_overview(request, code: str):
 
     The page below its heading is the same for every reader of the same scope: rendered once and kept in the
     fragments cache until the commune's next write (`unit_version`, read before the data, through the same
-    routing), the day, the language or the code changes (docs/decisions/0024-page-cache.md). The scope is checked
-    first (`_readable_unit`), so a reader never gets a fragment of a unit they may not read."""
+    routing), the day, the language or the code changes (docs/decisions/0024-page-cache.md). The entry also keeps
+    what the heading needs and the data decides — the year shown when none is asked (the latest with data), the
+    years of the picker, whether the commune has villages — so a page served from the cache asks the database for
+    the session, the user, the unit and the version only. The scope is checked first (`_readable_unit`), so a
+    reader never gets a fragment of a unit they may not read."""
     unit = _readable_unit(request, code, COMMUNE_LEVELS)
-    year, year_error = _year(request, unit)
-    villages = unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()
-    chosen = (request.GET.get("indicator") or "").strip() if villages else ""
+    asked, year_error = _asked_year(request)
+    chosen = (request.GET.get("indicator") or "").strip()
+    if chosen and not (unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()):
+        chosen = ""  # a village breakdown only where there are villages; the page is then the cached one
 
-    def body() -> dict:
-        return _unit_body(request.user, unit, year, villages=villages, chosen=chosen)
+    def page() -> dict:
+        year = asked if asked is not None else selectors.default_year(unit)
+        villages = unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()
+        return {
+            **_unit_body(request.user, unit, year, villages=villages, chosen=chosen),
+            "year": year,
+            "years": selectors.year_choices(selected=year),
+        }
 
     if chosen:  # a village breakdown asked for in the address: rendered each time, never stored
-        fragment = body()
+        fragment = page()
     else:
         with using_replica():
             version = unit_version(unit)
-        fragment = fragments.cached("coc-unit", (unit.id, year, fragments.reader_scope(request.user), version), body)
+        parts = (unit.id, asked or "latest", fragments.reader_scope(request.user), version)
+        fragment = fragments.cached("coc-unit", parts, page)
+    year = fragment["year"]
     ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
     return render(
         request,
@@ -108,7 +129,7 @@ def unit_overview(request, code: str):
             "unit": unit,
             "year": year,
             "year_error": year_error,
-            "years": selectors.year_choices(selected=year),
+            "years": fragment["years"],
             "indicator_count": fragment["indicator_count"],
             "body": mark_safe(fragment["html"]),  # rendered by our own templates, escaped there  # noqa: S308
             "breadcrumbs": [

@@ -83,6 +83,10 @@ def periods_ensure(specs: list[PeriodSpec]) -> dict[str, Period]:
                 )  # fmt: skip
             )
         Period.objects.bulk_create(rows, ignore_conflicts=True)
+        if kind == YEAR:  # a new year is offered by every page's year picker (cached with the pages)
+            from .versions import EVERYTHING, versions_touch
+
+            versions_touch([EVERYTHING])
         codes = [s.code for s in missing]
         # a year is its own year, a quarter its own quarter
         Period.objects.filter(code__in=codes, type=YEAR, year__isnull=True).update(year=models.F("id"))

@@ -57,16 +57,16 @@ def versions_touch(scopes: Iterable[int | None], *, using: str = DEFAULT_DB_ALIA
 
 
 def unit_version(unit) -> int:
-    """The version of what a unit's own pages show: the sum of the versions of the unit, of the pre-2025 units it
-    absorbed (their plans count as its own) and of `EVERYTHING`; it changes on every write to any of them.
+    """The version of what a unit's own pages show: the sum of the versions of the unit, of its commune (a
+    village's figures are refreshed, and versioned, with its commune's), of the pre-2025 units it absorbed (their
+    plans count as its own) and of `EVERYTHING`; it changes on every write to any of them.
     One query, read through the caller's routing (inside `using_replica()` when the data is read there too),
     before the data."""
     from xaso.geo.models import UnitSuccession
 
     absorbed = UnitSuccession.objects.filter(new_unit_id=unit.id).values("old_unit_id")
-    found = DataVersion.objects.filter(Q(scope__in=[EVERYTHING, unit.id]) | Q(scope__in=absorbed)).aggregate(
-        total=Sum("version")
-    )
+    own = sorted({EVERYTHING, unit.id, unit.commune_id or unit.id})
+    found = DataVersion.objects.filter(Q(scope__in=own) | Q(scope__in=absorbed)).aggregate(total=Sum("version"))
     return found["total"] or 0
 
 

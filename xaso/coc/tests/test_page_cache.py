@@ -14,6 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from xaso.accounts.models import Role
+from xaso.conftest import make_user
 from xaso.indicators.importexport import values_import
 from xaso.indicators.tests.conftest import write
 from xaso.indicators.tests.test_api import api, items, post_values
@@ -157,3 +159,51 @@ def test_the_fragment_holds_nothing_personal(client, an_vien_officer, an_vien_20
     assert len(stored) == 1
     html = stored[0]["html"]
     assert "csrfmiddlewaretoken" not in html and "an_vien_officer" not in html and "nonce" not in html
+
+
+# --- what the heading needs is kept with the fragment (issue 12: the page from the cache asks for 4 things) ------
+
+
+def test_a_page_from_the_cache_reads_only_the_session_the_user_the_unit_and_the_version(
+    client, an_vien_officer, an_vien_2025, django_assert_num_queries
+):
+    client.force_login(an_vien_officer)
+    page(client)
+    with django_assert_num_queries(4):  # session, user with their unit, the unit, the data version
+        html = page(client)
+    assert "75,0" in fibre_cell(html)
+    assert "năm 2025" in html  # the year shown without a year asked: the latest with data, kept in the entry
+    assert '<option value="2025" selected>' in html
+    client.get(URL, {"year": 2025})
+    with django_assert_num_queries(4):
+        assert '<option value="2025" selected>' in client.get(URL, {"year": 2025}).content.decode()
+
+
+def test_the_year_shown_by_default_moves_to_a_newer_year_written(client, an_vien, an_vien_officer, an_vien_2025):
+    client.force_login(an_vien_officer)
+    assert "chỉ số chuyển đổi số, năm 2025" in page(client)
+    write(an_vien_officer, an_vien, "2026", households_total=8600, households_fibre=6880)  # 80.0%
+    html = page(client)
+    assert "chỉ số chuyển đổi số, năm 2026" in html
+    assert "80,0" in fibre_cell(html)
+
+
+def test_a_year_first_written_by_another_commune_is_offered_in_the_year_picker(
+    client, an_vien_officer, nga_dien, nga_dien_officer, an_vien_2025
+):
+    client.force_login(an_vien_officer)
+    assert '<option value="2017">' not in page(client)
+    write(nga_dien_officer, nga_dien, "2017", households_total=1000)  # Nga Điền's write: a new year period
+    assert '<option value="2017">' in page(client)
+
+
+def test_a_villages_page_shows_a_figure_written_in_the_next_read(client, catalog, nga_dien, nga_dien_villages):
+    """A village's figures are refreshed (and versioned) with its commune's: its page keys on both."""
+    village = nga_dien_villages[0]
+    officer = make_user("village_team", Role.COMMUNE_OFFICER, village)
+    write(officer, village, "2025", households_total=200, households_fibre=150)  # 75.0%
+    client.force_login(officer)
+    url = reverse("coc:unit", args=[village.code])
+    assert "75,0" in fibre_cell(client.get(url).content.decode())
+    write(officer, village, "2025", households_fibre=170)  # 85.0%
+    assert "85,0" in fibre_cell(client.get(url).content.decode())

@@ -5,13 +5,20 @@
 {% query_with page=3 %}          the current query string with some parameters replaced (pagination, sorting)
 {% pages_around page as n %}     page numbers to show around the current one, with "…" for the gaps
 {% fieldset_groups form as g %}  a form's declared fieldsets with their bound fields (components/form.html)
+{% main_nav %}                   the main menu with the current section marked (components/nav.html)
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -91,3 +98,37 @@ def shows_codes(user) -> bool:
     from xaso.accounts.permissions import is_admin
 
     return is_admin(user)
+
+
+def nav_section(namespace: str, url_name: str) -> str:
+    """The main menu's item a view belongs to ("" for none)."""
+    if url_name in ("import", "violations") and namespace == "indicators":
+        return url_name
+    if namespace in ("indicators", "geo"):
+        return "entry"
+    return namespace if namespace in ("coc", "plans", "correspondence", "reportforms", "reports", "exchange") else ""
+
+
+def offers_exchange(user) -> bool:
+    """The exchange screens are in the menu of administrators and province analysts (xaso.exchange.views)."""
+    if not user.is_authenticated:
+        return False
+    unit = user.unit if user.unit_id else None
+    return bool(user.is_admin or (user.role == "analyst" and unit is not None and unit.level == "province"))
+
+
+@lru_cache(maxsize=256)
+def _main_nav(language: str, prefix: str, current: str, exchange: bool) -> str:
+    return render_to_string("components/nav.html", {"current": current, "exchange": exchange})
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The main menu, the same for every signed-in user of a language: rendered once per process for each language,
+    script prefix and current section (its ten links and labels were most of the layout's rendering time)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = nav_section(match.namespace, match.url_name or "") if match else ""
+    key = (translation.get_language(), get_script_prefix(), current, offers_exchange(context["user"]))
+    if settings.DEBUG:  # a template being edited shows at once
+        return mark_safe(_main_nav.__wrapped__(*key))  # noqa: S308
+    return mark_safe(_main_nav(*key))  # noqa: S308

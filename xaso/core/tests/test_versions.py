@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xaso.coc import services as coc_services
-from xaso.core.models import DataVersion
+from xaso.core.models import DataVersion, period_get_or_create
 from xaso.core.versions import EVERYTHING, unit_version, versions_touch
 from xaso.geo.services import village_create, village_rename
 from xaso.indicators.models import Indicator
@@ -28,6 +28,7 @@ def versions(*units) -> list[int]:
 
 
 def test_a_figure_changes_its_communes_version_only(catalog, an_vien, tri_an, an_vien_officer):  # noqa: F811
+    period_get_or_create("2025")  # the year exists (the first figure of a new year changes every page: below)
     before = versions(an_vien, tri_an)
     write(an_vien_officer, an_vien, "2025", households_total=8560)
     after = versions(an_vien, tri_an)
@@ -36,10 +37,22 @@ def test_a_figure_changes_its_communes_version_only(catalog, an_vien, tri_an, an
 
 
 def test_a_write_costs_one_statement_whatever_the_number_of_values(catalog, an_vien, an_vien_officer):  # noqa: F811
+    period_get_or_create("2025")
     with CaptureQueriesContext(connection) as queries:
         write(an_vien_officer, an_vien, "2025", households_total=8560, households_fibre=6420, population_total=30000)
     touching = [q["sql"] for q in queries.captured_queries if DataVersion._meta.db_table in q["sql"]]
     assert len(touching) == 1
+
+
+def test_the_first_figure_of_a_new_year_changes_every_units_version(catalog, an_vien, tri_an, an_vien_officer):  # noqa: F811
+    """Every page's year picker offers the stored years: a new year period is news for all of them."""
+    period_get_or_create("2025")
+    before = versions(an_vien, tri_an)
+    write(an_vien_officer, an_vien, "2024", households_total=8000)
+    after = versions(an_vien, tri_an)
+    assert after[0] != before[0] and after[1] != before[1]
+    write(an_vien_officer, an_vien, "2024", households_total=8100)  # the year exists now: Tri An is left alone
+    assert versions(tri_an) == [after[1]]
 
 
 def test_a_village_figure_changes_its_communes_version(catalog, nga_dien, nga_dien_officer, nga_dien_villages):  # noqa: F811
