@@ -20,6 +20,8 @@ urlpatterns = [
     path("report-forms/", include("xaso.reportforms.urls")),
     path("files/", include("xaso.files.urls")),
     path("exchange/", include("xaso.exchange.urls")),
+    path("registers/", include("xaso.registers.urls")),
+    path("dossiers/", include("xaso.dossiers.urls")),
     path("", include("xaso.coc.urls")),
 ]
 

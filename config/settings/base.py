@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "xaso.exchange",
     "xaso.correspondence",
     "xaso.reportforms",
+    "xaso.registers",
+    "xaso.dossiers",
     "xaso.demo",
 ]
 

@@ -24,6 +24,7 @@ from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
 from xaso.indicators.selectors import indicators_active
 from xaso.plans import scorecard
+from xaso.registers.selectors import drilldown_links
 
 from . import public, selectors, services
 from .forms import PublicationForm
@@ -146,6 +147,10 @@ def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str)
     """The commune page below its heading, rendered (the expensive part: every indicator with its trend, every
     target's status), with the number of indicators the heading states."""
     overview = selectors.commune_overview(user=user, unit=unit, year=year)
+    if unit.level == Level.COMMUNE:  # a figure computed from a register links to the rows behind it
+        links = drilldown_links(user=user, unit=unit, year=year)
+        for row in overview.rows:
+            row.drill_url = links.get(row.indicator.code, "")
     breakdown = None
     if chosen:
         indicator = next((r.indicator for r in overview.rows if r.indicator.code == chosen), None)

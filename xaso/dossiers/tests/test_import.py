@@ -1,0 +1,191 @@
+"""Importing dossier exports: figures from the register, idempotent re-imports, history, bad input named by row and
+column with nothing saved, personal data dropped unless the commune keeps it, scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from xaso.dossiers.models import Channel, Dossier, DossierChange, Result
+from xaso.dossiers.services import dossier_settings_set
+from xaso.indicators.models import ChangeSource, DataValue, DataValueChange
+from xaso.registers.models import ImportLayout, RegisterImport
+from xaso.registers.services import import_map
+
+from .conftest import JULY, PROVINCE_HEADER, csv_bytes, province_row, run_import
+
+pytestmark = pytest.mark.django_db
+
+DONE, FAILED, MAPPING = RegisterImport.Status.DONE, RegisterImport.Status.FAILED, RegisterImport.Status.MAPPING
+
+
+def figures(unit, period="2025-07") -> dict[str, float]:
+    return dict(DataValue.objects.filter(unit=unit, period__code=period).values_list("data_element__code", "value"))
+
+
+def test_provincial_export_is_read_by_its_known_layout_and_counted_into_figures(full_catalog, an_vien,
+                                                                                an_vien_officer):  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, JULY))
+    assert job.status == DONE, job.error
+    assert job.layout_name.startswith("Hệ thống thông tin giải quyết TTHC tỉnh")
+    assert (job.rows, job.created, job.updated, job.unchanged) == (5, 5, 0, 0)
+    a2 = Dossier.objects.get(unit=an_vien, code="AV-0002")
+    assert (a2.channel, a2.result, a2.fee_paid_online) == (Channel.IN_PERSON, Result.APPROVED, False)
+    assert Dossier.objects.get(code="AV-0005").result == Result.WITHDRAWN
+    got = figures(an_vien)
+    assert got["dossiers_received_total"] == 5
+    assert got["dossiers_online"] == 2
+    assert got["dossiers_in_person"] == 2
+    assert got["dossiers_contactless"] == 3  # online 2 + post 1
+    assert got["dossiers_resolved"] == 3  # the withdrawn and the open dossier are not resolved
+    assert got["dossiers_resolved_on_time"] == 2  # AV-0002 finished 08/07, due 04/07
+    assert got["dossier_results_digitised"] == 2
+    assert got["dossiers_digitised"] == 4
+    assert got["fee_payments_total"] == 2  # AV-0003's fee column is empty: no fee
+    assert got["fee_payments_cashless"] == 1
+    # full-online: AV-0001 (1.001193, full) online; AV-0003 (1.000894, partial) online is not
+    assert got["dossiers_full_online"] == 1
+    # eligible: procedures offered online (1.001193 full, 1.000894 partial, 1.004082 partial, 2.000908 partial)
+    assert got["dossiers_online_eligible"] == 4
+    sources = set(DataValueChange.objects.filter(unit=an_vien).values_list("source", flat=True))
+    assert sources == {ChangeSource.REGISTER}
+
+
+def test_reimporting_the_same_file_changes_nothing(full_catalog, an_vien, an_vien_officer):
+    data = csv_bytes(PROVINCE_HEADER, JULY)
+    run_import(an_vien_officer, an_vien, data)
+    history = DataValueChange.objects.count()
+    again = run_import(an_vien_officer, an_vien, data)
+    assert again.status == DONE
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    assert Dossier.objects.count() == 5
+    assert DataValueChange.objects.count() == history
+    assert not DossierChange.objects.exists()
+
+
+def test_overlapping_file_adds_the_new_and_updates_a_changed_status_with_history(full_catalog, an_vien,
+                                                                                  an_vien_officer):  # fmt: skip
+    run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, JULY))
+    later = [
+        *JULY[:3],
+        province_row(4, "AV-0004", "1.004082", "Trực tiếp", "15/07/2025", "30/07/2025", "04/08/2025", "Đã giải quyết"),
+        JULY[4],
+        province_row(6, "AV-0006", "1.001193", "Trực tuyến", "05/08/2025", "07/08/2025", "06/08/2025", "Hoàn thành"),
+    ]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, later))
+    assert (job.created, job.updated, job.unchanged) == (1, 1, 4)
+    change = DossierChange.objects.get(dossier__code="AV-0004")
+    assert change.changes["finished_on"] == [None, "2025-08-04"]
+    assert change.changes["result"] == [Result.PENDING, Result.APPROVED]
+    assert change.register_import_id == job.pk
+    august = figures(an_vien, "2025-08")
+    assert august["dossiers_received_total"] == 1
+    assert august["dossiers_resolved"] == 2  # AV-0004 (late: due 30/07) and AV-0006
+    assert august["dossiers_resolved_on_time"] == 1
+    assert figures(an_vien)["dossiers_received_total"] == 5  # July unchanged
+
+
+def test_bad_rows_are_each_named_by_row_and_column_and_nothing_is_saved(full_catalog, an_vien, an_vien_officer):
+    header = [*PROVINCE_HEADER, "Đơn vị tiếp nhận"]
+    rows = [
+        [*JULY[0], "UBND xã An Viễn"],
+        [*province_row(2, "AV-0002", "1.001193", "Trực tiếp", "10/07/2025", "12/07/2025", "05/07/2025",
+                       "Đã giải quyết"), "Xã An Viễn"],  # finished before received
+        [*province_row(3, "AV-0003", "9.999999", "Trực tuyến", "03/07/2025", "10/07/2025"), ""],  # unknown procedure
+        [*province_row(4, "AV-0001", "1.001193", "Trực tuyến", "04/07/2025", "10/07/2025"), ""],  # duplicate code
+        [*province_row(5, "TA-0001", "1.001193", "Trực tuyến", "04/07/2025", "10/07/2025"), "UBND xã Trị An"],
+    ]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, rows))
+    assert job.status == FAILED
+    found = {(e["row"], e["column"], e["code"]) for e in job.report["errors"]}
+    # the title and a blank line come first: the header is row 3, the first dossier row 4
+    assert found == {
+        (5, "Ngày có kết quả", "finished_before_received"),
+        (6, "Mã thủ tục", "unknown_procedure"),
+        (7, "Số hồ sơ", "duplicate"),
+        (8, "Đơn vị tiếp nhận", "other_unit"),
+    }
+    duplicate = next(e for e in job.report["errors"] if e["code"] == "duplicate")
+    assert "dòng 4" in duplicate["message"]
+    assert not Dossier.objects.exists()
+    assert not DataValue.objects.exists()
+
+
+def test_unreadable_cells_are_named_and_nothing_is_saved(full_catalog, an_vien, an_vien_officer):
+    rows = [
+        JULY[0],
+        province_row(2, "AV-0002", "1.001193", "Bằng bồ câu", "31/02/2025", "04/07/2025"),
+    ]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, rows))
+    assert job.status == FAILED
+    found = {(e["row"], e["column"]) for e in job.report["errors"]}
+    assert found == {(5, "Hình thức nộp"), (5, "Ngày tiếp nhận")}
+    assert not Dossier.objects.exists()
+
+
+NEW_HEADER = ["Mã hồ sơ (Cổng)", "Thủ tục (mã)", "Kênh", "Nhận lúc", "Hẹn", "Xong lúc", "Tình trạng xử lý",
+              "Họ tên người nộp", "CCCD"]  # fmt: skip
+NEW_ROWS = [
+    ["DVC-1", "1.001193", "Trực tuyến", "2025-07-01 08:00", "2025-07-03", "2025-07-02 16:30", "Hoàn thành",
+     "Trần Văn A", "079123456789"],
+    ["DVC-2", "1.000894", "Trực tiếp", "2025-07-02", "2025-07-05", "", "Đang xử lý", "Lê Thị B", "079987654321"],
+]  # fmt: skip
+NEW_COLUMNS = {
+    "ma_ho_so_cong": "code", "thu_tuc_ma": "procedure_code", "kenh": "channel", "nhan_luc": "received_on",
+    "hen": "due_on", "xong_luc": "finished_on", "tinh_trang_xu_ly": "result", "ho_ten_nguoi_nop": "applicant_name",
+    "cccd": "applicant_id",
+}  # fmt: skip
+
+
+def test_a_new_layout_is_mapped_once_then_recognised_by_its_header(full_catalog, an_vien, an_vien_officer):
+    data = csv_bytes(NEW_HEADER, NEW_ROWS, title=False)
+    job = run_import(an_vien_officer, an_vien, data)
+    assert job.status == MAPPING
+    assert not Dossier.objects.exists()
+    job = import_map(user=an_vien_officer, register_import=job, columns=NEW_COLUMNS, name="Cổng DVC tỉnh, mẫu 2025")
+    assert job.status == DONE, job.error
+    assert Dossier.objects.count() == 2
+    assert ImportLayout.objects.get(unit=an_vien).name == "Cổng DVC tỉnh, mẫu 2025"
+    # the same header in another order and spelling is the same layout
+    reordered = csv_bytes(["cccd", *reversed(NEW_HEADER[:-1])], [[r[-1], *reversed(r[:-1])] for r in NEW_ROWS])
+    again = run_import(an_vien_officer, an_vien, reordered, "lan-2.csv")
+    assert again.status == DONE
+    assert (again.created, again.unchanged) == (0, 2)
+
+
+def test_personal_data_is_dropped_unless_the_commune_keeps_it(full_catalog, an_vien, an_vien_officer):
+    layout_job = run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, NEW_ROWS))
+    import_map(user=an_vien_officer, register_import=layout_job, columns=NEW_COLUMNS)
+    assert set(Dossier.objects.values_list("applicant_name", "applicant_id")) == {("", "")}
+    dossier_settings_set(user=an_vien_officer, unit=an_vien, store_applicant=True)
+    run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, NEW_ROWS))
+    assert Dossier.objects.get(code="DVC-1").applicant_id == "079123456789"
+    dossier_settings_set(user=an_vien_officer, unit=an_vien, store_applicant=False)
+    assert set(Dossier.objects.values_list("applicant_name", "applicant_id")) == {("", "")}
+
+
+def test_mapping_must_cover_the_required_fields(full_catalog, an_vien, an_vien_officer):
+    from django.core.exceptions import ValidationError
+
+    job = run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, NEW_ROWS))
+    columns = {**NEW_COLUMNS, "nhan_luc": ""}
+    with pytest.raises(ValidationError, match="Ngày tiếp nhận"):
+        import_map(user=an_vien_officer, register_import=job, columns=columns)
+    twice = {**NEW_COLUMNS, "hen": "received_on"}
+    with pytest.raises(ValidationError, match="Ngày tiếp nhận"):
+        import_map(user=an_vien_officer, register_import=job, columns=twice)
+    assert not ImportLayout.objects.exists()
+
+
+def test_only_the_communes_writers_import(full_catalog, an_vien, tri_an_officer, province_analyst):
+    data = csv_bytes(PROVINCE_HEADER, JULY)
+    for user in (tri_an_officer, province_analyst):
+        with pytest.raises(PermissionDenied):
+            run_import(user, an_vien, data)
+    assert not RegisterImport.objects.exists()
+
+
+def test_another_users_mapping_cannot_be_completed(full_catalog, an_vien, an_vien_officer, an_vien_leader):
+    job = run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, NEW_ROWS))
+    with pytest.raises(PermissionDenied):
+        import_map(user=an_vien_leader, register_import=job, columns=NEW_COLUMNS)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("<str:code>/", views.dossier_list, name="list"),
+]

@@ -1,0 +1,42 @@
+"""Register counts → figures: one `values_write` per import, source `ChangeSource.REGISTER`.
+
+For every month an import touched (a row added there, or moved into or out of it), every element the register
+computes is written for the commune from a fresh count of the whole register (zero included), so a figure
+always equals the register: a re-import changes no figure, a corrected row moves its count from one month to the
+other. `values_write` keeps the history (old → new, "Tính từ sổ theo dõi"), refreshes the rollups and gives the
+commune a new data version in the same transaction, so the operations centre shows the new figure at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from xaso.indicators.bulk import WriteResult
+from xaso.indicators.models import ChangeSource
+from xaso.indicators.services import ValueInput, values_write
+
+from .spec import Register
+
+#: the comment every figure computed from a register carries
+COMMENT = "Tính từ sổ theo dõi: %(register)s"
+
+
+def register_figures_write(*, user, unit, register: Register, months: set[date]) -> WriteResult:
+    """Write the register's counts for `unit` and `months` as figures (all elements, every month)."""
+    if not months:
+        return WriteResult()
+    counts = register.monthly_counts(unit=unit, months=months)
+    comment = COMMENT % {"register": register.slug}
+    rows = [
+        ValueInput(
+            element=element,
+            unit=unit.code,
+            period=f"{month.year}-{month.month:02d}",
+            value=counts.get(month, {}).get(element, 0),
+            comment=comment,
+            columns={"element": element, "unit": unit.code, "period": month.isoformat(), "value": element},
+        )
+        for month in sorted(months)
+        for element in register.elements
+    ]
+    return values_write(user=user, rows=rows, source=ChangeSource.REGISTER)
