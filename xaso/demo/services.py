@@ -14,6 +14,7 @@ from django.db import transaction
 
 from xaso.accounts.models import Role, User
 from xaso.correspondence.demo import demo_register_load
+from xaso.dossiers.demo import demo_dossiers_load
 from xaso.geo.models import AdminUnit, Level
 from xaso.geo.services import village_create
 from xaso.indicators.models import ChangeSource
@@ -95,3 +96,5 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
     plans = plans_load().created if PLANS_PATH.exists() else 0
     documents = demo_register_load(user=admin)  # the demo commune's document figures are computed from it
     return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans, documents=documents)
+    demo_dossiers_load(user=admin)  # An Viễn's dossier register: its rates are the figures above, from the register
+    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans)

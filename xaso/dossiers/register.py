@@ -201,6 +201,7 @@ class DossierRegister(Register):
     fields = FIELDS
     layouts = LAYOUTS
     elements = tuple(ELEMENTS)
+    indicators = tuple(INDICATORS)
     key_field = "code"
 
     def store_personal(self, unit) -> bool:

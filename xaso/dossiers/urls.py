@@ -6,4 +6,5 @@ app_name = "dossiers"
 
 urlpatterns = [
     path("<str:code>/", views.dossier_list, name="list"),
+    path("<str:code>/settings/", views.dossier_settings, name="settings"),
 ]

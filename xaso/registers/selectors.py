@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from xaso.accounts.permissions import can_read_unit
-from xaso.indicators.models import Indicator
 
 from .models import ImportLayout, RegisterImport
 from .spec import Register, registers_all
@@ -24,27 +23,17 @@ def layouts_saved(*, user, unit, register: Register) -> QuerySet[ImportLayout]:
     return ImportLayout.objects.filter(unit=unit, register=register.slug)
 
 
-def register_indicator_codes(register: Register) -> set[str]:
-    """Codes of the indicators whose every element the register computes (one query)."""
-    elements = set(register.elements)
-    found: dict[str, set[str]] = {}
-    for code, element in Indicator.objects.filter(elements__code__in=elements).values_list("code", "elements__code"):
-        found.setdefault(code, set()).add(element)
-    complete = Indicator.objects.filter(code__in=found).values_list("code", "elements__code")
-    missing = {code for code, element in complete if element not in elements}
-    return set(found) - missing
-
-
 def drilldown_links(*, user, unit, year: int) -> dict[str, str]:
     """Indicator code → the address listing the register rows behind its figure for the commune and year, for
-    every register that holds rows of this commune that year. Empty for a unit the user may not read."""
+    every register that holds rows of this commune that year (one query per register). Empty for a unit the user
+    may not read."""
     if not can_read_unit(user, unit):
         return {}
     links: dict[str, str] = {}
     for register in registers_all():
         if not register.has_rows(unit=unit, year=year):
             continue
-        for code in register_indicator_codes(register):
+        for code in register.indicators:
             url = register.drilldown_url(unit=unit, indicator_code=code, year=year)
             if url:
                 links[code] = url

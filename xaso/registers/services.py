@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -281,10 +282,30 @@ def _import(job: RegisterImport, data: bytes) -> None:
     rows, headers, count = _parsed_rows(register, job, data)
     RegisterImport.objects.filter(pk=job.pk).update(rows=count)
     job.rows = count
-    result = rows_import(user=job.created_by, unit=job.unit, register=register, rows=rows, columns=headers,
-                         register_import=job)
+    result = rows_import(
+        user=job.created_by, unit=job.unit, register=register, rows=rows, columns=headers, register_import=job
+    )
     _finish(
         job, status=RegisterImport.Status.DONE, created=result.created, updated=result.updated,
         unchanged=result.unchanged,
         report={"errors": [], "error_count": 0, "months": sorted(m.isoformat() for m in result.months)},
     )  # fmt: skip
+
+
+def register_imports_cleanup(*, stale_after: timedelta = timedelta(days=1)) -> int:
+    """Forget uploads left waiting for their mapping (deleting the kept file) and mark imports a crashed worker
+    left running as failed (their transaction was rolled back). Returns how many. Run daily
+    (`manage.py cleanup_register_imports`)."""
+    old = timezone.now() - stale_after
+    stale = RegisterImport.objects.filter(
+        status__in=[RegisterImport.Status.MAPPING, RegisterImport.Status.RUNNING, RegisterImport.Status.QUEUED],
+        created_at__lt=old,
+    )
+    count = 0
+    for job in stale:
+        with translation.override(job.language):
+            _finish(job, status=RegisterImport.Status.FAILED,
+                    error=_("Lượt nhập bị bỏ dở (chưa ghép cột hoặc bị dừng): không có dòng nào được lưu. "
+                            "Hãy nhập lại tệp."))  # fmt: skip
+        count += 1
+    return count

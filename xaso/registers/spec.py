@@ -78,6 +78,8 @@ class Register:
     layouts: tuple[KnownLayout, ...] = ()
     #: data elements whose figures this register computes (and no one types any more)
     elements: tuple[str, ...] = ()
+    #: indicators whose figures come from the register and can be drilled into (`drilldown_url`)
+    indicators: tuple[str, ...] = ()
     #: the key field: re-importing a row with the same key updates it instead of adding one
     key_field: str = ""
 

@@ -278,7 +278,7 @@ def add_indicators(n: int) -> None:
 
 
 #: session, user, the user's unit, the page's unit, latest year, catalog, periods, elements, rollups, villages...
-COMMUNE_PAGE_QUERIES = 19  # 16 for the indicators + 3 for the plans in execution (plans, targets, tasks)
+COMMUNE_PAGE_QUERIES = 20  # 16 for the indicators + 3 for the plans in execution (plans, targets, tasks) + 1 registers
 PROVINCE_PAGE_QUERIES = 15
 
 

@@ -151,3 +151,41 @@ def test_demo_nga_dien_2024_plan_seen_in_2026_is_judged_on_its_2024_else_2023_fi
     # no 2024 figure: 2023's one video-conference system (seed 003, Part 1) meets "≥ 1"
     video = by_code["video_conference_systems"]
     assert (video.latest, video.period.code, video.status.code) == (1.0, "2023", "achieved")
+
+
+def test_an_vien_dossier_figures_are_computed_from_its_register(demo):
+    """The demo register of An Viễn (sample dossiers) counts exactly the demo's monthly figures, which are now
+    written from the register; the operations centre's drill-down lists the dossiers behind them."""
+    import yaml
+
+    from xaso.demo.services import DEMO_PATH
+    from xaso.dossiers.models import Dossier, DossierChange
+    from xaso.dossiers.selectors import dossier_list
+    from xaso.indicators.models import ChangeSource, DataValueChange
+
+    typed = {
+        str(block["period"]): block["figures"]
+        for block in yaml.safe_load(DEMO_PATH.read_text(encoding="utf-8"))["values"]
+        if str(block["unit"]) == "26296" and str(block["period"]).startswith("2025-")
+    }
+    assert sorted(typed) == ["2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12"]
+    an_vien = AdminUnit.objects.get(code="26296")
+    registered = {"dossiers_received_total", "dossiers_online", "dossiers_resolved_on_time", "fee_payments_cashless"}
+    for period, figures in typed.items():
+        stored = dict(
+            DataValue.objects.filter(unit=an_vien, period__code=period).values_list("data_element__code", "value")
+        )
+        assert {code: stored[code] for code in figures} == figures
+        sources = DataValueChange.objects.filter(unit=an_vien, period__code=period, data_element__code__in=registered)
+        assert set(sources.values_list("source", flat=True)) >= {ChangeSource.REGISTER}
+    assert Dossier.objects.filter(unit=an_vien).count() == sum(f["dossiers_received_total"] for f in typed.values())
+    officer = User.objects.get(username="anvien")
+    on_time = dossier_list(
+        user=officer, unit=an_vien, year=2025, indicator=Indicator.objects.get(code="dossiers_on_time_rate")
+    )
+    assert on_time.numerator == sum(f["dossiers_resolved_on_time"] for f in typed.values())  # 9.101
+    assert on_time.denominator == sum(f["dossiers_resolved"] for f in typed.values())  # 9.257
+    assert on_time.dossiers[0].is_late
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Dossier.objects.filter(unit=an_vien).count() == 9562
+    assert not DossierChange.objects.exists()

@@ -12,7 +12,7 @@ from xaso.indicators.models import ChangeSource, DataValue, DataValueChange
 from xaso.registers.models import ImportLayout, RegisterImport
 from xaso.registers.services import import_map
 
-from .conftest import JULY, PROVINCE_HEADER, csv_bytes, province_row, run_import
+from .conftest import JULY, NEW_HEADER, PROVINCE_HEADER, csv_bytes, province_row, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +123,6 @@ def test_unreadable_cells_are_named_and_nothing_is_saved(full_catalog, an_vien, 
     assert not Dossier.objects.exists()
 
 
-NEW_HEADER = ["Mã hồ sơ (Cổng)", "Thủ tục (mã)", "Kênh", "Nhận lúc", "Hẹn", "Xong lúc", "Tình trạng xử lý",
-              "Họ tên người nộp", "CCCD"]  # fmt: skip
 NEW_ROWS = [
     ["DVC-1", "1.001193", "Trực tuyến", "2025-07-01 08:00", "2025-07-03", "2025-07-02 16:30", "Hoàn thành",
      "Trần Văn A", "079123456789"],

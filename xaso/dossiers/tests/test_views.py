@@ -64,3 +64,17 @@ def test_applicant_names_show_to_the_commune_only_and_each_view_is_logged(
     assert "Trần Văn A" in client.get(url, {"year": 2025}).content.decode()
     access = PersonalDataAccess.objects.get()
     assert (access.user, access.row_count) == (an_vien_officer, 1)
+
+
+def test_only_the_communes_writers_choose_to_keep_applicant_data(client, an_vien, an_vien_officer, province_analyst):
+    from xaso.dossiers.models import DossierSettings
+
+    url = reverse("dossiers:settings", kwargs={"code": an_vien.code})
+    client.force_login(province_analyst)
+    assert client.post(url, {"store_applicant": "1"}).status_code == 403
+    assert not DossierSettings.objects.exists()
+    client.force_login(an_vien_officer)
+    assert client.post(url, {"store_applicant": "1"}).status_code == 302
+    assert DossierSettings.objects.get(unit=an_vien).store_applicant
+    client.post(url, {"store_applicant": "0"})
+    assert not DossierSettings.objects.get(unit=an_vien).store_applicant
