@@ -22,6 +22,7 @@ from xaso.registers.services import rows_import
 
 from .models import OnlineLevel, Procedure
 from .register import DOSSIERS
+from .services import procedures_load
 
 DEMO_DOSSIERS_PATH = Path(__file__).resolve().parent.parent / "demo" / "data" / "dossiers.yaml"
 _COLUMNS = {f.key: str(f.label) for f in DOSSIERS.fields}
@@ -133,6 +134,7 @@ def demo_dossiers_load(*, user, path: Path = DEMO_DOSSIERS_PATH):
     """Save the demo register through the import path (figures from the register); None without the file."""
     if not Path(path).exists():
         return None
+    procedures_load()  # the shipped list (a migration loads it; a flushed test database has lost it)
     code, rows = demo_dossier_rows(path)
     unit = AdminUnit.objects.get(code=code)
     return rows_import(user=user, unit=unit, register=DOSSIERS, rows=rows, columns=_COLUMNS)

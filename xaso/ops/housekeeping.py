@@ -4,7 +4,8 @@ Every step is one bounded delete or update, safe to run at any hour and any numb
 - expired sessions (`clearsessions`);
 - background imports and exports a crashed worker left running are marked failed (their transaction rolled back);
   finished imports older than `XASO_IMPORT_JOB_DAYS` days are deleted with their reports, exported files older
-  than `XASO_REPORT_FILE_DAYS` days are deleted;
+  than `XASO_REPORT_FILE_DAYS` days are deleted; a register import left waiting for its column mapping (or stopped)
+  for a day is marked failed and its upload deleted;
 - login records hold personal data (an account name, an address, a browser): successful logins
   (axes' access log) and failed ones (its failure log) are kept `XASO_LOGIN_LOG_DAYS` days (Law 91/2025/QH15:
   kept no longer than needed); the attempts that count towards a lock-out are deleted once they are out of the
@@ -28,6 +29,7 @@ from xaso.accounts.authentication import token_lifetime
 from xaso.indicators.importjobs import import_jobs_cleanup
 from xaso.indicators.models import ImportJob
 from xaso.indicators.partitions import partitions_ensure
+from xaso.registers.services import register_imports_cleanup
 from xaso.reports.services import report_jobs_cleanup
 
 
@@ -43,6 +45,7 @@ def housekeeping_run() -> dict[str, int]:
     for job in old_imports.exclude(upload=""):  # a file the run should have deleted: never left without its record
         job.upload.delete(save=False)
     done["imports_deleted"] = old_imports.delete()[0]
+    done["register_imports_stale"] = register_imports_cleanup()
     done["exports_stale"], done["export_files_deleted"] = report_jobs_cleanup(keep_days=settings.XASO_REPORT_FILE_DAYS)
     # attempts older than the cool-off window count towards no lock-out (xaso.accounts.lockout); axes' own clean-up
     # needs a request

@@ -96,9 +96,9 @@ def parse_bool(value: object) -> bool | None:
     if not folded:
         return None
     first = folded.split()[0]
-    if folded in _TRUE or first in {"co", "da", "x"}:
+    if folded in _TRUE or first == "da":  # "Đã số hóa", "Đã thanh toán"
         return True
-    if folded in _FALSE or first in {"khong", "chua"}:
+    if folded in _FALSE or first in {"khong", "chua"}:  # "Chưa số hóa", "Không thu phí"
         return False
     raise CellError(_("“%(v)s” không phải Có/Không: ghi Có hoặc Không (hoặc x, 1, 0).") % {"v": text_of(value)})
 

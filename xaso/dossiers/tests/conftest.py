@@ -11,6 +11,7 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from xaso.dossiers.services import procedures_load
 from xaso.indicators.catalog import CATALOG_PATH, catalog_load
 from xaso.registers import services
 from xaso.registers.spec import register_get
@@ -82,7 +83,10 @@ def dossier_catalog_path(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def full_catalog(db, dossier_catalog_path):
+    """The dossier part of the catalog, and the shipped procedure list (loaded by a migration, but a browser test's
+    flushed database has lost it)."""
     catalog_load(dossier_catalog_path)
+    procedures_load()
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_housekeeping_removes_only_what_is_past_its_retention(records):
     out = io.StringIO()
     call_command("housekeeping", stdout=out)
     assert out.getvalue().split() == [
-        "imports_stale=1", "imports_deleted=1", "exports_stale=0", "export_files_deleted=1",
+        "imports_stale=1", "imports_deleted=1", "register_imports_stale=0", "exports_stale=0", "export_files_deleted=1",
         "login_attempts_expired=1", "login_logs_deleted=1", "login_failures_deleted=1", "api_keys_expired=1",
         "partitions_created=0",  # migrate made this year's and next year's (PostgreSQL; none on SQLite)
     ]  # fmt: skip
