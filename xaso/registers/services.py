@@ -1,4 +1,4 @@
-"""Writes of the shared register machinery: start an import, map a new layout, run an import.
+"""Writes of the shared register machinery: start an import, map a new layout, run an import, save rows.
 
     job = import_start(user=u, unit=commune, register=DOSSIERS, upload=f)  # reads the header only
     if job.status == RegisterImport.Status.MAPPING:                      # a layout never seen: map it once
@@ -6,8 +6,10 @@
     # else it ran (small file) or is queued for the task worker (file above XASO_IMPORT_BACKGROUND_BYTES)
 
 `import_run` reads every row, parses every mapped cell by its field's kind (an error names the row and the
-column as written in the file), hands the rows to `Register.rows_save` and writes the figures
-(`figures.register_figures_write`), all in one transaction: a file with one bad cell saves nothing.
+column as written in the file), then `rows_import` hands the rows to `Register.rows_save` and writes the figures
+(`figures.register_figures_write`), all in one transaction: a file with one bad cell saves nothing. A loader that
+builds its rows itself (the demo) calls `rows_import` directly. `register_imports_cleanup` (daily housekeeping)
+fails the imports left waiting for their mapping and deletes their files.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ column with nothing saved, personal data dropped unless the commune keeps it, sc
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -187,3 +189,38 @@ def test_another_users_mapping_cannot_be_completed(full_catalog, an_vien, an_vie
     job = run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, NEW_ROWS))
     with pytest.raises(PermissionDenied):
         import_map(user=an_vien_leader, register_import=job, columns=NEW_COLUMNS)
+
+
+def test_counting_rules_at_their_edges(full_catalog, an_vien, an_vien_officer):
+    """Refused counts as resolved, withdrawn does not; finished on the due date or without one is on time; a fee
+    'Không thu phí' is no fee; a result digitised counts only for a resolved dossier; the unit may be its code."""
+    header = [*PROVINCE_HEADER, "Đơn vị tiếp nhận"]
+    rows = [
+        [*province_row(1, "E-1", "1.001193", "Trực tiếp", "01/07/2025", "", "03/07/2025", "Từ chối giải quyết",
+                       fee="Không thu phí", result_digitised="Có"), "26296"],
+        [*province_row(2, "E-2", "1.001193", "Trực tiếp", "01/07/2025", "05/07/2025", "05/07/2025",
+                       "Đã giải quyết", fee="Tiền mặt"), "Xã An Viễn"],
+        [*province_row(3, "E-3", "1.001193", "Trực tiếp", "01/07/2025", "05/07/2025", "06/07/2025",
+                       "Rút hồ sơ", result_digitised="Có"), "An Viễn"],
+    ]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, rows))
+    assert job.status == DONE, job.report
+    got = figures(an_vien)
+    assert got["dossiers_resolved"] == 2  # E-1 refused, E-2 approved; E-3 withdrawn
+    assert got["dossiers_resolved_on_time"] == 2  # E-1 without a due date, E-2 finished on the due date
+    assert got["dossier_results_digitised"] == 1  # E-3's digitised result is not of a resolved dossier
+    assert (got["fee_payments_total"], got["fee_payments_cashless"]) == (1, 0)
+    assert Dossier.objects.get(code="E-3").finished_on == date(2025, 7, 6)
+
+
+def test_a_dossier_finished_in_another_month_moves_its_count_there_on_reimport(full_catalog, an_vien,
+                                                                                an_vien_officer):  # fmt: skip
+    first = [province_row(1, "M-1", "1.001193", "Trực tuyến", "30/07/2025", "05/08/2025", "31/07/2025", "Hoàn thành")]
+    run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, first))
+    assert figures(an_vien)["dossiers_resolved"] == 1
+    moved = [province_row(1, "M-1", "1.001193", "Trực tuyến", "30/07/2025", "05/08/2025", "02/08/2025", "Hoàn thành")]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, moved))
+    assert job.updated == 1
+    assert figures(an_vien)["dossiers_resolved"] == 0  # July recounted: the dossier left it
+    assert figures(an_vien, "2025-08")["dossiers_resolved"] == 1
+    assert figures(an_vien, "2025-08")["dossiers_received_total"] == 0

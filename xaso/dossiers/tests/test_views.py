@@ -78,3 +78,26 @@ def test_only_the_communes_writers_choose_to_keep_applicant_data(client, an_vien
     assert DossierSettings.objects.get(unit=an_vien).store_applicant
     client.post(url, {"store_applicant": "0"})
     assert not DossierSettings.objects.get(unit=an_vien).store_applicant
+
+
+def test_dossier_list_queries_do_not_grow_with_dossiers(client, full_catalog, an_vien, an_vien_officer,
+                                                        django_assert_max_num_queries):  # fmt: skip
+    from .conftest import province_row
+
+    client.force_login(an_vien_officer)
+    url = reverse("dossiers:list", kwargs={"code": an_vien.code})
+    query = {"year": 2025, "indicator": "dossiers_on_time_rate"}
+    run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, JULY))
+    with django_assert_max_num_queries(DOSSIER_LIST_QUERIES) as small:
+        client.get(url, query)
+    many = [province_row(n, f"B-{n}", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025", "02/07/2025",
+                         "Hoàn thành") for n in range(1, 121)]  # fmt: skip
+    run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, many))
+    with django_assert_max_num_queries(DOSSIER_LIST_QUERIES) as large:
+        response = client.get(url, query)
+    assert len(small.captured_queries) == len(large.captured_queries)
+    assert response.context["listing"].denominator == 123 and response.context["listing"].pages == 3
+
+
+#: session, user, unit, years, indicators, count, page, imports, personal-data setting (+ savepoints of the session)
+DOSSIER_LIST_QUERIES = 12
