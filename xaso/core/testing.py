@@ -13,8 +13,9 @@ APPS_WITH_DATA = {
     "reports",
     "correspondence",
     "reportforms",
+    "registers",
+    "dossiers",
 }
-APPS_WITH_DATA = {"indicators", "geo", "accounts", "core", "plans", "authtoken", "reports", "registers", "dossiers"}
 #: reference data a migration loads (the procedure list): every test expects it, so it is kept
 KEPT_MODELS = {"dossiers.Procedure"}
 
