@@ -32,3 +32,26 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
+
+
+class ApiKey(models.Model):
+    """A key a machine client sends as `Authorization: Token <key>` (POST /api/v1/auth/token/ issues one).
+
+    Only the key's SHA-256 digest is stored, so a copy of the database (a backup, a leaked dump) opens nothing; the
+    first characters (`prefix`) tell keys apart in the admin and the logs. A key expires `XASO_API_TOKEN_DAYS` days
+    after it was issued (xaso.accounts.authentication); docs/decisions/0030-hashed-api-keys.md.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_keys", verbose_name=_("người dùng"))
+    prefix = models.CharField(_("đầu khóa"), max_length=8)
+    digest = models.CharField(_("mã băm"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True, db_index=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("khóa API")
+        verbose_name_plural = pgettext_lazy("plural", "khóa API")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -9,7 +9,6 @@ APPS_WITH_DATA = {
     "accounts",
     "core",
     "plans",
-    "authtoken",
     "reports",
     "correspondence",
     "reportforms",

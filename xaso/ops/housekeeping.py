@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from xaso.accounts.authentication import token_lifetime
+from xaso.accounts.models import ApiKey
 from xaso.indicators.importjobs import import_jobs_cleanup
 from xaso.indicators.models import ImportJob
 from xaso.indicators.partitions import partitions_ensure
@@ -35,8 +36,6 @@ from xaso.reports.services import report_jobs_cleanup
 
 def housekeeping_run() -> dict[str, int]:
     """Run every step; returns how many records each step removed or changed, by step name."""
-    from rest_framework.authtoken.models import Token
-
     now = timezone.now()
     done: dict[str, int] = {}
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
@@ -54,6 +53,6 @@ def housekeeping_run() -> dict[str, int]:
     ).delete()[0]
     done["login_logs_deleted"] = AxesProxyHandler.reset_logs(age_days=settings.XASO_LOGIN_LOG_DAYS) or 0
     done["login_failures_deleted"] = AxesProxyHandler.reset_failure_logs(age_days=settings.XASO_LOGIN_LOG_DAYS) or 0
-    done["api_keys_expired"] = Token.objects.filter(created__lte=now - token_lifetime()).delete()[0]
+    done["api_keys_expired"] = ApiKey.objects.filter(created_at__lte=now - token_lifetime()).delete()[0]
     done["partitions_created"] = len(partitions_ensure())
     return done

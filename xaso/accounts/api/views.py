@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xaso.accounts.authentication import token_is_expired
+from xaso.accounts.authentication import ExpiringTokenAuthentication
 from xaso.accounts.lockout import lockout_message, login_succeeded, retry_after_seconds
+from xaso.accounts.services import api_key_issue, api_key_revoke
 from xaso.core.api import ErrorSerializer
 
 from .serializers import TokenObtainSerializer, TokenSerializer
@@ -31,9 +31,19 @@ class LoginLockedOut(APIException):
 
 
 class TokenObtainApi(APIView):
-    # no session: a machine client has none, and it would demand a CSRF token
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    """POST: a new key from a username and password. DELETE: revoke the key the request is sent with."""
+
+    # a machine client has no session (and a session would demand a CSRF token): POST authenticates with the
+    # password in its body, DELETE with the key it revokes
+    def _revoking(self) -> bool:
+        return getattr(getattr(self, "request", None), "method", None) == "DELETE"
+
+    def get_authenticators(self):
+        return [ExpiringTokenAuthentication()] if self._revoking() else []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self._revoking() else [AllowAny()]
+
     # a burst limit per client address (every request, right or wrong); failed passwords also lock the
     # account and the address for a while (xaso.accounts.lockout)
     throttle_classes = [ClientAddressScopedRateThrottle]
@@ -64,8 +74,15 @@ class TokenObtainApi(APIView):
             )
         # no session login here, so no user_logged_in signal: clear the account's failures ourselves
         login_succeeded(request=request._request, username=user.get_username())
-        token, _created = Token.objects.get_or_create(user=user)
-        if token_is_expired(token):  # a new key for a new period, never the expired one again
-            token.delete()
-            token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        # a new key each time, shown once: only its digest is stored (docs/decisions/0030-hashed-api-keys.md)
+        return Response({"token": api_key_issue(user=user)})
+
+    @extend_schema(
+        operation_id="auth_token_revoke",
+        summary="Thu hồi khóa API đang dùng (gửi kèm chính khóa đó)",
+        request=None,
+        responses={204: None, 401: ErrorSerializer},
+    )
+    def delete(self, request):
+        api_key_revoke(key=request.auth)
+        return Response(status=204)

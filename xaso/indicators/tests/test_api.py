@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xaso.accounts.services import api_key_issue
 from xaso.geo.services import village_create
 from xaso.indicators.errors import BulkValueError
 from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, ValidationRule
@@ -37,7 +37,7 @@ def api(user) -> APIClient:
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_issue(user=user)}")
     return client
 
 

@@ -12,8 +12,8 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from xaso.accounts.models import ApiKey
 from xaso.indicators.models import ImportJob
 from xaso.reports.models import JobKind, JobStatus, ReportJob
 
@@ -27,7 +27,7 @@ def _aged(model, days: float, **fields):
     record = model.objects.create(**fields)
     stamp = timezone.now() - timedelta(days=days)
     field = {AccessLog: "attempt_time", AccessFailureLog: "attempt_time", AccessAttempt: "attempt_time",
-             Token: "created"}[model]  # fmt: skip
+             ApiKey: "created_at"}[model]  # fmt: skip
     model.objects.filter(pk=record.pk).update(**{field: stamp})
     return record
 
@@ -79,7 +79,8 @@ def records(settings, tmp_path, an_vien, an_vien_officer, an_vien_leader):
                      AccessAttempt.objects.create(username="y", ip_address="203.0.113.8", user_agent="",
                                                   path_info="/", get_data="", post_data="", failures_since_start=2)),
         "private": tmp_path / "private",
-        "tokens": (_aged(Token, 30, user=an_vien_officer), _aged(Token, 29.9, user=an_vien_leader)),
+        "tokens": (_aged(ApiKey, 30, user=an_vien_officer, prefix="a", digest="a" * 64),
+                   _aged(ApiKey, 29.9, user=an_vien_leader, prefix="b", digest="b" * 64)),
     }  # fmt: skip
 
 
@@ -106,7 +107,7 @@ def test_housekeeping_removes_only_what_is_past_its_retention(records):
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["recent"]
     assert list(AccessFailureLog.objects.values_list("username", flat=True)) == ["recent"]
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["y"]
-    assert list(Token.objects.values_list("user__username", flat=True)) == [records["tokens"][1].user.username]
+    assert list(ApiKey.objects.values_list("user__username", flat=True)) == [records["tokens"][1].user.username]
 
     again = io.StringIO()
     call_command("housekeeping", stdout=again)
