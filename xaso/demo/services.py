@@ -95,6 +95,5 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
     result = values_write(user=admin, rows=rows, source=ChangeSource.SYSTEM)
     plans = plans_load().created if PLANS_PATH.exists() else 0
     documents = demo_register_load(user=admin)  # the demo commune's document figures are computed from it
-    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans, documents=documents)
     demo_dossiers_load(user=admin)  # An Viễn's dossier register: its rates are the figures above, from the register
-    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans)
+    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans, documents=documents)
