@@ -139,6 +139,10 @@ class AreaSection:
         """Indicators with neither a computed figure nor a stated one."""
         return len(self.rows) - self.with_data - self.stated_only
 
+    def trends(self) -> dict[str, dict]:
+        """Chart data of this area's table (`CommuneOverview.trends`)."""
+        return _trends(self.rows)
+
 
 @dataclass
 class CommuneOverview:
@@ -173,16 +177,20 @@ class CommuneOverview:
 
     def trends(self) -> dict[str, dict]:
         """Chart data for the page, by indicator code: only indicators with figures for at least two years."""
-        return {
-            r.indicator.code: {
-                "labels": [str(p.year) for p in r.trend],
-                "values": [p.value for p in r.trend],
-                "percent": r.indicator.is_percent,
-                "decimals": r.indicator.decimals,
-            }
-            for r in self.rows
-            if r.has_trend
+        return _trends(self.rows)
+
+
+def _trends(rows: list[IndicatorRow]) -> dict[str, dict]:
+    return {
+        r.indicator.code: {
+            "labels": [str(p.year) for p in r.trend],
+            "values": [p.value for p in r.trend],
+            "percent": r.indicator.is_percent,
+            "decimals": r.indicator.decimals,
         }
+        for r in rows
+        if r.has_trend
+    }
 
 
 def _area_sections(rows: list[IndicatorRow]) -> list[AreaSection]:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -101,6 +101,7 @@ def unit_overview(request, code: str):
     reader never gets a fragment of a unit they may not read."""
     unit = _readable_unit(request, code, COMMUNE_LEVELS)
     asked, year_error = _asked_year(request)
+    area = _area(request.GET.get("area"))
     chosen = (request.GET.get("indicator") or "").strip()
     if chosen and not (unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()):
         chosen = ""  # a village breakdown only where there are villages; the page is then the cached one
@@ -109,7 +110,7 @@ def unit_overview(request, code: str):
         year = asked if asked is not None else selectors.default_year(unit)
         villages = unit.level == Level.COMMUNE and selectors.villages_of(unit).exists()
         return {
-            **_unit_body(request.user, unit, year, villages=villages, chosen=chosen),
+            **_unit_body(request.user, unit, year, villages=villages, chosen=chosen, area=area),
             "year": year,
             "years": selectors.year_choices(selected=year),
         }
@@ -119,7 +120,7 @@ def unit_overview(request, code: str):
     else:
         with using_replica():
             version = unit_version(unit)
-        parts = (unit.id, asked or "latest", fragments.reader_scope(request.user), version)
+        parts = (unit.id, asked or "latest", area, fragments.reader_scope(request.user), version)
         fragment = fragments.cached("coc-unit", parts, page)
     year = fragment["year"]
     ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
@@ -143,9 +144,16 @@ def unit_overview(request, code: str):
     )
 
 
-def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str) -> dict:
-    """The commune page below its heading, rendered (the expensive part: every indicator with its trend, every
-    target's status), with the number of indicators the heading states."""
+def _area(raw: str | None) -> str:
+    """An indicator area named in the address (`?area=economy`), else ""."""
+    return raw if raw in Area.values else ""
+
+
+def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str, area: str = "") -> dict:
+    """The commune page below its heading, rendered (the expensive part: every indicator's figure and trend, every
+    target's status), with the number of indicators the heading states. Of the indicator tables only the area's
+    asked for (`area`, or the village breakdown's) is in the page; each other area's is fetched when it is opened
+    (`unit_area`)."""
     overview = selectors.commune_overview(user=user, unit=unit, year=year)
     if unit.level == Level.COMMUNE:  # a figure computed from a register links to the rows behind it
         links = drilldown_links(user=user, unit=unit, year=year)
@@ -156,16 +164,49 @@ def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str)
         indicator = next((r.indicator for r in overview.rows if r.indicator.code == chosen), None)
         if indicator is not None:
             breakdown = selectors.village_breakdown(user=user, commune=unit, indicator=indicator, year=year)
+            area = indicator.area
     context = {
         "unit": unit,
         "overview": overview,
         "year": year,
-        "trends": overview.trends(),
         "has_villages": villages,
         "breakdown": breakdown,
+        "open_area": area,
         **(_plan_context(user, unit) if unit.level == Level.COMMUNE else {}),
     }
     return {"html": render_to_string("coc/_unit_body.html", context), "indicator_count": overview.indicator_count}
+
+
+@login_required
+def unit_area(request, code: str, area: str):
+    """One area's indicator table of the commune page (an htmx fragment, fetched when the reader opens the area),
+    cached like the page; without htmx, the page opened on that area."""
+    unit = _readable_unit(request, code, COMMUNE_LEVELS)
+    if _area(area) != area:
+        raise Http404(_("Không có nhóm chỉ số “%(area)s”.") % {"area": area[:40]})
+    asked, _error = _asked_year(request)
+    if not request.htmx:
+        query = {"year": asked, "area": area} if asked is not None else {"area": area}
+        return redirect(reverse("coc:unit", args=[unit.code]) + "?" + urlencode(query) + f"#area-{area}")
+
+    def table() -> dict:
+        year = asked if asked is not None else selectors.default_year(unit)
+        indicators = [i for i in selectors.catalog_indicators() if i.area == area]
+        overview = selectors.commune_overview(user=request.user, unit=unit, year=year, indicators=indicators)
+        context = {
+            "unit": unit,
+            "overview": overview,
+            "year": year,
+            "has_villages": unit.level == Level.COMMUNE and selectors.villages_of(unit).exists(),
+            "section": overview.sections[0] if overview.sections else None,
+        }
+        return {"html": render_to_string("coc/_unit_area.html", context) if context["section"] else ""}
+
+    with using_replica():
+        version = unit_version(unit)
+    parts = (unit.id, asked or "latest", area, fragments.reader_scope(request.user), version)
+    fragment = fragments.cached("coc-unit-area", parts, table)
+    return HttpResponse(fragment["html"])
 
 
 def _plan_context(user, unit: AdminUnit) -> dict:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from xaso.indicators.tests.conftest import catalog, write  # noqa: F401
@@ -36,3 +39,15 @@ def dong_nai_figures(catalog, an_vien, tri_an, an_vien_officer, tri_an_officer):
 def fragments_uncached(settings):
     """Render the commune page's fragment on every request (a test of what the rendering reads, not of the cache)."""
     settings.CACHES = {**settings.CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def with_areas(client, response) -> str:
+    """The commune page as a reader who opens every area of indicators sees it: the page, then each folded area's
+    table fetched as htmx fetches it when the area is opened (the page holds only the area its address opens)."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    for url in re.findall(r'hx-get="([^"]+/area/[^"]+)"', html):
+        part = client.get(unescape(url), HTTP_HX_REQUEST="true")
+        assert part.status_code == 200
+        html += part.content.decode()
+    return html

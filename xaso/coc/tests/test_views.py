@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -10,9 +11,10 @@ from django.urls import reverse
 from xaso.accounts.models import Role
 from xaso.conftest import make_unit, make_user
 from xaso.geo.models import Level
+from xaso.indicators.selectors import indicators_active
 from xaso.indicators.tests.conftest import element, indicator
 
-from .conftest import write
+from .conftest import with_areas, write
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,11 @@ def province_url(unit, query=""):
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
+
+
+def full_text(client, url: str) -> str:
+    """The commune page with every area of indicators opened (`with_areas`), white space collapsed."""
+    return re.sub(r"\s+", " ", with_areas(client, client.get(url)))
 
 
 # --- home -------------------------------------------------------------------------------------------------------
@@ -83,7 +90,7 @@ def test_home_asks_for_a_login(client):
 
 def test_commune_page_shows_seed_003_figures_with_the_stated_rate_flag(client, seed_003, nga_dien, nga_dien_officer):
     client.force_login(nga_dien_officer)
-    page = text(client.get(unit_url(nga_dien)))  # no year: the latest year with data, 2023
+    page = full_text(client, unit_url(nga_dien))  # no year: the latest year with data, 2023
     assert "Năm 2023" in page
     fibre = re.search(r'data-indicator="households_fibre_rate">(.*?)</tr>', page).group(1)
     assert "<strong>70,6%</strong>" in fibre
@@ -103,8 +110,14 @@ def test_commune_page_shows_seed_003_figures_with_the_stated_rate_flag(client, s
 def test_commune_page_embeds_trend_data_for_the_charts(client, seed_003, nga_dien, nga_dien_officer):
     write(nga_dien_officer, nga_dien, "2021", households_total=1900, households_fibre=1102)
     client.force_login(nga_dien_officer)
-    response = client.get(unit_url(nga_dien, year=2023))
-    trends = response.context["trends"]
+    page = text(client.get(unit_url(nga_dien, year=2023)))
+    assert "/static/vendor/chart-4.5.1.umd.min.js" in page
+    assert 'data-key="households_fibre_rate"' not in page  # its area is folded: its table comes when opened
+    area = seed_003["fibre"].area
+    url = reverse("coc:unit_area", kwargs={"code": nga_dien.code, "area": area})
+    table = client.get(url, {"year": 2023}, **HTMX).content.decode()
+    data = re.search(rf'<script id="coc-trends-{area}" type="application/json">(.*?)</script>', table)
+    trends = json.loads(data.group(1))
     assert trends["households_fibre_rate"]["labels"] == ["2019", "2020", "2021", "2022", "2023"]
     assert [None if v is None else round(v, 1) for v in trends["households_fibre_rate"]["values"]] == [
         None,
@@ -113,16 +126,16 @@ def test_commune_page_embeds_trend_data_for_the_charts(client, seed_003, nga_die
         None,
         70.6,
     ]
-    page = text(response)
-    assert '<script id="coc-trends" type="application/json">' in page
-    assert 'data-chart="coc-trends" data-key="households_fibre_rate"' in page
-    assert "/static/vendor/chart-4.5.1.umd.min.js" in page
+    assert f'data-chart="coc-trends-{area}" data-key="households_fibre_rate"' in table
+    opened = text(client.get(unit_url(nga_dien, year=2023, area=area)))  # the same, inside the page
+    assert f'<script id="coc-trends-{area}" type="application/json">' in opened
+    assert f'data-chart="coc-trends-{area}" data-key="households_fibre_rate"' in opened
 
 
 def test_commune_page_formats_counts_and_yes_no(client, catalog, an_vien, an_vien_officer):
     write(an_vien_officer, an_vien, "2025", camera_points=1384, lan_completed=1)
     client.force_login(an_vien_officer)
-    page = text(client.get(unit_url(an_vien, year=2025)))
+    page = full_text(client, unit_url(an_vien, year=2025))
     cameras = re.search(r'data-indicator="camera_points">(.*?)</tr>', page).group(1)
     assert "<strong>1.384</strong> <span" in cameras and "điểm" in cameras
     lan = re.search(r'data-indicator="lan_completed">(.*?)</tr>', page).group(1)
@@ -152,7 +165,7 @@ def test_unknown_unit_and_wrong_level_are_404(client, an_vien, dong_nai, adminis
 
 def test_a_bad_year_says_so_and_shows_the_latest_year(client, seed_003, nga_dien, nga_dien_officer):
     client.force_login(nga_dien_officer)
-    page = text(client.get(unit_url(nga_dien, year="20x3")))
+    page = full_text(client, unit_url(nga_dien, year="20x3"))
     assert "Năm “20x3” không hợp lệ" in page
     assert "<strong>70,6%</strong>" in page
 
@@ -173,6 +186,7 @@ def test_village_breakdown_swaps_in_with_htmx(client, catalog, nga_dien, nga_die
     assert response.status_code == 302
     page = text(client.get(response.url))
     assert 'data-testid="villages-total">60,0%<' in page and "Theo thôn" in page
+    assert 'data-indicator="households_fibre_rate"' in page  # its area opened below the panel
 
 
 # --- province ---------------------------------------------------------------------------------------------------
@@ -332,3 +346,44 @@ def test_province_page_queries_do_not_grow_with_communes_or_indicators(
     assert (chosen_small, default_small) == (chosen_large, default_large)
     response = client.get(province_url(dong_nai, f"indicators={codes}"))
     assert len(response.context["table"].rows) == 22
+
+
+# --- only what the screen shows: each area's indicator table when it is opened (issue 12) ---------------------------
+
+
+def test_the_commune_page_sends_the_areas_folded_with_their_counts_and_no_rows(
+    client, seed_003, nga_dien, nga_dien_officer
+):
+    client.force_login(nga_dien_officer)
+    page = text(client.get(unit_url(nga_dien, year=2023)))
+    assert "data-indicator=" not in page  # no indicator's row until its area is opened
+    area = seed_003["fibre"].area
+    folded = re.search(rf'<details class="coc-fold coc-section" id="area-{area}" (.*?)</details>', page).group(1)
+    assert f'hx-get="/coc/unit/legacy:16150/area/{area}/?year=2023" hx-trigger="toggle once"' in folded
+    assert "có số liệu" in folded  # the area's count of indicators with figures, shown folded
+    assert f'href="?year=2023&amp;area={area}#area-{area}"' in folded  # without JavaScript: the page opened on it
+    opened = text(client.get(unit_url(nga_dien, year=2023, area=area)))
+    assert re.search(rf'<details class="coc-fold coc-section" id="area-{area}" open>', opened)
+    fibre = re.search(r'data-indicator="households_fibre_rate">(.*?)</tr>', opened).group(1)
+    assert "<strong>70,6%</strong>" in fibre
+    shown = set(re.findall(r'data-indicator="([^"]+)"', opened))
+    assert shown == set(indicators_active().filter(area=area).values_list("code", flat=True))  # that area's only
+
+
+def test_an_area_opened_without_htmx_lands_on_the_page_opened_on_it(client, seed_003, nga_dien, nga_dien_officer):
+    client.force_login(nga_dien_officer)
+    response = client.get(reverse("coc:unit_area", args=[nga_dien.code, "society"]), {"year": 2023})
+    assert response.status_code == 302
+    assert response.url == "/coc/unit/legacy:16150/?year=2023&area=society#area-society"
+
+
+def test_an_area_is_read_in_the_readers_scope_only(client, seed_003, nga_dien, an_vien_officer, nga_dien_officer):
+    client.force_login(an_vien_officer)
+    url = reverse("coc:unit_area", args=[nga_dien.code, "society"])
+    response = client.get(url, {"year": 2023}, **HTMX)
+    assert response.status_code == 404 and "70,6" not in text(response)
+    client.force_login(nga_dien_officer)
+    assert client.get(url, {"year": 2023}, **HTMX).status_code == 200
+    unknown = client.get(reverse("coc:unit_area", args=[nga_dien.code, "weather"]), {"year": 2023}, **HTMX)
+    assert unknown.status_code == 404 and "Không có nhóm chỉ số “weather”" in text(unknown)
+    assert "weather" not in text(client.get(unit_url(nga_dien, year=2023, area="weather")))  # ignored in the page

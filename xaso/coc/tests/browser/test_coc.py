@@ -50,8 +50,10 @@ def row_text(page, code: str) -> str:
 
 
 def open_areas(page) -> None:
-    """Unfold every area of indicators (they are folded below the plans at a glance)."""
+    """Unfold every area of indicators (they are folded below the plans at a glance) and wait for their tables,
+    which htmx fetches when an area is opened."""
     page.evaluate("() => document.querySelectorAll('details.coc-section').forEach((d) => { d.open = true; })")
+    page.wait_for_function("() => document.querySelectorAll('details.coc-section .coc-fold-load').length === 0")
 
 
 def test_officer_lands_on_their_commune_and_sees_figures_and_charts(open_session, an_vien_figures):
