@@ -175,6 +175,7 @@ def server_start(args, url: str, say) -> Server:
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", "sync", "--chdir", str(ROOT), "--log-level", "warning",
+        "--timeout", "120",  # a worker booting on a loaded machine can take longer than gunicorn's default 30 s
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
