@@ -149,16 +149,22 @@ def _area(raw: str | None) -> str:
     return raw if raw in Area.values else ""
 
 
+def _register_links(user, unit: AdminUnit, year: int, overview) -> None:
+    """A figure computed from a register links to the rows behind it (a commune's page only)."""
+    if unit.level != Level.COMMUNE:
+        return
+    links = drilldown_links(user=user, unit=unit, year=year)
+    for row in overview.rows:
+        row.drill_url = links.get(row.indicator.code, "")
+
+
 def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str, area: str = "") -> dict:
     """The commune page below its heading, rendered (the expensive part: every indicator's figure and trend, every
     target's status), with the number of indicators the heading states. Of the indicator tables only the area's
     asked for (`area`, or the village breakdown's) is in the page; each other area's is fetched when it is opened
     (`unit_area`)."""
     overview = selectors.commune_overview(user=user, unit=unit, year=year)
-    if unit.level == Level.COMMUNE:  # a figure computed from a register links to the rows behind it
-        links = drilldown_links(user=user, unit=unit, year=year)
-        for row in overview.rows:
-            row.drill_url = links.get(row.indicator.code, "")
+    _register_links(user, unit, year, overview)
     breakdown = None
     if chosen:
         indicator = next((r.indicator for r in overview.rows if r.indicator.code == chosen), None)
@@ -193,6 +199,7 @@ def unit_area(request, code: str, area: str):
         year = asked if asked is not None else selectors.default_year(unit)
         indicators = [i for i in selectors.catalog_indicators() if i.area == area]
         overview = selectors.commune_overview(user=request.user, unit=unit, year=year, indicators=indicators)
+        _register_links(request.user, unit, year, overview)
         context = {
             "unit": unit,
             "overview": overview,

@@ -386,4 +386,6 @@ def test_an_area_is_read_in_the_readers_scope_only(client, seed_003, nga_dien, a
     assert client.get(url, {"year": 2023}, **HTMX).status_code == 200
     unknown = client.get(reverse("coc:unit_area", args=[nga_dien.code, "weather"]), {"year": 2023}, **HTMX)
     assert unknown.status_code == 404 and "Không có nhóm chỉ số “weather”" in text(unknown)
-    assert "weather" not in text(client.get(unit_url(nga_dien, year=2023, area="weather")))  # ignored in the page
+    ignored = text(client.get(unit_url(nga_dien, year=2023, area="weather")))  # an unknown area: the page, all folded
+    assert 'id="area-weather"' not in ignored and "/area/weather/" not in ignored
+    assert ignored.count('hx-trigger="toggle once"') == ignored.count('class="coc-fold coc-section"') > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from xaso.coc.tests.conftest import with_areas
 from xaso.registers.models import PersonalDataAccess
 
 from .conftest import JULY, PROVINCE_HEADER, csv_bytes, run_import
@@ -31,7 +32,7 @@ def test_on_time_drilldown_lists_the_resolved_dossiers_late_first_with_the_figur
 
 def test_operations_centre_links_register_figures_to_their_dossiers(client, july, an_vien, an_vien_officer):
     client.force_login(an_vien_officer)
-    page = client.get(reverse("coc:unit", kwargs={"code": an_vien.code}), {"year": 2025}).content.decode()
+    page = with_areas(client, client.get(reverse("coc:unit", kwargs={"code": an_vien.code}), {"year": 2025}))
     assert 'data-testid="drill-dossiers_online_rate"' in page
     assert "/dossiers/26296/?year=2025&amp;indicator=dossiers_online_rate" in page
     assert 'data-testid="drill-dossiers_on_system_rate"' not in page  # not computed from the register
