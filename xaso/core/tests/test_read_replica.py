@@ -36,6 +36,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xaso.accounts.models import Role
 from xaso.coc import selectors as coc_selectors
+from xaso.coc.tests.conftest import with_areas
 from xaso.conftest import make_unit, make_user
 from xaso.core import db_router
 from xaso.core.db_router import COOKIE, PRIMARY, REPLICA, PrimaryReplicaRouter, freshness_scope, using_replica
@@ -268,14 +269,14 @@ def an_analyst_sees_the_replica_and_an_officer_who_just_wrote_sees_the_primary(p
         wrote_at = int(response.cookies[COOKIE].value)
         assert abs(wrote_at - time.time()) < 5 and response.cookies[COOKIE]["max-age"] == 30
         # the officer's own commune page, right after the write: the primary's new figure (6,848 / 8,560 = 80.0%)
-        page = officer.get("/coc/unit/26296/?year=2025").content.decode()
+        page = with_areas(officer, officer.get("/coc/unit/26296/?year=2025"))  # every area opened
         assert "80,0" in page and "75,0" not in page
         # the analyst wrote nothing: the province page comes from the replica, still at the old figures
         page = analyst.get("/coc/province/75/?year=2025&indicators=households_fibre_rate").content.decode()
         assert "75,0" in page and "74,2" in page and "80,0" not in page
         # once the officer's write is older than read_after_write_seconds, they read the replica too
         officer.cookies[COOKIE] = str(wrote_at - 31)
-        page = officer.get("/coc/unit/26296/?year=2025").content.decode()
+        page = with_areas(officer, officer.get("/coc/unit/26296/?year=2025"))
         assert "75,0" in page and "80,0" not in page
     # replayed: the analyst's replica read shows the correction (8,232 / 10,521 = 78.2% for the province)
     page = analyst.get("/coc/province/75/?year=2025&indicators=households_fibre_rate").content.decode()
