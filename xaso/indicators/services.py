@@ -23,11 +23,11 @@ from xaso.geo.models import AdminUnit, Level
 
 from .bulk import WriteResult, values_save
 from .errors import BulkValueError, RowError
-from .models import ChangeSource, DataElement, DataValue
+from .models import ChangeSource, DataElement, DataValue, ValidationRule
 from .parsing import ValueParseError, parse_value
 from .rollup import rollup_refresh
 from .signals import values_changed
-from .validation import stored_states, violations_for_states
+from .validation import rule_elements, stored_states, violations_for_states
 
 WRITABLE_LEVELS = {Level.COMMUNE, Level.VILLAGE}
 
@@ -305,7 +305,11 @@ def _rule_errors(
     """The validation rules on the figures as they would be after this write, one error per broken rule
     at the first row involved. A figure whose new value could not be read counts as unknown, not as stored."""
     pairs = {(c.unit.id, periods[c.spec.code].id) for c in checked}
-    states = stored_states(pairs)
+    rules = list(ValidationRule.objects.filter(is_active=True))
+    if not rules:
+        return []
+    # only the stored figures the rules read: an import's commune-year holds far more (issue 12)
+    states = stored_states(pairs, codes=rule_elements(rules))
     for c in checked:
         states[(c.unit.id, periods[c.spec.code].id)][c.element.code] = c.value
     codes = dict(DataElement.objects.filter(id__in={e for e, _u, _p in unreadable}).values_list("id", "code"))
@@ -314,7 +318,7 @@ def _rule_errors(
             states[(unit_id, periods[period_code].id)][codes[element_id]] = None
     by_place = {(c.unit.id, periods[c.spec.code].id, c.element.code): c for c in checked}
     errors = []
-    for violation in violations_for_states(states):
+    for violation in violations_for_states(states, rules):
         involved = [by_place.get((violation.unit_id, violation.period_id, code)) for code in sorted(violation.elements)]
         involved = [c for c in involved if c is not None]
         if not involved:
