@@ -35,7 +35,10 @@ def fragments_emptied():
     and data versions of one test could meet another's cached fragments (xaso/core/fragments.py)."""
     from django.core.cache import caches
 
+    from xaso.geo.hot import forget_all
+
     caches["fragments"].clear()
+    forget_all()  # the units this process keeps (xaso/geo/hot.py), for the same reason
     yield
 
 

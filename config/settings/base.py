@@ -168,6 +168,9 @@ SECURE_CSP = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # axes first: it refuses a locked-out client before any password is checked
+# Django's database sessions, read with one plain SQL statement (docs/decisions/0037-per-request-reads.md)
+SESSION_ENGINE = "xaso.accounts.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend loading the user with their unit (one query for both on every request)

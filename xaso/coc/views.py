@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
 from xaso.core import fragments
 from xaso.core.db_router import using_replica
-from xaso.core.versions import unit_version
+from xaso.geo.hot import unit_and_version
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
 from xaso.indicators.selectors import indicators_active
@@ -31,18 +31,23 @@ from .forms import PublicationForm
 from .models import Publication
 
 COMMUNE_LEVELS = (Level.COMMUNE, Level.VILLAGE)
+#: the longest unit code looked up (its field's length)
+CODE_MAX = 40
 PROVINCE_LEVELS = (Level.PROVINCE, Level.DISTRICT)
 
 
 def _readable_unit(request, code: str, levels) -> AdminUnit:
     """The unit if the user may read it; otherwise 404, so that no page tells what lies outside one's scope."""
-    try:  # get(), not first(): no ORDER BY to build and run for a unique code
-        unit = AdminUnit.objects.select_related("parent", "province", "district").get(code=code)
-    except AdminUnit.DoesNotExist:
-        unit = None
+    return _readable_unit_version(request, code, levels)[0]
+
+
+def _readable_unit_version(request, code: str, levels) -> tuple[AdminUnit, int]:
+    """`_readable_unit` and the unit's page version (`unit_version`), read through the caller's routing: one query
+    when the unit is already known to this process (`xaso.geo.hot`)."""
+    unit, version = unit_and_version(code) if len(code) <= CODE_MAX else (None, 0)
     if unit is None or unit.level not in levels or not can_read_unit(request.user, unit):
-        raise Http404(_("Không tìm thấy đơn vị “%(code)s” trong phạm vi bạn được xem.") % {"code": code})
-    return unit
+        raise Http404(_("Không tìm thấy đơn vị “%(code)s” trong phạm vi bạn được xem.") % {"code": code[:CODE_MAX]})
+    return unit, version
 
 
 def _asked_year(request) -> tuple[int | None, str]:
@@ -99,7 +104,8 @@ def unit_overview(request, code: str):
     years of the picker, whether the commune has villages — so a page served from the cache asks the database for
     the session, the user, the unit and the version only. The scope is checked first (`_readable_unit`), so a
     reader never gets a fragment of a unit they may not read."""
-    unit = _readable_unit(request, code, COMMUNE_LEVELS)
+    with using_replica():  # the version through the data's routing, read before the data
+        unit, version = _readable_unit_version(request, code, COMMUNE_LEVELS)
     asked, year_error = _asked_year(request)
     area = _area(request.GET.get("area"))
     chosen = (request.GET.get("indicator") or "").strip()
@@ -118,8 +124,6 @@ def unit_overview(request, code: str):
     if chosen:  # a village breakdown asked for in the address: rendered each time, never stored
         fragment = page()
     else:
-        with using_replica():
-            version = unit_version(unit)
         parts = (unit.id, asked or "latest", area, fragments.reader_scope(request.user), version)
         fragment = fragments.cached("coc-unit", parts, page)
     year = fragment["year"]
@@ -187,7 +191,8 @@ def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str,
 def unit_area(request, code: str, area: str):
     """One area's indicator table of the commune page (an htmx fragment, fetched when the reader opens the area),
     cached like the page; without htmx, the page opened on that area."""
-    unit = _readable_unit(request, code, COMMUNE_LEVELS)
+    with using_replica():
+        unit, version = _readable_unit_version(request, code, COMMUNE_LEVELS)
     if _area(area) != area:
         raise Http404(_("Không có nhóm chỉ số “%(area)s”.") % {"area": area[:40]})
     asked, _error = _asked_year(request)
@@ -209,8 +214,6 @@ def unit_area(request, code: str, area: str):
         }
         return {"html": render_to_string("coc/_unit_area.html", context) if context["section"] else ""}
 
-    with using_replica():
-        version = unit_version(unit)
     parts = (unit.id, asked or "latest", area, fragments.reader_scope(request.user), version)
     fragment = fragments.cached("coc-unit-area", parts, table)
     return HttpResponse(fragment["html"])
