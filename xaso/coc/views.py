@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
 from xaso.core import fragments
 from xaso.core.db_router import using_replica
+from xaso.core.versions import province_version
 from xaso.geo.hot import unit_and_version
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
@@ -286,10 +287,44 @@ def _columns(table: selectors.ProvinceTable, base: dict) -> list[dict]:
     return [cell(selectors.SORT_NAME, _("Xã/Phường"))] + [cell(i.code, i.name, i) for i in table.indicators]
 
 
+#: the longest query string a province page is kept for; a longer one is rendered without being stored
+QUERY_KEY_MAX = 2000
+
+
+def _province_parts(request, province: AdminUnit) -> tuple | None:
+    """The key parts of a province page's body: the province, its version, the reader's scope, htmx or not, and
+    the whole query string (the pagination links repeat it), or None when the query is too long to keep."""
+    query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+    if len(query) > QUERY_KEY_MAX:
+        return None
+    with using_replica():  # through the same routing as the data, read before it
+        version = province_version(province)
+    return (province.id, version, fragments.reader_scope(request.user), bool(request.htmx), query)
+
+
+def _cached_body(request, page: str, province: AdminUnit, compute) -> str:
+    """A province page's body from the fragments cache (docs/decisions/0024-page-cache.md), else `compute()`."""
+    parts = _province_parts(request, province)
+    if parts is None:
+        return compute()
+    return fragments.cached(page, parts, lambda: {"html": compute()})["html"]
+
+
 @login_required
 def province_overview(request, code: str):
-    """The communes of a province (or district) side by side for chosen indicators; sortable by any column."""
+    """The communes of a province (or district) side by side for chosen indicators; sortable by any column.
+
+    The body is kept in the fragments cache until a write changes what it shows (`province_version`: a figure of
+    any of its communes, a province plan, a commune added), for the same reader scope and the same query."""
     province = _readable_unit(request, code, PROVINCE_LEVELS)
+    body = _cached_body(request, "coc-province", province, lambda: _province_body(request, province))
+    if request.htmx:
+        return HttpResponse(body)
+    context = {"province": province, "body": mark_safe(body)}  # our own templates, escaped there  # noqa: S308
+    return render(request, "coc/province.html", context)
+
+
+def _province_body(request, province: AdminUnit) -> str:
     year, year_error = _year(request, province)
     catalog = selectors.catalog_indicators()
     chosen, unknown = selectors.indicators_pick(catalog, _codes(request))
@@ -326,7 +361,7 @@ def province_overview(request, code: str):
         "sort_query": urlencode({**base, "sort": table.sort, "dir": table.direction}),
     }
     if request.htmx:
-        return render(request, "coc/_province_table.html", context)
+        return render_to_string("coc/_province_table.html", context, request=request)
     chosen_codes = {i.code for i in chosen}
     chooser = [
         (str(label), [(i, i.code in chosen_codes) for i in catalog if i.area == area])
@@ -334,7 +369,7 @@ def province_overview(request, code: str):
         if any(i.area == area for i in catalog)
     ]
     context.update({"years": selectors.year_choices(selected=year), "chooser": chooser})
-    return render(request, "coc/province.html", context)
+    return render_to_string("coc/_province_body.html", context, request=request)
 
 
 @login_required
@@ -342,9 +377,16 @@ def province_scorecard(request, code: str):
     """Communes × the province's key targets: status colours, composite score, ranking, drill-down.
 
     Communes with a score come first, ranked among themselves; a commune without any figure for the key targets
-    is listed after them as "no data", never ranked and never scored 0.
+    is listed after them as "no data", never ranked and never scored 0. The body is cached as the province page's
+    is (statuses are judged on today's date, which is part of every fragment's key).
     """
     province = _readable_unit(request, code, PROVINCE_LEVELS)
+    body = _cached_body(request, "coc-scorecard", province, lambda: _scorecard_body(request, province))
+    context = {"province": province, "body": mark_safe(body)}  # our own templates, escaped there  # noqa: S308
+    return render(request, "coc/scorecard.html", context)
+
+
+def _scorecard_body(request, province: AdminUnit) -> str:
     today = timezone.localdate()
     targets = scorecard.key_targets(user=request.user, province=province, horizon=today.year)
     rows = scorecard.province_scorecard(user=request.user, province=province, targets=targets, today=today)
@@ -386,7 +428,7 @@ def province_scorecard(request, code: str):
              **({"q": query} if query else {})}
         ),
     }  # fmt: skip
-    return render(request, "coc/scorecard.html", context)
+    return render_to_string("coc/_scorecard_body.html", context, request=request)
 
 
 #: how much of an unknown code the "not published" page repeats

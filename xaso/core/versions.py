@@ -70,6 +70,21 @@ def unit_version(unit) -> int:
     return found["total"] or 0
 
 
+def province_version(province) -> int:
+    """The version of what a province's (or a district's) pages show: the sum of the versions of `EVERYTHING`, the
+    province, its districts and communes, and the pre-2025 units they absorbed. A figure written in any commune, a
+    province plan changed, a commune added or renamed changes it. One query, through the caller's routing."""
+    from xaso.geo.models import AdminUnit, Level, UnitSuccession
+
+    field = "province_id" if province.level == Level.PROVINCE else "district_id"
+    members = AdminUnit.objects.filter(**{field: province.id}, level__in=[Level.DISTRICT, Level.COMMUNE]).values("id")
+    absorbed = UnitSuccession.objects.filter(**{f"new_unit__{field}": province.id}).values("old_unit_id")
+    found = DataVersion.objects.filter(
+        Q(scope__in=[EVERYTHING, province.id]) | Q(scope__in=members) | Q(scope__in=absorbed)
+    ).aggregate(total=Sum("version"))
+    return found["total"] or 0
+
+
 # --- the hooks on model writes ------------------------------------------------------------------------------
 
 

@@ -121,7 +121,7 @@ def test_a_search_finds_a_commune_by_name_whatever_the_page(client, dong_nai, ke
 
 
 def test_province_pages_query_count_is_the_same_at_2_and_166_communes(
-    client, django_assert_max_num_queries, dong_nai, key_targets, province_analyst, catalog
+    client, django_assert_max_num_queries, dong_nai, key_targets, province_analyst, catalog, fragments_uncached
 ):
     add_communes(dong_nai, 0, 2)
     client.force_login(province_analyst)

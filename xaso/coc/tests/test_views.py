@@ -329,7 +329,7 @@ def test_commune_page_queries_do_not_grow_with_indicators_or_years(
 
 
 def test_province_page_queries_do_not_grow_with_communes_or_indicators(
-    client, count_queries, dong_nai_figures, dong_nai, province_analyst
+    client, count_queries, dong_nai_figures, dong_nai, province_analyst, fragments_uncached
 ):
     client.force_login(province_analyst)
     default_small = count_queries(province_url(dong_nai), PROVINCE_PAGE_QUERIES)
