@@ -48,6 +48,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--rows", type=int, default=50_000, help="dossiers in a commune's year")
     p.add_argument("--repeats", type=int, default=3, help="files imported (one commune each)")
     p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
+    p.add_argument("--pg-database", default=PG_DATABASE, help="created afresh and dropped (one per person)")
     return p.parse_args(argv)
 
 
@@ -112,7 +113,7 @@ def _fields():
 def run_one(args) -> dict:
     from bench.run import fresh_database
 
-    os.environ["DATABASE_URL"] = fresh_database(args, pg_name=PG_DATABASE, sqlite_name="dossiers.sqlite3")
+    os.environ["DATABASE_URL"] = fresh_database(args, pg_name=args.pg_database, sqlite_name="dossiers.sqlite3")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django
 
@@ -201,7 +202,8 @@ def main(argv=None) -> None:
         return
     from bench.run import run_each_database
 
-    run_each_database(args, __file__, ["--rows", str(args.rows), "--repeats", str(args.repeats)])
+    run_each_database(args, __file__, ["--rows", str(args.rows), "--repeats", str(args.repeats),
+                                       "--pg-database", args.pg_database])  # fmt: skip
 
 
 if __name__ == "__main__":

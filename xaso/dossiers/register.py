@@ -26,7 +26,8 @@ from xaso.indicators.errors import BulkValueError, RowError
 from xaso.registers.cells import fold
 from xaso.registers.spec import BOOL, CHOICE, CODE, DATE, Field, KnownLayout, Register, SaveResult
 
-from .models import RESOLVED, Channel, Dossier, DossierChange, DossierSettings, OnlineLevel, Procedure, Result
+from .models import RESOLVED, Channel, Dossier, DossierSettings, OnlineLevel, Procedure, Result
+from .saving import dossiers_upsert
 
 _CHANNELS = {
     **dict.fromkeys(["truc tiep", "nop truc tiep", "tai bo phan mot cua", "tai quay", "mot cua", "truc tiep tai bo "
@@ -159,7 +160,7 @@ INDICATORS: dict[str, tuple[str, str]] = {
 #: not an element: the numerator of the late rate
 DRILL_ONLY = {"dossiers_late": ("finished_on", Q(result__in=RESOLVED) & _LATE)}
 
-#: the fields compared (and updated) when a dossier comes again
+#: the fields compared (and updated) when a dossier comes again, in the order `DossierRegister._staged` gives them
 STORED = (
     "procedure_id", "field", "channel", "received_on", "due_on", "finished_on", "result", "apology_sent",
     "fee_paid_online", "components_digitised", "reusable", "reused", "result_digitised", "receiving_officer",
@@ -175,7 +176,6 @@ SOURCES = {
 }  # fmt: skip
 _UNIT_WORDS = ("uy ban nhan dan", "ubnd", "bo phan mot cua", "bo phan tiep nhan va tra ket qua", "trung tam phuc vu "
                "hanh chinh cong", "xa", "phuong", "thi tran", "dac khu")  # fmt: skip
-_CHUNK = 900
 
 
 def _bare_unit_name(text: str) -> str:
@@ -188,10 +188,6 @@ def _bare_unit_name(text: str) -> str:
             if name.startswith(word + " "):
                 name, changed = name[len(word) + 1 :].strip(" -,:"), True
     return name
-
-
-def _month(day: date | None) -> date | None:
-    return day.replace(day=1) if day else None
 
 
 class DossierRegister(Register):
@@ -246,77 +242,36 @@ class DossierRegister(Register):
         procedures = self._check(unit=unit, rows=rows, columns=columns)
         mapped = {stored for stored, source in SOURCES.items() if source in columns}
         mapped |= {"result", "apology_sent"} if {"result", "finished_on"} & set(columns) else set()
-        incoming = {row["code"]: self._values(row, procedures) for row in rows}
-        stored = self._stored(unit, list(incoming))
-        now = timezone.now()
-        result = SaveResult()
-        new: list[Dossier] = []
-        changed: list[Dossier] = []
-        history: list[DossierChange] = []
-        for code, values in incoming.items():
-            old = stored.get(code)
-            if old is None:
-                new.append(Dossier(unit=unit, code=code, last_import=register_import, created_at=now, updated_at=now,
-                                   **values))  # fmt: skip
-                result.months.update(m for m in (_month(values["received_on"]), _month(values["finished_on"])) if m)
-                continue
-            pk, before = old
-            diff = {name: (before[name], values[name]) for name in mapped if before[name] != values[name]}
-            if not diff:
-                result.unchanged += 1
-                continue
-            after = {**before, **{name: new_value for name, (_old, new_value) in diff.items()}}
-            changed.append(Dossier(pk=pk, unit=unit, code=code, last_import=register_import, updated_at=now, **after))
-            history.append(DossierChange(dossier_id=pk, register_import=register_import, changes={
-                name: [_plain(old_value), _plain(new_value)] for name, (old_value, new_value) in diff.items()
-            }))  # fmt: skip
-            for day in (before["received_on"], before["finished_on"], after["received_on"], after["finished_on"]):
-                if day:
-                    result.months.add(_month(day))
-        Dossier.objects.bulk_create(new, batch_size=1000)
-        if changed:
-            Dossier.objects.bulk_update(changed, [*STORED, "last_import", "updated_at"], batch_size=500)
-            DossierChange.objects.bulk_create(history, batch_size=1000)
-        result.created, result.updated = len(new), len(changed)
-        return result
+        staged = self._staged(rows, procedures)
+        saved = dossiers_upsert(unit=unit, rows=staged, stored=STORED, mapped=mapped,
+                                register_import=register_import, now=timezone.now())  # fmt: skip
+        return SaveResult(created=saved.created, updated=saved.updated, unchanged=saved.unchanged,
+                          months=saved.months)  # fmt: skip
 
     @staticmethod
-    def _values(row: dict, procedures: dict[str, Procedure]) -> dict:
-        result = row.get("result")
-        apology = bool(row.get("apology_sent"))
-        if result == "approved_apology":
-            result, apology = Result.APPROVED, True
-        if result is None:
-            result = Result.APPROVED if row.get("finished_on") else Result.PENDING
-        fee = row.get("fee")
-        return {
-            "procedure_id": procedures[row["procedure_code"]].pk,
-            "field": row.get("field") or procedures[row["procedure_code"]].field,
-            "channel": row["channel"],
-            "received_on": row["received_on"],
-            "due_on": row.get("due_on"),
-            "finished_on": row.get("finished_on") if result != Result.PENDING else None,
-            "result": result,
-            "apology_sent": apology,
-            "fee_paid_online": None if fee in (None, "none") else fee == "online",
-            "components_digitised": bool(row.get("components_digitised")),
-            "reusable": bool(row.get("reusable")),
-            "reused": bool(row.get("reused")),
-            "result_digitised": bool(row.get("result_digitised")),
-            "receiving_officer": row.get("receiving_officer") or "",
-            "applicant_name": row.get("applicant_name") or "",
-            "applicant_id": row.get("applicant_id") or "",
-        }
-
-    @staticmethod
-    def _stored(unit, codes: list[str]) -> dict[str, tuple[int, dict]]:
-        stored: dict[str, tuple[int, dict]] = {}
-        for at in range(0, len(codes), _CHUNK):
-            for row in Dossier.objects.filter(unit=unit, code__in=codes[at : at + _CHUNK]).values(
-                "id", "code", *STORED
-            ):
-                stored[row.pop("code")] = (row.pop("id"), row)
-        return stored  # fmt: skip
+    def _staged(rows: list[dict], procedures: dict[str, Procedure]) -> list[tuple]:
+        """Each row as stored: (code, then the values of `STORED` in order). A result left empty is approved when
+        the dossier has a finishing date, else pending; "late, with an apology" is approved with the apology."""
+        ids = {code: p.pk for code, p in procedures.items()}
+        fields = {code: p.field for code, p in procedures.items()}
+        pending, approved = Result.PENDING, Result.APPROVED
+        staged = []
+        for row in rows:
+            get = row.get
+            procedure, result, finished, fee = row["procedure_code"], get("result"), get("finished_on"), get("fee")
+            apology = bool(get("apology_sent"))
+            if result == "approved_apology":
+                result, apology = approved, True
+            elif result is None:
+                result = approved if finished else pending
+            staged.append((
+                row["code"], ids[procedure], get("field") or fields[procedure], row["channel"], row["received_on"],
+                get("due_on"), finished if result != pending else None, result, apology,
+                None if fee is None or fee == "none" else fee == "online", bool(get("components_digitised")),
+                bool(get("reusable")), bool(get("reused")), bool(get("result_digitised")),
+                get("receiving_officer") or "", get("applicant_name") or "", get("applicant_id") or "",
+            ))  # fmt: skip
+        return staged
 
     def _check(self, *, unit, rows: list[dict], columns: dict[str, str]) -> dict[str, Procedure]:
         """Every row judged before anything is written; BulkValueError naming row and column of each problem."""
@@ -361,10 +316,6 @@ class DossierRegister(Register):
         if errors:
             raise BulkValueError(errors)
         return procedures
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _shown(day: date) -> str:

@@ -360,19 +360,22 @@ class _SheetReader:
         return number
 
 
-def xlsx_rows(data: bytes, limits: ImportLimits, budget: Budget) -> Iterator[tuple[int, list[object]]]:
+def xlsx_rows(
+    data: bytes, limits: ImportLimits, budget: Budget, *, stream: bool = False
+) -> Iterator[tuple[int, list[object]]]:
     """(row number, cells from column A) of the first sheet, within `budget`; rows may be left out.
 
     The zip is inspected and the workbook, styles and shared strings read first. A sheet written as Excel
     writes it is then read by calamine (`xlsxcalamine`); any other is streamed: its rows handed on piece by
-    piece as they are parsed, so at most one piece's rows are held here.
+    piece as they are parsed, so at most one piece's rows are held here. `stream` streams every sheet: for a
+    reader wanting only the first rows (a header), which calamine would read whole.
     """
     archive = open_xlsx(data, limits)
     book = _Workbook(archive, limits, budget)
     kinds = _style_kinds(archive, book.styles, limits, budget)
     strings = _shared_strings(archive, book.strings, limits, budget)
     percent = {index for index, kind in enumerate(kinds) if kind == _PERCENT}
-    fast = calamine_rows(archive, book, percent, limits, budget)
+    fast = None if stream else calamine_rows(archive, book, percent, limits, budget)
     if fast is not None:
         yield from fast
         return

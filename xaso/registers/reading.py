@@ -82,14 +82,14 @@ def _csv_rows(data: bytes, budget: Budget) -> tuple[Iterator[tuple[int, list[obj
     return rows(), encoding
 
 
-def _numbered(data: bytes, filename: str) -> tuple[Iterator[tuple[int, list[object]]], str]:
+def _numbered(data: bytes, filename: str, *, stream: bool) -> tuple[Iterator[tuple[int, list[object]]], str]:
     limits = ImportLimits.current()
     check_file_size(len(data), limits)
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFileError(_("Tệp rỗng: không có dòng nào."))
     budget = Budget(limits)
     if _kind(data, filename) == XLSX:
-        return xlsx_rows(data, limits, budget), XLSX
+        return xlsx_rows(data, limits, budget, stream=stream), XLSX
     return _csv_rows(data, budget)
 
 
@@ -97,9 +97,21 @@ def _filled(cells: list[object]) -> int:
     return sum(1 for c in cells if text_of(c))
 
 
+def _has_data(cells: list[object]) -> bool:
+    """Whether a row holds any cell with text (`text_of`); a number always has, so most rows stop at once."""
+    for cell in cells:
+        kind = type(cell)
+        if kind is int or kind is float:
+            return True
+        if cell is not None and cell != "" and text_of(cell):
+            return True
+    return False
+
+
 def sheet_read(data: bytes, filename: str, *, header_only: bool = False) -> Sheet:
-    """The file's header and (unless `header_only`) its non-empty data rows; ImportFileError when unreadable."""
-    numbered, encoding = _numbered(data, filename)
+    """The file's header and (unless `header_only`) its non-empty data rows; ImportFileError when unreadable.
+    The header alone is read by streaming the sheet up to it (calamine would read the whole sheet first)."""
+    numbered, encoding = _numbered(data, filename, stream=header_only)
     header_row, headers = 0, []
     rows: list[tuple[int, list[object]]] = []
     for number, cells in numbered:
@@ -114,7 +126,7 @@ def sheet_read(data: bytes, filename: str, *, header_only: bool = False) -> Shee
             elif number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        if any(c is not None and c != "" and text_of(c) for c in cells):
+        if _has_data(cells):
             rows.append((number, list(cells)))
     if not header_row:
         raise ImportFileError(

@@ -34,7 +34,7 @@ from .cells import CellError, header_key, parse_cell
 from .figures import register_figures_write
 from .models import MAX_LAYOUT_COLUMNS, ImportLayout, RegisterImport
 from .reading import sheet_read
-from .spec import KnownLayout, Register, register_get
+from .spec import Field, KnownLayout, Register, register_get
 
 log = logging.getLogger(__name__)
 
@@ -246,22 +246,40 @@ def _parsed_rows(register: Register, job: RegisterImport, data: bytes) -> tuple[
     ]
     headers = {field_key: sheet.headers[index_of[key]] for key, field_key in job.columns.items() if key in index_of}
     errors: list[RowError] = []
-    rows: list[dict] = []
-    for number, cells in sheet.rows:
-        row: dict = {"_row": number}
-        for index, spec in plan:
-            raw = cells[index] if index < len(cells) else None
-            try:
-                row[spec.key] = parse_cell(raw, spec)
-            except CellError as exc:
-                errors.append(RowError(number, headers[spec.key], str(exc), "bad_" + spec.kind))
-                continue
-            if spec.required and row[spec.key] in (None, ""):
-                errors.append(RowError(number, headers[spec.key], _("Ô bắt buộc đang trống."), "required"))
-        rows.append(row)
+    rows: list[dict] = [{"_row": number} for number, _cells in sheet.rows]
+    for index, spec in plan:
+        _column_parse(sheet.rows, rows, index, spec, headers[spec.key], errors)
     if errors:
+        errors.sort(key=lambda e: e.row)  # stable: by row, then the columns in the layout's order
         raise BulkValueError(errors)
     return rows, headers, len(sheet.rows)
+
+
+def _column_parse(sheet_rows: list, rows: list[dict], index: int, spec: Field, header: str, errors: list) -> None:
+    """Parse one column of every row into `rows[i][spec.key]`, collecting a RowError per unreadable or missing
+    required cell. An export repeats most values (a date, a channel, Có/Không): each distinct cell is parsed once
+    (keyed by its type too, so 1, 1.0 and True stay apart; the readers give only hashable cells), its value or
+    its error reused."""
+    key, required, kind = spec.key, spec.required, "bad_" + spec.kind
+    seen: dict = {}
+    missing = _("Ô bắt buộc đang trống.")
+    for (number, cells), row in zip(sheet_rows, rows, strict=True):
+        raw = cells[index] if index < len(cells) else None
+        memo = raw if type(raw) is str else (type(raw), raw)
+        try:
+            value = seen[memo]
+        except KeyError:
+            try:
+                value = parse_cell(raw, spec)
+            except CellError as exc:
+                value = exc
+            seen[memo] = value
+        if type(value) is CellError:
+            errors.append(RowError(number, header, str(value), kind))
+            continue
+        row[key] = value
+        if required and (value is None or value == ""):
+            errors.append(RowError(number, header, missing, "required"))
 
 
 @transaction.atomic

@@ -224,3 +224,33 @@ def test_a_dossier_finished_in_another_month_moves_its_count_there_on_reimport(f
     assert figures(an_vien)["dossiers_resolved"] == 0  # July recounted: the dossier left it
     assert figures(an_vien, "2025-08")["dossiers_resolved"] == 1
     assert figures(an_vien, "2025-08")["dossiers_received_total"] == 0
+
+
+PORTAL_HEADER = ["Mã hồ sơ", "Mã TTHC", "Tên TTHC", "Kênh nộp", "Ngày nộp", "Hạn xử lý", "Ngày hoàn thành",
+                 "Tình trạng"]  # fmt: skip
+
+
+def test_a_narrower_layout_updates_only_its_columns_and_recounts_the_month_of_a_changed_channel(
+    full_catalog, an_vien, an_vien_officer
+):
+    """The portal's export has no fee nor digitisation column: re-importing AV-0001 from it with another channel
+    changes the channel only (history: that field), keeps the fee and digitisation, and July's counts follow."""
+    run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, JULY))
+    assert figures(an_vien)["dossiers_online"] == 2
+    rows = [
+        ["AV-0001", "1.001193", "", "Trực tiếp", "01/07/2025", "03/07/2025", "02/07/2025", "Đã trả kết quả"],
+        ["AV-0003", "1.000894", "", "Trực tuyến", "03/07/2025", "10/07/2025", "10/07/2025", "Đã giải quyết"],
+    ]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PORTAL_HEADER, rows), "cong-dvc.csv")
+    assert job.layout_name == "Cổng Dịch vụ công quốc gia"
+    assert (job.created, job.updated, job.unchanged) == (0, 1, 1)
+    a1 = Dossier.objects.get(code="AV-0001")
+    assert (a1.channel, a1.fee_paid_online, a1.components_digitised, a1.result_digitised) == (
+        Channel.IN_PERSON, True, True, True,
+    )  # fmt: skip
+    assert a1.last_import_id == job.pk
+    assert Dossier.objects.get(code="AV-0003").last_import_id != job.pk  # unchanged: not written
+    assert DossierChange.objects.get().changes == {"channel": [Channel.ONLINE, Channel.IN_PERSON]}
+    got = figures(an_vien)
+    assert (got["dossiers_online"], got["dossiers_in_person"], got["dossiers_full_online"]) == (1, 3, 0)
+    assert job.report["months"] == ["2025-07-01"]
