@@ -72,3 +72,17 @@ def can_write_unit(user, unit: AdminUnit) -> bool:
 
 def can_approve(user, unit: AdminUnit) -> bool:
     return can_write_unit(user, unit) and (is_admin(user) or user.role == Role.COMMUNE_LEADER)
+
+
+def is_current_commune(unit: AdminUnit) -> bool:
+    """A commune of today's map: what a commune's own records (registers, report forms) belong to. An old commune
+    absorbed on 1 July 2025 keeps its history but gets no new records (0007)."""
+    from xaso.geo.models import Level
+
+    return unit.level == Level.COMMUNE and not unit.is_legacy
+
+
+def can_write_commune(user, unit: AdminUnit) -> bool:
+    """Whether the user may keep a commune's own records (its document and dossier registers, its report forms):
+    an active writer of that commune (officer or leader) or an administrator, and a commune of today's map."""
+    return bool(user.is_active) and is_current_commune(unit) and can_write_unit(user, unit)

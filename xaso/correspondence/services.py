@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xaso.accounts.permissions import can_write_unit
+from xaso.accounts.permissions import can_write_commune, is_current_commune
 from xaso.core.formatting import format_date
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.errors import BulkValueError, RowError
@@ -48,9 +48,9 @@ def _key(direction: str, number: str, counterpart: str) -> str:
 
 
 def _require_commune_writer(user, unit: AdminUnit) -> None:
-    if unit.level != Level.COMMUNE or unit.is_legacy:
+    if not is_current_commune(unit):
         raise PermissionDenied(_("Sổ văn bản thuộc một xã hiện hành; “%(u)s” không phải xã.") % {"u": unit.name})
-    if not can_write_unit(user, unit):
+    if not can_write_commune(user, unit):
         raise PermissionDenied(_("Bạn không có quyền cập nhật sổ văn bản của %(u)s.") % {"u": unit.name})
 
 

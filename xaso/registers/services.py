@@ -23,9 +23,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from xaso.accounts.permissions import can_write_unit
+from xaso.accounts.permissions import can_write_commune, is_current_commune
 from xaso.core.versions import versions_touch
-from xaso.geo.models import Level
 from xaso.indicators.errors import BulkValueError, RowError
 from xaso.indicators.filelimits import ImportFileError, ImportLimits
 from xaso.indicators.importjobs import background_bytes
@@ -51,9 +50,9 @@ def header_signature(keys: list[str]) -> str:
 def _refusal(user, unit) -> str | None:
     if not user.is_active:
         return _("Tài khoản không còn hoạt động.")
-    if unit.level != Level.COMMUNE:
+    if not is_current_commune(unit):
         return _("Sổ theo dõi được nhập cho từng xã; “%(u)s” không phải là xã.") % {"u": unit.name}
-    if not can_write_unit(user, unit):
+    if not can_write_commune(user, unit):
         return _("Bạn không có quyền nhập sổ theo dõi cho %(u)s.") % {"u": unit.name}
     return None
 

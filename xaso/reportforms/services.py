@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xaso.accounts.permissions import can_write_unit
+from xaso.accounts.permissions import can_write_commune
 from xaso.core.periods import PeriodError, PeriodSpec
-from xaso.geo.models import AdminUnit, Level
+from xaso.geo.models import AdminUnit
 from xaso.indicators.errors import BulkValueError, RowError
 from xaso.indicators.models import ChangeSource, DataElement
 from xaso.indicators.services import ValueInput, WriteResult, values_write
@@ -23,7 +23,7 @@ MAX_CELLS = workbook.MAX_CANDIDATES
 
 
 def _require_writer(user, unit: AdminUnit) -> None:
-    if unit.level != Level.COMMUNE or unit.is_legacy or not can_write_unit(user, unit):
+    if not can_write_commune(user, unit):
         raise PermissionDenied(_("Bạn không có quyền quản lý mẫu báo cáo của %(u)s.") % {"u": unit.name})
 
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xaso.accounts.permissions import can_write_unit
+from xaso.accounts.permissions import can_write_commune, can_write_unit
 from xaso.core.periods import MONTH, PeriodError, month, parse_period, quarter, year
-from xaso.geo.models import Level
 from xaso.indicators.errors import BulkValueError
 from xaso.indicators.filelimits import ImportFileError
 from xaso.indicators.models import DataElement
@@ -25,7 +24,7 @@ from .models import ReportFormCell
 
 def _own_commune(user):
     unit = user.unit
-    return unit if unit is not None and unit.level == Level.COMMUNE and can_write_unit(user, unit) else None
+    return unit if unit is not None and can_write_commune(user, unit) else None
 
 
 def _messages(exc: ValidationError) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from xaso.accounts.models import Role
-from xaso.accounts.permissions import can_read_unit, can_write_unit
+from xaso.accounts.permissions import can_read_unit, can_write_commune, can_write_unit
 from xaso.conftest import make_unit, make_user
 from xaso.geo.models import AdminUnit, Level, UnitSuccession
 
@@ -69,3 +69,29 @@ def test_checking_an_old_commune_and_its_villages_reads_the_successions_once(
     with django_assert_num_queries(1):
         assert all(can_read_unit(nga_an_officer, u) for u in [nga_dien, *nga_dien_villages])
         assert not can_read_unit(nga_an_officer, nga_son)
+
+
+def test_a_communes_own_records_are_kept_by_its_active_writers_on_todays_map(
+    an_vien,
+    an_vien_officer,
+    an_vien_leader,
+    tri_an_officer,
+    province_analyst,
+    administrator,
+    nga_dien,
+    nga_dien_officer,
+):
+    """`can_write_commune`, the one check of the document register, the dossier register and the report forms:
+    each condition flipped alone refuses."""
+    assert can_write_commune(an_vien_officer, an_vien)
+    assert can_write_commune(an_vien_leader, an_vien)
+    assert can_write_commune(administrator, an_vien)
+    assert not can_write_commune(tri_an_officer, an_vien)  # another commune's writer
+    assert not can_write_commune(province_analyst, an_vien)  # reads the province, writes nothing
+    village = make_unit("26296-01", "Ấp 1", Level.COMMUNE, an_vien)
+    village.level = Level.VILLAGE
+    assert can_write_unit(an_vien_officer, village) and not can_write_commune(an_vien_officer, village)
+    # an old commune absorbed in 2025: its own officer still writes its figures, but it gets no new records
+    assert can_write_unit(nga_dien_officer, nga_dien) and not can_write_commune(nga_dien_officer, nga_dien)
+    an_vien_officer.is_active = False
+    assert not can_write_commune(an_vien_officer, an_vien)
