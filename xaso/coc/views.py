@@ -160,7 +160,7 @@ def _register_links(user, unit: AdminUnit, year: int, overview) -> None:
         return
     links = drilldown_links(user=user, unit=unit, year=year)
     for row in overview.rows:
-        row.drill_url = links.get(row.indicator.code, "")
+        row.drill = links.get(row.indicator.code)
 
 
 def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str, area: str = "") -> dict:

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from xaso.core.periods import parse_period
 from xaso.geo.models import AdminUnit
+from xaso.registers.figures import register_figures_write
 
-from .figures import figures_write
 from .models import Direction, Document, Origin, Signature
+from .register import DOCUMENTS
 
 DEMO_REGISTER_PATH = Path(__file__).parent / "data" / "demo_register.yaml"
 _WORKDAYS = tuple(range(1, 29))
@@ -69,5 +70,5 @@ def demo_register_load(*, user, path: Path = DEMO_REGISTER_PATH) -> int:
         doc.origin, doc.created_by, doc.created_at, doc.updated_at = Origin.IMPORT, user, now, now
     before = Document.objects.filter(unit=unit).count()
     Document.objects.bulk_create(documents, batch_size=500, ignore_conflicts=True)
-    figures_write(user=user, unit=unit, months=specs)
+    register_figures_write(user=user, unit=unit, register=DOCUMENTS, months={s.start for s in specs})
     return Document.objects.filter(unit=unit).count() - before

@@ -8,17 +8,12 @@ Secret documents are left out of every figure: the targets are "100% ... (trừ 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from xaso.core.periods import PeriodSpec, month
 from xaso.geo.models import AdminUnit
-from xaso.indicators.models import ChangeSource, DataElement
-from xaso.indicators.services import ValueInput, WriteResult, values_write
 
 from .models import Direction, Document, Signature
 
@@ -61,30 +56,3 @@ def month_counts(*, unit: AdminUnit, start: date, end: date) -> dict[str, dict[s
         first = row["m"]  # a date: TruncMonth of a DateField
         result[f"{first.year}-{first.month:02d}"] = {code: row[code] for code in ELEMENT_CODES}
     return result
-
-
-def months_of(dates: Iterable[date]) -> list[PeriodSpec]:
-    return sorted({month(d.year, d.month) for d in dates}, key=lambda s: s.start)
-
-
-def figures_write(*, user, unit: AdminUnit, months: Iterable[PeriodSpec]) -> WriteResult:
-    """Recount the document figures of `unit` for `months` and write them through `values_write`
-    (ChangeSource.REGISTER): a month whose documents were all removed gets zeros, not a stale figure."""
-    specs = sorted(set(months), key=lambda s: s.start)
-    if not specs:
-        return WriteResult()
-    # the elements the installed catalog has (a deployment may load its own catalog without some of them)
-    known = set(DataElement.objects.filter(code__in=ELEMENT_CODES).values_list("code", flat=True))
-    codes = [c for c in ELEMENT_CODES if c in known]
-    if not codes:
-        return WriteResult()
-    counts = month_counts(unit=unit, start=specs[0].start, end=specs[-1].end)
-    by_month: dict[str, dict[str, int]] = defaultdict(dict)
-    by_month.update(counts)
-    rows = [
-        ValueInput(element=code, unit=unit.code, period=spec.code, value=by_month[spec.code].get(code, 0),
-                   comment="Tính từ sổ văn bản đi, đến")
-        for spec in specs
-        for code in codes
-    ]  # fmt: skip
-    return values_write(user=user, rows=rows, source=ChangeSource.REGISTER)

@@ -1,25 +1,16 @@
-"""The registers a document management system exports (VNPT iOffice, Đồng Nai - S and the like: "Sổ văn bản
-đến", "Sổ văn bản đi"), read by their Vietnamese column headers: each column is known by the names these
-systems write, compared without accents, case or punctuation. A title row above the header is skipped.
+"""What the registers a document management system exports (VNPT iOffice, Đồng Nai - S and the like: "Sổ văn bản
+đến", "Sổ văn bản đi") write, as `xaso.correspondence.register` reads them: the names of their columns (compared
+as `xaso.registers.cells.header_key` writes them: no accents, case or punctuation), their words for yes/no, the
+kinds of digital signature and secrecy, and the Decree 30 document types.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from datetime import date, datetime
 
-from django.utils.translation import gettext as _
+from xaso.registers.cells import header_key
 
-from .models import Direction, DocumentType, Signature
-
-
-def header_key(text: object) -> str:
-    """`Số, ký hiệu` → `so_ky_hieu`; `Ngày đến` → `ngay_den`."""
-    decomposed = unicodedata.normalize("NFD", str(text or "").strip().lower().replace("đ", "d"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
-
+from .models import DocumentType, Signature
 
 #: column → the headers that name it (as header_key writes them)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -39,65 +30,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "secret": ("do_mat", "mat"),
     "signer": ("nguoi_ky", "nguoi_ky_van_ban"),  # recognised so that it is knowingly left out (0028)
 }  # fmt: skip
-_BY_ALIAS = {alias: column for column, aliases in ALIASES.items() for alias in aliases}
-
-#: the header names shown in an error, per column
-LABELS = {
-    "number": "Số, ký hiệu", "received_on": "Ngày đến", "sent_on": "Ngày phát hành", "issued_on": "Ngày văn bản",
-    "doc_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "recipients": "Nơi nhận", "summary": "Trích yếu",
-    "electronic": "Văn bản điện tử", "handled": "Tình trạng xử lý", "signature": "Ký số", "secret": "Độ mật",
-}  # fmt: skip
-
-
-def columns_of(cells: list[object]) -> dict[str, tuple[int, str]]:
-    """Known column → (index, header as written); the first of two columns with one meaning wins."""
-    found: dict[str, tuple[int, str]] = {}
-    for index, cell in enumerate(cells):
-        column = _BY_ALIAS.get(header_key(cell))
-        if column and column not in found:
-            found[column] = (index, str(cell).strip())
-    return found
-
-
-def direction_of(columns: dict[str, tuple[int, str]]) -> str | None:
-    """Incoming when the header has an arrival date, outgoing when it has a sending date or recipients."""
-    incoming = "received_on" in columns or "issuer" in columns
-    outgoing = "sent_on" in columns or "recipients" in columns
-    if incoming == outgoing:
-        return None
-    return Direction.INCOMING if incoming else Direction.OUTGOING
-
-
-def required(direction: str) -> tuple[str, ...]:
-    date_column = "received_on" if direction == Direction.INCOMING else "sent_on"
-    return ("number", date_column, "electronic", "signature") if direction == Direction.OUTGOING else (
-        "number", date_column, "electronic", "handled")  # fmt: skip
-
-
-# --- cell values --------------------------------------------------------------------------------------------
-
-_DATE_TEXT = (
-    re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?$"),  # 12/02/2026, 12-02-2026 (Vietnamese order)
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"),  # 2026-02-12
-)
-
-
-def parse_date(value: object) -> date:
-    """A date cell: a spreadsheet date, `12/02/2026` (day first) or `2026-02-12`. ValueError otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for index, pattern in enumerate(_DATE_TEXT):
-        match = pattern.match(text)
-        if match:
-            a, b, c = (int(g) for g in match.groups())
-            day, month_, year = (a, b, c) if index == 0 else (c, b, a)
-            return date(year, month_, day)
-    raise ValueError(text)
-
-
 _YES = {
     "co",
     "x",
@@ -121,18 +53,11 @@ _NO = {"khong", "", "giay", "ban_giay", "false", "0", "chua_xu_ly", "dang_xu_ly"
        "qua_han", "chua_hoan_thanh", "buu_dien", "truc_tiep"}  # fmt: skip
 
 
-def parse_yes_no(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    key = header_key(value)
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    raise ValueError(key)
+#: a yes/no cell: on the system, handled as required
+YES_NO = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
 
-
-_SIGNATURES = {
+#: the digital signature a document carries
+SIGNATURES = {
     "khong": Signature.NONE, "": Signature.NONE, "khong_ky_so": Signature.NONE, "chua_ky_so": Signature.NONE,
     "co": Signature.SIGNED, "x": Signature.SIGNED, "da_ky_so": Signature.SIGNED, "ky_so": Signature.SIGNED,
     "ca_nhan": Signature.PERSONAL, "ky_so_ca_nhan": Signature.PERSONAL,
@@ -143,26 +68,12 @@ _SIGNATURES = {
 }  # fmt: skip
 
 
-def parse_signature(value: object) -> str:
-    if isinstance(value, bool):
-        return Signature.SIGNED if value else Signature.NONE
-    key = header_key(value)
-    if key in _SIGNATURES:
-        return _SIGNATURES[key]
-    raise ValueError(key)
-
-
 _SECRET = {"mat", "toi_mat", "tuyet_mat", "co"}
 _NOT_SECRET = {"", "thuong", "khong", "binh_thuong", "khong_mat"}
 
 
-def parse_secret(value: object) -> bool:
-    key = header_key(value)
-    if key in _SECRET:
-        return True
-    if key in _NOT_SECRET:
-        return False
-    raise ValueError(key)
+#: a secrecy cell
+SECRET = {**dict.fromkeys(_SECRET, True), **dict.fromkeys(_NOT_SECRET, False)}
 
 
 _EXACT_TYPES = frozenset(DocumentType.values)
@@ -195,7 +106,3 @@ def parse_type(value: object, number: str) -> str:
 
 def type_names() -> str:
     return ", ".join(f"{label} ({code})" for code, label in DocumentType.choices if code not in ("KHAC",))
-
-
-def bad_date_message(text: object) -> str:
-    return _("“%(v)s” không phải ngày: ghi dạng 12/02/2026.") % {"v": str(text)[:40]}

@@ -1,4 +1,4 @@
-"""The register screens: the documents behind a figure (drill-down) and the import of the system's export."""
+"""The register screens: the documents behind a figure (drill-down); the import is `xaso.registers`' upload page."""
 
 from __future__ import annotations
 
@@ -6,24 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from xaso.core.periods import PeriodError, month, parse_period
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.entry import period_choices, unit_choices
-from xaso.indicators.errors import BulkValueError
-from xaso.indicators.importexport import ImportFileError
 
-from . import selectors, services
+from . import selectors
 from .figures import ELEMENT_RULES
-from .forms import RegisterImportForm
 from .models import Direction
+from .register import DOCUMENTS
 
 PAGE_SIZE = 50
-MAX_ERRORS_SHOWN = 500
 
 
 def _commune(request) -> AdminUnit | None:
@@ -71,26 +68,10 @@ def document_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def register_import(request):
-    unit = request.user.unit if request.user.unit and request.user.unit.level == Level.COMMUNE else None
-    form = RegisterImportForm(request.POST or None, request.FILES or None)
-    result, errors, file_error = None, [], ""
-    if request.method == "POST" and form.is_valid():
-        if unit is None:
-            raise PermissionDenied(_("Chỉ công chức của một xã nhập sổ văn bản của xã mình."))
-        upload = form.cleaned_data["file"]
-        try:
-            result = services.register_import(user=request.user, unit=unit, data=upload.read(),
-                                              filename=upload.name,
-                                              direction=form.cleaned_data["direction"] or None)  # fmt: skip
-        except ImportFileError as exc:
-            file_error = str(exc)
-        except BulkValueError as exc:
-            errors = exc.errors
-    status = 400 if (file_error or errors or form.errors) else 200
-    return render(request, "correspondence/import.html", {
-        "form": form, "unit": unit, "result": result, "file_error": file_error,
-        "errors_shown": errors[:MAX_ERRORS_SHOWN], "error_count": len(errors),
-        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
-    }, status=status)  # fmt: skip
+    """The import is the shared register machinery's upload page, for the user's own commune."""
+    unit = request.user.unit
+    if unit is None or unit.level != Level.COMMUNE:
+        raise PermissionDenied(_("Chỉ công chức của một xã nhập sổ văn bản của xã mình."))
+    return redirect("registers:upload", slug=DOCUMENTS.slug, code=unit.code)

@@ -199,6 +199,7 @@ class DossierRegister(Register):
     elements = tuple(ELEMENTS)
     indicators = tuple(INDICATORS)
     key_field = "code"
+    drill_label = gettext_lazy("Hồ sơ")
 
     def store_personal(self, unit) -> bool:
         return DossierSettings.objects.filter(unit=unit, store_applicant=True).exists()

@@ -120,5 +120,8 @@ def parse_cell(value: object, spec: Field) -> object:
         folded = fold(text)
         if folded in spec.choices:
             return spec.choices[folded]
+        spaced = header_key(text).replace("_", " ")  # "Cá nhân, tổ chức" as "ca nhan to chuc"
+        if spaced in spec.choices:
+            return spec.choices[spaced]
         raise CellError(_("Không hiểu “%(v)s”: %(help)s") % {"v": text, "help": spec.help})
     return text

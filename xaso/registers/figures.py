@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from xaso.indicators.bulk import WriteResult
-from xaso.indicators.models import ChangeSource
+from xaso.indicators.models import ChangeSource, DataElement
 from xaso.indicators.services import ValueInput, values_write
 
 from .spec import Register
@@ -22,8 +22,13 @@ COMMENT = "Tính từ sổ theo dõi: %(register)s"
 
 
 def register_figures_write(*, user, unit, register: Register, months: set[date]) -> WriteResult:
-    """Write the register's counts for `unit` and `months` as figures (all elements, every month)."""
+    """Write the register's counts for `unit` and `months` as figures: every element the installed catalog has (a
+    deployment may load its own catalog without some), every month."""
     if not months:
+        return WriteResult()
+    known = set(DataElement.objects.filter(code__in=register.elements).values_list("code", flat=True))
+    elements = [code for code in register.elements if code in known]
+    if not elements:
         return WriteResult()
     counts = register.monthly_counts(unit=unit, months=months)
     comment = COMMENT % {"register": register.slug}
@@ -37,6 +42,6 @@ def register_figures_write(*, user, unit, register: Register, months: set[date])
             columns={"element": element, "unit": unit.code, "period": month.isoformat(), "value": element},
         )
         for month in sorted(months)
-        for element in register.elements
+        for element in elements
     ]
     return values_write(user=user, rows=rows, source=ChangeSource.REGISTER)

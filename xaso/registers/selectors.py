@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 
 from xaso.accounts.permissions import can_read_unit
@@ -23,18 +25,24 @@ def layouts_saved(*, user, unit, register: Register) -> QuerySet[ImportLayout]:
     return ImportLayout.objects.filter(unit=unit, register=register.slug)
 
 
-def drilldown_links(*, user, unit, year: int) -> dict[str, str]:
-    """Indicator code → the address listing the register rows behind its figure for the commune and year, for
-    every register that holds rows of this commune that year (one query per register). Empty for a unit the user
-    may not read."""
+class DrillLink(NamedTuple):
+    url: str
+    label: str
+
+
+def drilldown_links(*, user, unit, year: int) -> dict[str, DrillLink]:
+    """Indicator code → the address listing the register rows behind its figure for the commune and year (and the
+    link's text, the register's `drill_label`), for every register that holds rows of this commune that year (one
+    query per register). The operations centre's one drill-down into registers. Empty for a unit the user may not
+    read."""
     if not can_read_unit(user, unit):
         return {}
-    links: dict[str, str] = {}
+    links: dict[str, DrillLink] = {}
     for register in registers_all():
         if not register.has_rows(unit=unit, year=year):
             continue
         for code in register.indicators:
             url = register.drilldown_url(unit=unit, indicator_code=code, year=year)
             if url:
-                links[code] = url
+                links[code] = DrillLink(url, str(register.drill_label))
     return links

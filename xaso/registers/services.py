@@ -73,6 +73,11 @@ def layout_resolve(*, register: Register, unit, keys: list[str]) -> tuple[str, d
     saved = ImportLayout.objects.filter(register=register.slug, unit=unit, signature=header_signature(keys)).first()
     if saved is not None:
         return saved.name, dict(saved.columns)
+    if register.recognised_by_aliases:
+        columns = columns_suggest(register=register, keys=keys)
+        fields = set(columns.values())
+        if all(f.key in fields for f in register.required) and register.columns_problem(fields) is None:
+            return str(_("Nhận theo tên cột")), columns
     return None
 
 
@@ -109,6 +114,9 @@ def columns_check(*, register: Register, keys: list[str], columns: dict[str, str
     missing = [str(f.label) for f in register.required if f.key not in clean.values()]
     if missing:
         raise ValidationError(_("Chưa chọn cột cho trường bắt buộc: %(f)s.") % {"f": ", ".join(missing)})
+    problem = register.columns_problem(set(clean.values()))
+    if problem:
+        raise ValidationError(problem)
     return clean
 
 

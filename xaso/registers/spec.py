@@ -82,6 +82,12 @@ class Register:
     indicators: tuple[str, ...] = ()
     #: the key field: re-importing a row with the same key updates it instead of adding one
     key_field: str = ""
+    #: the link text next to an indicator drilled into ("Hồ sơ", "Văn bản")
+    drill_label: str | Promise = ""
+    #: a header none of `layouts` holds is read by its columns' names (the fields' aliases) when they make a
+    #: complete mapping (`columns_problem`), instead of waiting on the mapping screen: for registers whose exports
+    #: vary in which columns they have and how they spell them (the document systems)
+    recognised_by_aliases: bool = False
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -109,6 +115,11 @@ class Register:
 
     def has_rows(self, *, unit, year: int) -> bool:
         raise NotImplementedError
+
+    def columns_problem(self, fields: set[str]) -> str | None:
+        """Why a file whose columns fill `fields` cannot be imported, beyond a required field left out (the
+        mapping screen shows it), or None. Default: none."""
+        return None
 
     def store_personal(self, unit) -> bool:
         """Whether the commune chose to keep the personal fields (default: no, they are dropped at import)."""

@@ -292,7 +292,8 @@ def add_indicators(n: int) -> None:
 
 
 #: session, user, the user's unit, the page's unit, latest year, catalog, periods, elements, rollups, villages...
-COMMUNE_PAGE_QUERIES = 20  # 16 for the indicators + 3 for the plans in execution (plans, targets, tasks) + 1 registers
+COMMUNE_PAGE_QUERIES = 21  # 16 for the indicators + 3 for the plans in execution (plans, targets, tasks) + 2 registers
+# (whether the commune has dossiers, documents that year: their drill-down links)
 PROVINCE_PAGE_QUERIES = 15
 
 
