@@ -70,6 +70,21 @@ def can_write_unit(user, unit: AdminUnit) -> bool:
     return user.role in WRITER_ROLES and user.unit_id is not None and unit.path.startswith(user.unit.path)
 
 
+def can_exchange_write(user, unit: AdminUnit) -> bool:
+    """Who may send figures through the exchange import (docs/decisions/0029, 0032): whoever writes the unit, and
+    a province's analyst for the units of their own province (not another's, not an absorbed old commune): the
+    province operations centre sends back what it collected for its communes."""
+    if can_write_unit(user, unit):
+        return True
+    from xaso.geo.models import Level
+
+    mine = user.unit if user.is_authenticated else None
+    return bool(
+        user.is_active and user.role == Role.ANALYST and mine is not None and mine.level == Level.PROVINCE
+        and not unit.is_legacy and unit.path.startswith(mine.path)
+    )  # fmt: skip
+
+
 def can_approve(user, unit: AdminUnit) -> bool:
     return can_write_unit(user, unit) and (is_admin(user) or user.role == Role.COMMUNE_LEADER)
 

@@ -1,5 +1,9 @@
+import secrets
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import PushAttempt, PushBatch, PushEndpoint, ReceivedBatch
 
@@ -15,9 +19,18 @@ class PushAttemptInline(admin.TabularInline):
 
 
 class PushEndpointAdminForm(forms.ModelForm):
+    """The secret is never shown again once made (decision 0032): the form takes a new one, or keeps the stored one."""
+
+    new_secret = forms.CharField(
+        label=gettext_lazy("Khóa ký HMAC mới"), required=False, min_length=16, max_length=128, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Để trống: giữ khóa đang dùng (không hiện lại); điểm nhận mới thì xaso tạo khóa và "
+                               "hiện một lần."),
+    )  # fmt: skip
+
     class Meta:
         model = PushEndpoint
-        fields = ["name", "unit", "url", "format", "secret", "auth_header", "elements", "is_active"]
+        fields = ["name", "unit", "url", "format", "new_secret", "auth_header", "elements", "is_active"]
 
     def clean_url(self):
         from .transport import url_refusal
@@ -37,6 +50,16 @@ class PushEndpointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     filter_horizontal = ["elements"]
     readonly_fields = ["dropped", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        made = ""
+        if form.cleaned_data.get("new_secret"):
+            obj.secret = form.cleaned_data["new_secret"]
+        elif not obj.secret:
+            obj.secret = made = secrets.token_urlsafe(32)
+        super().save_model(request, obj, form, change)
+        if made:
+            messages.warning(request, _("Khóa ký HMAC (chỉ hiện lần này, hãy gửi cho bên nhận): %(s)s") % {"s": made})
 
 
 @admin.register(PushBatch)

@@ -49,6 +49,9 @@ class PushEndpoint(models.Model):
     dropped = models.PositiveIntegerField(_("số liệu bị bỏ do hàng đợi đầy"), default=0)
     #: a worker holds the endpoint until then (one sender at a time keeps the batches in order)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    #: when the one run asked of the worker is due (None: none asked): the writes until it starts ask no other,
+    #: it sends what they all queued (`push.push_schedule`)
+    run_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )

@@ -103,16 +103,29 @@ def queue_changed(sender, *, element_ids, unit_ids, period_ids, stamp, source, *
         transaction.on_commit(lambda: push_schedule(woken))
 
 
-def push_schedule(endpoint_ids, *, when: datetime | None = None) -> None:
-    """Ask the worker to run these endpoints' push, now or at `when` (a retry)."""
+def push_schedule(endpoint_ids, *, when: datetime | None = None, again: bool = False) -> None:
+    """Ask the worker to run these endpoints' push, now or at `when` (a retry): one pending run per endpoint.
+
+    A run already asked for and not overdue (`PushEndpoint.run_due_at`) sends whatever was queued before it
+    starts, so the thousand writes of a busy hour ask for one run, not a thousand tasks. A run asked for and
+    lost (a worker that died) is overdue after `LEASE`: the next write asks again. `again`: a run that ended with
+    changes queued while it worked asks for the next one whatever the mark says (the run the mark stands for may
+    have found the endpoint busy and done nothing)."""
     from .tasks import push_run_task
 
     if when is not None and not task_backends["default"].supports_defer:
         return  # a backend that cannot wait (tests' immediate one): the next write or run sends it
+    now = timezone.now()
     for endpoint_id in endpoint_ids:
+        asked = PushEndpoint.objects.filter(pk=endpoint_id)
+        if not again:
+            asked = asked.filter(Q(run_due_at__isnull=True) | Q(run_due_at__lt=now - LEASE))
+        if not asked.update(run_due_at=when or now):
+            continue  # a run is already asked for: it will send these changes too
         try:
             (push_run_task.using(run_after=when) if when is not None else push_run_task).enqueue(endpoint_id)
         except Exception:  # the figures are saved and queued; the next write or run sends them
+            PushEndpoint.objects.filter(pk=endpoint_id).update(run_due_at=None)
             logger.exception("Could not enqueue the push of endpoint %s", endpoint_id)
 
 
@@ -222,7 +235,9 @@ def push_run(endpoint_id: int) -> datetime | None:
         .update(lease_until=now + LEASE)
     )
     if not claimed:
-        return None
+        return None  # another worker sends: it asks for a next run if changes are left when it ends
+    # from now on a write asks for a new run: what it queues may come after the batches made here
+    PushEndpoint.objects.filter(pk=endpoint_id).update(run_due_at=None)
     endpoint = PushEndpoint.objects.get(pk=endpoint_id)
     next_due = None
     try:
@@ -244,6 +259,8 @@ def push_run(endpoint_id: int) -> datetime | None:
         PushEndpoint.objects.filter(pk=endpoint_id).update(lease_until=None)
     if next_due is not None:
         push_schedule([endpoint_id], when=next_due)
+    elif PushItem.objects.filter(endpoint_id=endpoint_id).exists():  # queued while this run worked
+        push_schedule([endpoint_id], again=True)
     return next_due
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from xaso.accounts.permissions import can_exchange_write
 from xaso.core.periods import PeriodError
 from xaso.indicators.errors import BulkValueError, RowError
 from xaso.indicators.models import ChangeSource, DataValue
@@ -123,7 +124,7 @@ def exchange_import(*, user, values: Sequence[Incoming], batch_id: str = "", dry
         with transaction.atomic():
             write = values_check if dry_run else values_write
             kwargs = {} if dry_run else {"source": ChangeSource.EXCHANGE}
-            result = write(user=user, rows=rows, allow_delete=True, **kwargs)
+            result = write(user=user, rows=rows, allow_delete=True, may_write=can_exchange_write, **kwargs)
             if errors:
                 raise BulkValueError(errors)
     except BulkValueError as exc:

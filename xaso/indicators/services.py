@@ -57,7 +57,7 @@ class _Checked:
 
 
 def _check_rows(
-    rows: Sequence[ValueInput], user, *, allow_delete: bool
+    rows: Sequence[ValueInput], user, *, allow_delete: bool, may_write=can_write_unit
 ) -> tuple[list[_Checked], list[RowError], list[tuple[int, int, str]]]:
     """Check every row; a file repeats a few elements, units and periods thousands of times, so each distinct
     one (and each element × period pair) is judged once and the verdict reused.
@@ -90,7 +90,8 @@ def _check_rows(
         verdict = unit_verdicts.get(row.unit)
         if verdict is None:
             found = units.get(str(row.unit).strip())
-            verdict = unit_verdicts[row.unit] = (found, _unit_refusal(found, user) if found is not None else None)
+            refusal = _unit_refusal(found, user, may_write) if found is not None else None
+            verdict = unit_verdicts[row.unit] = (found, refusal)
         unit, refusal = verdict
         if unit is None:
             errors.append(
@@ -183,15 +184,16 @@ def _period_refusal(element: DataElement, spec: PeriodSpec, today) -> tuple[str,
     return None
 
 
-def _unit_refusal(unit: AdminUnit, user) -> tuple[str, str] | None:
-    """(message, code) when values cannot be written for `unit` by `user`, else None."""
+def _unit_refusal(unit: AdminUnit, user, may_write=can_write_unit) -> tuple[str, str] | None:
+    """(message, code) when values cannot be written for `unit` by `user` (`may_write`: who writes what), else
+    None."""
     if unit.level not in WRITABLE_LEVELS:
         return (
             _("Số liệu chỉ nhập cho xã hoặc thôn/ấp; “%(u)s” là cấp %(l)s.")
             % {"u": unit.name, "l": unit.get_level_display()},
             "unit_level",
         )
-    if not can_write_unit(user, unit):
+    if not may_write(user, unit):
         if unit.is_legacy and can_read_unit(user, unit):  # an old commune the user's commune absorbed (0007)
             return (
                 _("%(u)s là đơn vị cũ đã sáp nhập: số liệu của đơn vị này chỉ để xem, không nhập hay sửa.")
@@ -204,14 +206,21 @@ def _unit_refusal(unit: AdminUnit, user) -> tuple[str, str] | None:
 
 @transaction.atomic
 def values_write(
-    *, user, rows: Sequence[ValueInput], source: str = ChangeSource.FORM, allow_delete: bool = False
+    *,
+    user,
+    rows: Sequence[ValueInput],
+    source: str = ChangeSource.FORM,
+    allow_delete: bool = False,
+    may_write=can_write_unit,
 ) -> WriteResult:
-    """Validate every row, then save all of them or none (raises BulkValueError with every problem).
+    """Validate every row, then save all of them or none (raises BulkValueError with every problem). `may_write`
+    (user, unit) says who writes what: the commune's writers (`can_write_unit`), or a door's own rule (the exchange
+    import: `can_exchange_write`).
 
     One pass: the rules are checked on the good rows even when other rows are bad, so a file with a bad cell
     and a broken rule reports both at once instead of the rule only after the cell is fixed.
     """
-    checked, periods = _validated(rows, user, allow_delete=allow_delete)
+    checked, periods = _validated(rows, user, allow_delete=allow_delete, may_write=may_write)
     if not checked:
         return WriteResult()
     if any(period.pk < 0 for period in periods.values()):  # judged valid: now the new periods are created
@@ -219,23 +228,27 @@ def values_write(
     return _save(user=user, checked=checked, periods=periods, source=source)
 
 
-def values_check(*, user, rows: Sequence[ValueInput], allow_delete: bool = False) -> WriteResult:
+def values_check(
+    *, user, rows: Sequence[ValueInput], allow_delete: bool = False, may_write=can_write_unit
+) -> WriteResult:
     """What `values_write` would do with these rows, judged the same way, without writing anything.
 
     Raises the BulkValueError `values_write` would raise; otherwise counts what it would create, change, delete
     and leave as it is. Only reads: no period is created (a period not stored yet holds no figure), no
     savepoint, no temporary table, no history, no rollup.
     """
-    checked, periods = _validated(rows, user, allow_delete=allow_delete)
+    checked, periods = _validated(rows, user, allow_delete=allow_delete, may_write=may_write)
     if not checked:
         return WriteResult()
     return _planned(checked, periods)
 
 
-def _validated(rows: Sequence[ValueInput], user, *, allow_delete: bool) -> tuple[list[_Checked], dict[str, Period]]:
+def _validated(
+    rows: Sequence[ValueInput], user, *, allow_delete: bool, may_write=can_write_unit
+) -> tuple[list[_Checked], dict[str, Period]]:
     """The checked rows and their periods by code (`_periods_known`); BulkValueError with every problem of the
     rows and the rules. Reads only: a refused write has changed nothing, not even the period table."""
-    checked, errors, unreadable = _check_rows(rows, user, allow_delete=allow_delete)
+    checked, errors, unreadable = _check_rows(rows, user, allow_delete=allow_delete, may_write=may_write)
     if not checked:
         if errors:
             raise BulkValueError(errors)

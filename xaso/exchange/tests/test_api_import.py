@@ -8,6 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from xaso.accounts.models import Role
+from xaso.conftest import make_unit, make_user
+from xaso.geo.models import Level
 from xaso.indicators.models import ChangeSource, DataValue, DataValueChange
 
 from .conftest import api
@@ -97,10 +100,32 @@ def test_shapes_are_checked_by_position(figures, an_vien_officer):
     assert {e["column"] for e in errors} == {"values[1]/value", "values[2]/extra", "values[3]/updated_at"}
 
 
-def test_an_analyst_cannot_write_figures_by_exchange(figures, province_analyst):
-    body = {"values": [{"element": "households_fibre", "unit": "26296", "period": "2025", "value": 1}]}
-    response = api(province_analyst).post(JSON_URL, body, format="json")
-    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "out_of_scope"
+def fibre(unit: str, value: float) -> dict:
+    return {"element": "households_fibre", "unit": unit, "period": "2025", "value": value}
+
+
+def test_a_province_analyst_sends_figures_for_the_provinces_units_only(figures, province_analyst, dong_nai,
+                                                                       thanh_hoa):  # fmt: skip
+    """The province operations centre sends back what it collected: its analyst writes the province's communes by
+    exchange, never another province's; a district analyst or the province analyst of elsewhere does not."""
+    hoang_hoa = make_unit("16000", "Xã Hoằng Hóa", Level.COMMUNE, thanh_hoa)
+    sent = api(province_analyst).post(JSON_URL, {"values": [fibre("26296", 1400)]}, format="json")
+    assert sent.status_code == 200, sent.json()
+    assert sent.json()["updated"] == 1 and stored()[("households_fibre", "2025")] == 1400
+    # one unit of another province in the batch: all refused, named by position, nothing saved
+    mixed = api(province_analyst).post(JSON_URL, {"values": [fibre("26296", 1500), fibre(hoang_hoa.code, 10)]},
+                                       format="json")  # fmt: skip
+    assert mixed.status_code == 400
+    assert [(e["column"], e["code"]) for e in mixed.json()["errors"]] == [("values[2]/unit", "out_of_scope")]
+    assert stored()[("households_fibre", "2025")] == 1400
+    elsewhere = make_user("thanh_hoa_analyst", Role.ANALYST, thanh_hoa)
+    district = make_unit("75-D1", "Khu vực 1", Level.DISTRICT, dong_nai)
+    district_analyst = make_user("district_analyst", Role.ANALYST, district)
+    below = make_unit("26299", "Xã Dưới Khu", Level.COMMUNE, district)
+    for user, unit in ((elsewhere, "26296"), (district_analyst, below.code)):
+        refused = api(user).post(JSON_URL, {"values": [fibre(unit, 1)]}, format="json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "out_of_scope", user
+    assert stored()[("households_fibre", "2025")] == 1400 and not stored(below.code)
 
 
 ADX = """<?xml version="1.0" encoding="UTF-8"?>

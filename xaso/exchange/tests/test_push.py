@@ -253,3 +253,33 @@ def test_a_change_made_while_a_batch_is_made_is_sent_in_the_next_one(
     written(an_vien_officer, [("households_total", "26296", "2025", 1962)], django_capture_on_commit_callbacks)
     sent = [json.loads(r.body)["values"][0]["value"] for r in receiver.requests]
     assert sent == [1961, 1962] and len({r.headers["X-Xaso-Batch-Id"] for r in receiver.requests}) == 2
+
+
+def test_many_writes_ask_the_worker_for_one_run_which_sends_them_all(
+    local, receiver, catalog, dong_nai, an_vien_officer, settings, django_capture_on_commit_callbacks
+):
+    """One pending run per endpoint: three writes before the worker starts make one task (not three), which sends
+    the three changes in one batch; a write after the run started asks for a new one; a mark left by a lost task
+    is overdue after the lease and asked again."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import task_backends
+
+    queued = task_backends["default"].results
+    point = endpoint(dong_nai, receiver.url)
+    for element, value in (("households_total", 1961), ("households_fibre", 1384), ("population_total", 7420)):
+        written(an_vien_officer, [(element, "26296", "2025", value)], django_capture_on_commit_callbacks)
+    assert [r.args for r in queued] == [[point.pk]]
+    assert push_run(point.pk) is None  # the worker runs the one task
+    assert len(receiver.requests) == 1
+    assert len(json.loads(receiver.requests[0].body)["values"]) == 3
+    written(an_vien_officer, [("households_total", "26296", "2025", 1962)], django_capture_on_commit_callbacks)
+    assert len(queued) == 2  # the run had started: the next write asks for the next one
+    # a task lost with its mark (a worker that died): after the lease the next write (of another figure: the
+    # queued one is queued once) asks again
+    later = timezone.now() + timedelta(minutes=6)
+    with time_machine.travel(later, tick=False):
+        written(an_vien_officer, [("population_total", "26296", "2025", 7421)], django_capture_on_commit_callbacks)
+    assert len(queued) == 3
+    with time_machine.travel(later, tick=False):
+        written(an_vien_officer, [("households_fibre", "26296", "2025", 1385)], django_capture_on_commit_callbacks)
+    assert len(queued) == 3

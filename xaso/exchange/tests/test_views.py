@@ -33,7 +33,31 @@ def test_province_analyst_adds_an_endpoint_and_sees_its_secret_once(client, prov
     page = client.get(response["Location"])
     assert endpoint.secret in page.content.decode() and len(endpoint.secret) >= 32
     assert endpoint.secret not in client.get(response["Location"]).content.decode()  # shown once
+    assert endpoint.secret not in client.get(f"/exchange/{endpoint.pk}/edit/").content.decode()
     assert endpoint.created_by == province_analyst
+
+
+def test_the_admin_never_shows_a_secret_and_shows_the_one_it_makes_once(client, administrator, dong_nai,
+                                                                        open_addresses):  # fmt: skip
+    """Stored in clear because it signs (HMAC needs the key itself, a digest cannot sign), so it is only ever shown
+    when made: the admin takes a new one and keeps the stored one when left empty."""
+    client.force_login(administrator)
+    response = client.post("/admin/exchange/pushendpoint/add/", {
+        "name": "IOC", "unit": dong_nai.pk, "url": "https://127.0.0.1/push", "format": "json", "is_active": "on",
+    }, follow=True)  # fmt: skip
+    endpoint = PushEndpoint.objects.get()
+    assert len(endpoint.secret) >= 32 and endpoint.secret in response.content.decode()  # the one time
+    change = f"/admin/exchange/pushendpoint/{endpoint.pk}/change/"
+    assert endpoint.secret not in client.get(change).content.decode()
+    kept = endpoint.secret
+    client.post(change, {"name": "IOC 2", "unit": dong_nai.pk, "url": "https://127.0.0.1/push", "format": "json",
+                         "is_active": "on"})  # fmt: skip
+    endpoint.refresh_from_db()
+    assert (endpoint.name, endpoint.secret) == ("IOC 2", kept)
+    client.post(change, {"name": "IOC 2", "unit": dong_nai.pk, "url": "https://127.0.0.1/push", "format": "json",
+                         "is_active": "on", "new_secret": "n" * 20})  # fmt: skip
+    endpoint.refresh_from_db()
+    assert endpoint.secret == "n" * 20 and "n" * 20 not in client.get(change).content.decode()
 
 
 def test_a_private_address_is_refused_on_the_form(client, province_analyst, catalog):
