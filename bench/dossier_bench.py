@@ -196,13 +196,10 @@ def run_one(args) -> dict:
 
 
 def main(argv=None) -> None:
-    args = parse_args(argv)
-    if args.database != "all":
-        run_one(args)
-        return
-    from bench.run import run_each_database
+    from bench.run import bench_main
 
-    run_each_database(args, __file__, ["--rows", str(args.rows), "--repeats", str(args.repeats),
+    args = parse_args(argv)
+    bench_main(args, __file__, run_one, ["--rows", str(args.rows), "--repeats", str(args.repeats),
                                        "--pg-database", args.pg_database])  # fmt: skip
 
 

@@ -133,6 +133,15 @@ def run_each_database(args, script: str, options: list[str]) -> None:
         subprocess.run([sys.executable, script, "--database", database, *options, "--pg-url", args.pg_url], check=True)
 
 
+def bench_main(args, script: str, run_one, options: list[str]) -> None:
+    """A bench script's `main`: `run_one(args)` here for one database, else each database in its own process
+    (`run_each_database`, passing `options` on)."""
+    if args.database != "all":
+        run_one(args)
+        return
+    run_each_database(args, script, options)
+
+
 def fresh_database(args, *, pg_name: str, sqlite_name: str) -> str:
     """An empty database for one bench run, as a DATABASE_URL: `pg_name` dropped and created again on
     `args.pg_url` when `args.database` is "postgres", else the SQLite file `bench/out/<sqlite_name>` removed."""

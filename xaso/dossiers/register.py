@@ -244,10 +244,8 @@ class DossierRegister(Register):
         mapped = {stored for stored, source in SOURCES.items() if source in columns}
         mapped |= {"result", "apology_sent"} if {"result", "finished_on"} & set(columns) else set()
         staged = self._staged(rows, procedures)
-        saved = dossiers_upsert(unit=unit, rows=staged, stored=STORED, mapped=mapped,
-                                register_import=register_import, now=timezone.now())  # fmt: skip
-        return SaveResult(created=saved.created, updated=saved.updated, unchanged=saved.unchanged,
-                          months=saved.months)  # fmt: skip
+        return dossiers_upsert(unit=unit, rows=staged, stored=STORED, mapped=mapped,
+                               register_import=register_import, now=timezone.now())  # fmt: skip
 
     @staticmethod
     def _staged(rows: list[dict], procedures: dict[str, Procedure]) -> list[tuple]:

@@ -17,23 +17,16 @@ Everything runs inside the import's transaction: a failure leaves nothing, the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
+
+from xaso.registers.spec import SaveResult
 
 from .models import Dossier, DossierChange
 
 _STAGE = "dossier_import_stage"
 _PG_TYPES = {"CharField": "text", "DateField": "date", "BooleanField": "bool", "ForeignKey": "int8"}
-
-
-@dataclass
-class Saved:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    months: set[date] = field(default_factory=set)
 
 
 def _month(day) -> date | None:
@@ -68,7 +61,7 @@ def _stage(cursor, fields: list, rows: list[tuple]) -> None:
 
 
 def dossiers_upsert(*, unit, rows: list[tuple], stored: tuple[str, ...], mapped: set[str], register_import,
-                    now) -> Saved:  # fmt: skip
+                    now) -> SaveResult:  # fmt: skip
     """Insert the new dossiers of `rows` (code, then the values of `stored` in order) into the commune `unit`'s
     register and update the stored ones whose `mapped` fields differ, recording each change. Codes are unique
     within `rows` (checked before)."""
@@ -82,7 +75,7 @@ def dossiers_upsert(*, unit, rows: list[tuple], stored: tuple[str, ...], mapped:
 
     import_id = register_import.pk if register_import is not None else None
     stamp = connection.ops.adapt_datetimefield_value(now)
-    saved = Saved()
+    saved = SaveResult()
     with connection.cursor() as cursor:
         _stage(cursor, fields, rows)
         # 1. the dossiers that change, old and new values
