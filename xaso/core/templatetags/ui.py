@@ -117,6 +117,21 @@ def offers_exchange(user) -> bool:
     return bool(user.is_admin or (user.role == "analyst" and unit is not None and unit.level == "province"))
 
 
+@lru_cache(maxsize=16)
+def _head_assets(prefix: str) -> str:
+    return render_to_string("components/head_assets.html")
+
+
+@register.simple_tag
+def head_assets():
+    """The layout's stylesheet and script tags, rendered once per process and script prefix: their hashed static
+    URLs do not change while a process runs (collectstatic comes with a restart); seven `{% static %}` lookups a
+    request otherwise (decision 0037)."""
+    if settings.DEBUG:
+        return mark_safe(_head_assets.__wrapped__(get_script_prefix()))  # noqa: S308
+    return mark_safe(_head_assets(get_script_prefix()))  # noqa: S308
+
+
 @lru_cache(maxsize=256)
 def _main_nav(language: str, prefix: str, current: str, exchange: bool) -> str:
     return render_to_string("components/nav.html", {"current": current, "exchange": exchange})
