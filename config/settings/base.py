@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "xaso.reportforms",
     "xaso.registers",
     "xaso.dossiers",
+    "xaso.privacy",
+    "xaso.teams",
+    "xaso.census",
     "xaso.demo",
 ]
 
@@ -308,6 +311,10 @@ XASO_HEALTH_MIN_FREE_BYTES = 1024**3
 XASO_IMPORT_JOB_DAYS = 30  # finished background imports and their reports
 XASO_REPORT_FILE_DAYS = 30  # files of finished background exports
 XASO_LOGIN_LOG_DAYS = 90  # successful and failed logins (account name, address, browser: personal data)
+# Personal data of the household census (docs/decisions/0034-personal-data.md): a household not confirmed for this
+# many days is deleted; the log of reads of personal data is kept this long (proof for the data subject).
+XASO_CENSUS_RETENTION_DAYS = 5 * 365
+XASO_ACCESS_LOG_DAYS = 2 * 365
 # Backups (`manage.py backup`, xaso.ops.backup): where, and how many daily and weekly ones are kept.
 XASO_BACKUP_DIR = VAR_DIR / "backups"
 XASO_BACKUP_KEEP_DAILY = 7

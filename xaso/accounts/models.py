@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     COMMUNE_LEADER = "commune_leader", _("Lãnh đạo UBND xã")
     ANALYST = "analyst", _("Chuyên viên tỉnh/huyện")
     ADMIN = "admin", _("Quản trị hệ thống")
+    #: a member of a village's community digital team (xaso.teams): records households, writes no figure
+    TEAM_MEMBER = "team_member", _("Thành viên Tổ công nghệ số cộng đồng")
 
 
 class User(AbstractUser):

@@ -178,6 +178,8 @@ class ChangeSource(models.TextChoices):
     SYSTEM = "system", _("Hệ thống")
     REGISTER = "register", _("Tính từ sổ theo dõi")
     EXCHANGE = "exchange", _("Nhận từ trung tâm điều hành khác")
+    CENSUS = "census", _("Tính từ điều tra hộ gia đình")
+    TEAMS = "teams", _("Tính từ sổ Tổ công nghệ số")
 
 
 class DataValueChange(models.Model):

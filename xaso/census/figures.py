@@ -1,0 +1,206 @@
+"""Census → figures: the counts of a village's households and people written as its figures of the year, source
+`ChangeSource.CENSUS`, through `values_write` (history, rollups, data version, as register figures do).
+
+Which figure wins in a cell that was typed too (docs/decisions/0035-census-figures.md):
+- the census writes a cell that is empty or that the census wrote last;
+- a cell typed (screen, file, API, exchange) stays as typed while the village's census of that year is in progress;
+- once an officer marks the village's census complete, the census figure replaces the typed one (history keeps it).
+`cell_rules` says, per element, which of the three applies, for the progress page and the entry grid.
+
+Incremental: a household's change refreshes its own village only (two GROUP BY queries over that village's rows,
+one read of the cells' last sources, one `values_write` of ≤ 22 figures). `census_refresh` re-aggregates every
+village of a commune (or all) in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.errors import BulkValueError
+from xaso.indicators.models import ChangeSource, DataElement, DataValue, DataValueChange
+from xaso.indicators.services import ValueInput, values_write
+
+from . import questions as q
+from .models import Household, Person, VillageCensus
+
+COMMENT = "Tính từ điều tra hộ gia đình (%(n)s hộ)"
+
+
+class _CensusWriter(AnonymousUser):
+    """The census, writing figures on behalf of whoever submitted: the submission was authorised on the household
+    (an officer or the village's team member); the figure is the count, nobody's typing. Recorded without author."""
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    is_superuser = True
+    role = "admin"
+    unit_id = None
+
+
+CENSUS_WRITER = _CensusWriter()
+
+
+def _age_bounds(year: int) -> dict[str, Q]:
+    low, high = q.WORKING_AGE
+    return {
+        "all": Q(),
+        "adult": Q(birth_year__lte=year - q.ADULT_AGE),
+        "working_age": Q(birth_year__lte=year - low, birth_year__gte=year - high),
+    }
+
+
+def village_counts(village_ids: list[int], year: int) -> dict[int, dict[str, int]]:
+    """{village id: {element: count}} for these villages in the census `year` (ages are reached in that year).
+
+    Two GROUP BY queries (households, people), each a conditional count per element over the JSON answers.
+    """
+    ages = _age_bounds(year)
+    house_aggs = {"households_total": Count("id")}
+    for question in q.all_questions("household"):
+        if question.element and question.type == "bool":
+            house_aggs[question.element] = Count("id", filter=Q(**{f"answers__{question.key}": True}))
+    person_aggs = {
+        "population_total": Count("id"),
+        "adults_total": Count("id", filter=ages["adult"]),
+        "working_age_total": Count("id", filter=ages["working_age"]),
+    }
+    for question in q.all_questions("person"):
+        if question.element and question.type == "bool":
+            person_aggs[question.element] = Count(
+                "id", filter=ages[question.applies] & Q(**{f"answers__{question.key}": True})
+            )
+    for element, (key, applies) in q.DERIVED_ELEMENTS.items():
+        person_aggs[element] = Count("id", filter=ages[applies] & Q(**{f"answers__{key}": True}))
+    counts: dict[int, dict[str, int]] = {vid: dict.fromkeys(q.counted_elements(), 0) for vid in village_ids}
+    for row in Household.objects.filter(village_id__in=village_ids).values("village_id").annotate(**house_aggs):
+        counts[row.pop("village_id")].update(row)
+    for row in Person.objects.filter(village_id__in=village_ids).values("village_id").annotate(**person_aggs):
+        counts[row.pop("village_id")].update(row)
+    return counts
+
+
+@dataclass(frozen=True)
+class CellRule:
+    element: str
+    census: int
+    typed: float | None  # the stored figure when it is not the census's
+    census_wins: bool
+    reason: str  # empty | census | complete | typed
+
+
+def _last_sources(village_ids: list[int], year: int, elements: dict[str, int]) -> dict[tuple[int, int], tuple]:
+    """{(village id, element id): (value, source of the last change)} for the stored figures of the year."""
+    period_code = str(year)
+    last_source = (
+        DataValueChange.objects.filter(
+            unit_id=OuterRef("unit_id"), period_id=OuterRef("period_id"), data_element_id=OuterRef("data_element_id")
+        )
+        .order_by("-id")
+        .values("source")[:1]
+    )
+    rows = (
+        DataValue.objects.filter(
+            unit_id__in=village_ids, period__code=period_code, data_element_id__in=list(elements.values()), year=year
+        )
+        .annotate(last_source=Subquery(last_source))
+        .values_list("unit_id", "data_element_id", "value", "last_source")
+    )
+    return {(unit, element): (value, source) for unit, element, value, source in rows}
+
+
+def cell_rules(village_ids: list[int], year: int, counts=None) -> dict[int, list[CellRule]]:
+    """Per village, per counted element: the census count, the typed figure and which one the cell holds."""
+    counts = counts if counts is not None else village_counts(village_ids, year)
+    codes = q.counted_elements()
+    elements = dict(DataElement.objects.filter(code__in=codes).values_list("code", "id"))
+    stored = _last_sources(village_ids, year, elements)
+    complete = set(
+        VillageCensus.objects.filter(village_id__in=village_ids, year=year, completed_at__isnull=False).values_list(
+            "village_id", flat=True
+        )
+    )
+    rules: dict[int, list[CellRule]] = {}
+    for vid in village_ids:
+        rules[vid] = []
+        for code in codes:
+            if code not in elements:
+                continue
+            value, source = stored.get((vid, elements[code]), (None, None))
+            if value is None:
+                rule = CellRule(code, counts[vid][code], None, True, "empty")
+            elif source == ChangeSource.CENSUS:
+                rule = CellRule(code, counts[vid][code], None, True, "census")
+            elif vid in complete:
+                rule = CellRule(code, counts[vid][code], value, True, "complete")
+            else:
+                rule = CellRule(code, counts[vid][code], value, False, "typed")
+            rules[vid].append(rule)
+    return rules
+
+
+def _write(villages: list[AdminUnit], year: int) -> int:
+    """Write the census figures of these villages for `year` under the rule; how many figures were sent."""
+    ids = [v.id for v in villages]
+    counts = village_counts(ids, year)
+    rules = cell_rules(ids, year, counts)
+    code_of = {v.id: v.code for v in villages}
+    rows = [
+        ValueInput(
+            element=rule.element,
+            unit=code_of[vid],
+            period=str(year),
+            value=rule.census,
+            comment=COMMENT % {"n": counts[vid]["households_total"]},
+            columns={"element": rule.element, "unit": code_of[vid], "period": str(year), "value": rule.element},
+        )
+        for vid in ids
+        for rule in rules[vid]
+        if rule.census_wins
+    ]
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            values_write(user=CENSUS_WRITER, rows=rows, source=ChangeSource.CENSUS)
+    except BulkValueError as exc:  # a validation rule refused the counts: the records stand, the refusal shows
+        if len(villages) > 1:  # one village's refusal must not hold back the others
+            return sum(_write([village], year) for village in villages)
+        error = "; ".join(str(e.message) for e in exc.errors[:5])[:500]
+        VillageCensus.objects.update_or_create(village=villages[0], year=year, defaults={"figures_error": error})
+        return 0
+    VillageCensus.objects.filter(village_id__in=ids, year=year).exclude(figures_error="").update(figures_error="")
+    return len(rows)
+
+
+def census_village_refresh(*, village: AdminUnit, year: int | None = None) -> int:
+    """Refresh one village's census figures of `year` (this year by default)."""
+    return _write([village], year or timezone.localdate().year)
+
+
+def census_refresh(*, commune: AdminUnit | None = None, year: int | None = None) -> int:
+    """Re-aggregate every village that has census records (or a census status) — of `commune`, or everywhere."""
+    year = year or timezone.localdate().year
+    with_records = Household.objects.values("village_id").distinct()
+    with_status = VillageCensus.objects.filter(year=year).values("village_id")
+    villages = AdminUnit.objects.filter(Q(id__in=with_records) | Q(id__in=with_status), level=Level.VILLAGE)
+    if commune is not None:
+        villages = villages.filter(commune=commune)
+    villages = list(villages)
+    sent = 0
+    for start in range(0, len(villages), 200):
+        sent += _write(villages[start : start + 200], year)
+    return sent
+
+
+def commune_counts(commune: AdminUnit, year: int) -> dict[int, dict[str, int]]:
+    """The counts of every village of `commune` that has records (for the progress page)."""
+    ids = list(Household.objects.filter(commune=commune).values_list("village_id", flat=True).distinct())
+    return village_counts(ids, year) if ids else {}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "xaso.privacy"
+    verbose_name = _("Bảo vệ dữ liệu cá nhân")
