@@ -22,6 +22,8 @@ urlpatterns = [
     path("exchange/", include("xaso.exchange.urls")),
     path("registers/", include("xaso.registers.urls")),
     path("dossiers/", include("xaso.dossiers.urls")),
+    path("census/", include("xaso.census.urls")),
+    path("teams/", include("xaso.teams.urls")),
     path("", include("xaso.coc.urls")),
 ]
 

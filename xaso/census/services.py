@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from xaso.geo.models import AdminUnit, Level
-from xaso.privacy.models import AccessAction
+from xaso.privacy.models import AccessAction, ConsentMethod
 from xaso.privacy.services import PrivacyError, consent_method_clean, log_access
 
 from . import questions as q
@@ -183,6 +183,8 @@ def _parse(record: dict) -> _Record:
             consent_method = consent_method_clean(consent)
         except PrivacyError as exc:
             raise CensusError(str(exc), "consent_method") from None
+        if consent_method == ConsentMethod.PENDING:
+            raise CensusError(_("consent_method: ghi nhận cách hộ đã đồng ý."), "consent_method")
     if "head_name" in fields:
         flat["head_name"] = _text(fields.pop("head_name"), "head_name", 150, required=True)
     if "address" in fields:
@@ -272,17 +274,28 @@ def _refuse_unauthorised(user, village) -> None:
 
 @transaction.atomic
 def household_submit(*, user, record: dict, kind: str = ChangeKind.UPDATE, reason: str = "") -> SubmitResult:
-    """Record one household submission (create, update or merge), idempotent by `record["client_id"]`.
+    """Record one household submission (create, update or merge), idempotent by `record["client_id"]`, and
+    refresh its village's figures.
 
     See the module docstring and docs/decisions/0035-census-figures.md for the rules. Members are never deleted
     by being absent (another device may have added them); a member entry `{"uid": …, "removed": true}` removes one.
     """
+    result, village = _submit(user=user, record=record, kind=kind, reason=reason)
+    if result.status != "duplicate":
+        from .figures import census_village_refresh
+
+        census_village_refresh(village=village)
+    return result
+
+
+def _submit(*, user, record: dict, kind: str, reason: str = "") -> tuple[SubmitResult, AdminUnit]:
+    """`household_submit` without the figure refresh (an import refreshes each village once at its end)."""
     parsed = _parse(record)
     done = Submission.objects.filter(client_id=parsed.client_id).first()
     if done is not None:
         if str(done.household_uid) != str(parsed.uid):
             raise CensusError(_("client_id: mã lần gửi này đã dùng cho một hộ khác."), "client_id")
-        return SubmitResult("duplicate", done.version, list(done.conflicts), str(parsed.uid))
+        return SubmitResult("duplicate", done.version, list(done.conflicts), str(parsed.uid)), parsed.village
     _refuse_unauthorised(user, parsed.village)
     if Withdrawal.objects.filter(uid=parsed.uid).exists():
         raise CensusError(_("uid: hộ này đã rút lại đồng ý, thông tin của hộ không được ghi lại."), "uid")
@@ -304,13 +317,8 @@ def household_submit(*, user, record: dict, kind: str = ChangeKind.UPDATE, reaso
                 conflicts=result.conflicts,
             )
     except IntegrityError:  # the same client_id raced in: the first one stands, this one changes nothing
-        transaction.set_rollback(True)
-        done = Submission.objects.get(client_id=parsed.client_id)
-        return SubmitResult("duplicate", done.version, list(done.conflicts), str(parsed.uid))
-    from .figures import census_village_refresh
-
-    census_village_refresh(village=parsed.village)
-    return result
+        raise CensusError(_("client_id: lần gửi này đang được ghi cùng lúc; hãy gửi lại."), "client_id") from None
+    return result, parsed.village
 
 
 def _stamp(version: int, at: datetime) -> list:
@@ -320,6 +328,8 @@ def _stamp(version: int, at: datetime) -> list:
 def _create(user, parsed: _Record, kind: str) -> SubmitResult:
     if "head_name" not in parsed.flat:
         raise CensusError(_("head_name: bắt buộc."), "head_name")
+    if parsed.consent_method is None and kind == ChangeKind.IMPORT:
+        parsed.consent_method = ConsentMethod.PENDING
     if parsed.consent_method is None:
         raise CensusError(_("consent_method: cần ghi nhận sự đồng ý của hộ trước khi ghi thông tin."), "consent_method")
     for member_uid, given in parsed.new_members.items():
@@ -384,10 +394,18 @@ def _update(user, household: Household, parsed: _Record, kind: str, reason: str)
     applied: dict = {}
     changes: dict = {}
     conflicts: dict = {}
+    # three-way: the value each field had at the client's base version (the oldest change after it says)
+    at_base: dict = {}
+    if stale:
+        for change in household.changes.filter(version__gt=base).order_by("-version", "-id"):
+            for key, (before, _after) in change.changes.items():
+                at_base[key] = before
     for key, value in parsed.flat.items():
         old = current.get(key)
         if old == value:
             continue
+        if key in at_base and at_base[key] == value:
+            continue  # the client did not change it; the other side did: theirs stands, no conflict
         stamp = stamps.get(key)
         if stale and stamp is not None and stamp[0] > base:
             # both sides changed this field since the client's base: the later recording wins
@@ -415,6 +433,12 @@ def _update(user, household: Household, parsed: _Record, kind: str, reason: str)
         changes[f"members.{uid}"] = ["present", None]
         for key in [k for k in stamps if k.startswith(f"members.{uid}.")]:
             del stamps[key]
+    if parsed.consent_method and household.consent_method == ConsentMethod.PENDING:
+        # consent confirmed at the first visit of a household imported from an existing list
+        household.consent_method = parsed.consent_method
+        household.consent_at = parsed.recorded_at
+        household.consent_recorded_by = user
+        changes["consent_method"] = [ConsentMethod.PENDING, parsed.consent_method]
     if not changes and not conflicts:
         return SubmitResult("merged" if stale else "updated", household.version, [], str(household.uid))
     # members new to the server need their name and year
@@ -439,8 +463,6 @@ def _update(user, household: Household, parsed: _Record, kind: str, reason: str)
     household.updated_by = user
     if conflicts:
         household.has_conflict = True
-    if parsed.consent_method and not household.consent_method:
-        household.consent_method = parsed.consent_method
     household.save()
     if removed:
         Person.objects.filter(household=household, uid__in=removed).delete()

@@ -61,6 +61,8 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Đồng ý bằng lời, cán bộ ghi nhận")
     WRITTEN = "written", _("Ký phiếu giấy")
     SELF = "self", _("Tự xác nhận trên thiết bị")
+    #: a record taken from an existing list (an import): consent is asked at the first visit
+    PENDING = "pending", _("Chưa ghi nhận (từ danh sách có sẵn)")
 
 
 class ConsentFields(models.Model):

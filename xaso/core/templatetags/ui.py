@@ -106,7 +106,13 @@ def nav_section(namespace: str, url_name: str) -> str:
         return url_name
     if namespace in ("indicators", "geo"):
         return "entry"
-    return namespace if namespace in ("coc", "plans", "correspondence", "reportforms", "reports", "exchange") else ""
+    if namespace == "teams":
+        return "census"
+    return (
+        namespace
+        if namespace in ("coc", "plans", "correspondence", "reportforms", "reports", "exchange", "census")
+        else ""
+    )
 
 
 def offers_exchange(user) -> bool:
