@@ -152,6 +152,7 @@ def _write(villages: list[AdminUnit], year: int) -> int:
     counts = village_counts(ids, year)
     rules = cell_rules(ids, year, counts)
     code_of = {v.id: v.code for v in villages}
+    cells = [(vid, rule) for vid in ids for rule in rules[vid] if rule.census_wins]
     rows = [
         ValueInput(
             element=rule.element,
@@ -159,25 +160,36 @@ def _write(villages: list[AdminUnit], year: int) -> int:
             period=str(year),
             value=rule.census,
             comment=COMMENT % {"n": counts[vid]["households_total"]},
+            row=number,
             columns={"element": rule.element, "unit": code_of[vid], "period": str(year), "value": rule.element},
         )
-        for vid in ids
-        for rule in rules[vid]
-        if rule.census_wins
+        for number, (vid, rule) in enumerate(cells, start=1)
     ]
-    if not rows:
-        return 0
-    try:
-        with transaction.atomic():
-            values_write(user=CENSUS_WRITER, rows=rows, source=ChangeSource.CENSUS)
-    except BulkValueError as exc:  # a validation rule refused the counts: the records stand, the refusal shows
-        if len(villages) > 1:  # one village's refusal must not hold back the others
-            return sum(_write([village], year) for village in villages)
-        error = "; ".join(str(e.message) for e in exc.errors[:5])[:500]
+    refused: list[str] = []
+    for _attempt in range(_RETRIES):
+        if not rows:
+            break
+        try:
+            with transaction.atomic():
+                values_write(user=CENSUS_WRITER, rows=rows, source=ChangeSource.CENSUS)
+            break
+        except BulkValueError as exc:  # a validation rule refused some counts: the others are still written
+            if len(villages) > 1:  # one village's refusal must not hold back the others
+                return sum(_write([village], year) for village in villages)
+            bad = {e.row for e in exc.errors}
+            refused += [str(e.message) for e in exc.errors]
+            kept = [row for row in rows if row.row not in bad]
+            rows = kept if len(kept) < len(rows) else []
+    error = "; ".join(dict.fromkeys(refused))[:500]
+    if error:
         VillageCensus.objects.update_or_create(village=villages[0], year=year, defaults={"figures_error": error})
-        return 0
-    VillageCensus.objects.filter(village_id__in=ids, year=year).exclude(figures_error="").update(figures_error="")
+    else:
+        VillageCensus.objects.filter(village_id__in=ids, year=year).exclude(figures_error="").update(figures_error="")
     return len(rows)
+
+
+#: how many times a refused census write is retried without the figures the rules refused
+_RETRIES = 4
 
 
 def census_village_refresh(*, village: AdminUnit, year: int | None = None) -> int:

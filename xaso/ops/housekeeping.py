@@ -11,6 +11,9 @@ Every step is one bounded delete or update, safe to run at any hour and any numb
   kept no longer than needed); the attempts that count towards a lock-out are deleted once they are out of the
   cool-off window and so count for nothing;
 - API keys past their lifetime (`XASO_API_TOKEN_DAYS`);
+- census households nobody confirmed for `XASO_CENSUS_RETENTION_DAYS` days (members and history with them, their
+  villages' figures re-aggregated) and personal-data access-log rows older than `XASO_ACCESS_LOG_DAYS` days
+  (docs/decisions/0034-personal-data.md);
 - on PostgreSQL, the yearly partitions of the figure and history tables up to next year
   (docs/decisions/0025-partitioned-values.md; `migrate` makes them too).
 """
@@ -27,9 +30,11 @@ from django.utils import timezone
 
 from xaso.accounts.authentication import token_lifetime
 from xaso.accounts.models import ApiKey
+from xaso.census.services import households_retention_cleanup
 from xaso.indicators.importjobs import import_jobs_cleanup
 from xaso.indicators.models import ImportJob
 from xaso.indicators.partitions import partitions_ensure
+from xaso.privacy.services import access_logs_cleanup
 from xaso.registers.services import register_imports_cleanup
 from xaso.reports.services import report_jobs_cleanup
 
@@ -54,5 +59,7 @@ def housekeeping_run() -> dict[str, int]:
     done["login_logs_deleted"] = AxesProxyHandler.reset_logs(age_days=settings.XASO_LOGIN_LOG_DAYS) or 0
     done["login_failures_deleted"] = AxesProxyHandler.reset_failure_logs(age_days=settings.XASO_LOGIN_LOG_DAYS) or 0
     done["api_keys_expired"] = ApiKey.objects.filter(created_at__lte=now - token_lifetime()).delete()[0]
+    done["census_households_expired"] = households_retention_cleanup(now=now)
+    done["access_logs_deleted"] = access_logs_cleanup(now=now)
     done["partitions_created"] = len(partitions_ensure())
     return done

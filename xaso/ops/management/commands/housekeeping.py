@@ -10,6 +10,7 @@ from xaso.ops.housekeeping import housekeeping_run
 class Command(BaseCommand):
     help = (
         "Dọn dẹp hằng ngày: phiên hết hạn, việc nền bị treo, tệp xuất cũ, nhật ký đăng nhập cũ, khóa API hết hạn; "
+        "hộ điều tra quá thời hạn lưu giữ, nhật ký truy cập dữ liệu cá nhân cũ; "
         "tạo trước phân vùng theo năm của bảng số liệu."
     )
 
