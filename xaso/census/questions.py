@@ -194,7 +194,11 @@ def form_definition(version: int | None = None) -> dict:
             "key": "consent_method",
             "label": "Cách hộ đồng ý cho thu thập thông tin",
             "type": "choice",
-            "choices": [{"value": value, "label": str(label)} for value, label in ConsentMethod.choices],
+            "choices": [
+                {"value": value, "label": str(label)}
+                for value, label in ConsentMethod.choices
+                if value != ConsentMethod.PENDING
+            ],
             "required": True,
         },
         "adult_age": ADULT_AGE,

@@ -23,7 +23,7 @@ from xaso.indicators.errors import BulkValueError, RowError
 from xaso.privacy.models import AccessAction
 from xaso.privacy.services import log_access
 from xaso.registers.cells import fold
-from xaso.registers.spec import BOOL, TEXT, Field, Register, SaveResult
+from xaso.registers.spec import BOOL, TEXT, Field, KnownLayout, Register, SaveResult
 
 from . import questions as q
 from .models import ChangeKind, Household
@@ -47,6 +47,13 @@ FIELDS = (
           aliases=("he_thong_tin_nhan", "sms")),
 )  # fmt: skip
 
+#: the village lists seen in the communes: a village column and the head of household's name (other columns by alias)
+LAYOUTS = tuple(
+    KnownLayout("Danh sách hộ của thôn", {village: "village", head: "head_name"})
+    for village in ("thon", "ap", "thon_ap")
+    for head in ("ho_ten_chu_ho", "chu_ho", "ten_chu_ho")
+)
+
 ANSWER_KEYS = tuple(question.key for question in q.version_get().household)
 
 
@@ -60,6 +67,7 @@ class HouseholdRegister(Register):
     label = gettext_lazy("Danh sách hộ gia đình")
     row_label = gettext_lazy("hộ")
     fields = FIELDS
+    layouts = LAYOUTS
     key_field = "head_name"
 
     def store_personal(self, unit) -> bool:

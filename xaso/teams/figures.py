@@ -33,8 +33,8 @@ def team_counts(commune: AdminUnit) -> dict[int, dict[str, int]]:
         Team.objects.filter(commune=commune, active=True)
         .values("village_id")
         .annotate(
-            members=Count("members", filter=Q(members__active=True), distinct=True),
-            trained=Count("members", filter=Q(members__active=True, members__trainings__isnull=False), distinct=True),
+            n_members=Count("members", filter=Q(members__active=True), distinct=True),
+            n_trained=Count("members", filter=Q(members__active=True, members__trainings__isnull=False), distinct=True),
         )
     )
     for row in rows:
@@ -42,9 +42,9 @@ def team_counts(commune: AdminUnit) -> dict[int, dict[str, int]]:
             continue
         counts[row["village_id"]] = {
             "community_digital_teams": 1,
-            "villages_digital_team": 1 if row["members"] else 0,
-            "digital_team_members": row["members"],
-            "digital_team_members_trained": row["trained"],
+            "villages_digital_team": 1 if row["n_members"] else 0,
+            "digital_team_members": row["n_members"],
+            "digital_team_members_trained": row["n_trained"],
         }
     return counts
 
