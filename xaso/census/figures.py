@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from xaso.geo.models import AdminUnit, Level
@@ -57,33 +57,46 @@ def _age_bounds(year: int) -> dict[str, Q]:
     }
 
 
+def _bit_sum(bit: int, when: Q | None = None) -> Sum:
+    """The sum of one bit of `yes_mask` (its value: 1 << bit), over the rows `when` holds (all when None)."""
+    value = F("yes_mask").bitand(1 << bit)
+    if when is None or not when:
+        return Sum(value)
+    return Sum(Case(When(when, then=value), default=Value(0), output_field=BigIntegerField()))
+
+
 def village_counts(village_ids: list[int], year: int) -> dict[int, dict[str, int]]:
     """{village id: {element: count}} for these villages in the census `year` (ages are reached in that year).
 
-    Two GROUP BY queries (households, people), each a conditional count per element over the JSON answers.
+    Two GROUP BY queries (households, people); each "yes" count is the sum of one bit of the records' `yes_mask`
+    (integer arithmetic: no JSON is parsed), divided by the bit's value.
     """
     ages = _age_bounds(year)
     house_aggs = {"households_total": Count("id")}
+    bits: dict[str, int] = {}
     for question in q.all_questions("household"):
-        if question.element and question.type == "bool":
-            house_aggs[question.element] = Count("id", filter=Q(**{f"answers__{question.key}": True}))
+        if question.element and question.bit is not None:
+            house_aggs[question.element] = _bit_sum(question.bit)
+            bits[question.element] = question.bit
     person_aggs = {
         "population_total": Count("id"),
         "adults_total": Count("id", filter=ages["adult"]),
         "working_age_total": Count("id", filter=ages["working_age"]),
     }
+    person_bits = {question.key: question.bit for question in q.all_questions("person")}
     for question in q.all_questions("person"):
-        if question.element and question.type == "bool":
-            person_aggs[question.element] = Count(
-                "id", filter=ages[question.applies] & Q(**{f"answers__{question.key}": True})
-            )
+        if question.element and question.bit is not None:
+            person_aggs[question.element] = _bit_sum(question.bit, ages[question.applies])
+            bits[question.element] = question.bit
     for element, (key, applies) in q.DERIVED_ELEMENTS.items():
-        person_aggs[element] = Count("id", filter=ages[applies] & Q(**{f"answers__{key}": True}))
+        person_aggs[element] = _bit_sum(person_bits[key], ages[applies])
+        bits[element] = person_bits[key]
     counts: dict[int, dict[str, int]] = {vid: dict.fromkeys(q.counted_elements(), 0) for vid in village_ids}
-    for row in Household.objects.filter(village_id__in=village_ids).values("village_id").annotate(**house_aggs):
-        counts[row.pop("village_id")].update(row)
-    for row in Person.objects.filter(village_id__in=village_ids).values("village_id").annotate(**person_aggs):
-        counts[row.pop("village_id")].update(row)
+    for model, aggs in ((Household, house_aggs), (Person, person_aggs)):
+        for row in model.objects.filter(village_id__in=village_ids).values("village_id").annotate(**aggs):
+            target = counts[row.pop("village_id")]
+            for element, value in row.items():
+                target[element] = (value or 0) >> bits[element] if element in bits else value
     return counts
 
 

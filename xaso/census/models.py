@@ -37,6 +37,8 @@ class Household(ConsentFields):
     )
     form_version = models.PositiveSmallIntegerField(_("phiên bản phiếu"))
     answers = models.JSONField(_("câu trả lời"), default=dict, blank=True)
+    #: the "yes" answers as bits (`questions.yes_mask`), kept with `answers`: aggregation sums integers, not JSON
+    yes_mask = models.PositiveBigIntegerField(default=0, editable=False)
     #: the server's version of the record, +1 on every change (the `base_version` a client starts from)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     #: per field: [version it last changed in, ISO time it was recorded on the device] (field-level merge)
@@ -72,6 +74,8 @@ class Person(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     form_version = models.PositiveSmallIntegerField(_("phiên bản phiếu"))
     answers = models.JSONField(_("câu trả lời"), default=dict, blank=True)
+    #: the "yes" answers as bits (`questions.yes_mask`), kept with `answers`
+    yes_mask = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

@@ -45,6 +45,8 @@ class Question:
     max_length: int | None = None
     choices: tuple[str, ...] = ()
     required: bool = False
+    #: a yes/no question's bit in the record's `yes_mask` (what aggregation reads): fixed forever, never reused
+    bit: int | None = None
 
     def as_dict(self) -> dict:
         data = {"key": self.key, "label": self.label, "label_en": self.label_en, "type": self.type}
@@ -85,40 +87,49 @@ PERSON_FIELDS = (
 _V1 = FormVersion(
     version=1,
     household=(
-        Question("fibre", "Hộ có Internet cáp quang", "Fibre broadband at home", element="households_fibre"),
+        Question("fibre", "Hộ có Internet cáp quang", "Fibre broadband at home", element="households_fibre", bit=0),
         Question(
             "mobile_covered",
             "Nhà có sóng di động 4G/5G",
             "4G/5G signal at home",
             element="households_mobile_covered",
+            bit=1,
         ),
         Question(
             "smart_device",
             "Hộ có thiết bị thông minh (điện thoại thông minh, máy tính bảng, máy tính)",
             "A smart device in the household",
             element="households_smart_device",
+            bit=2,
         ),
         Question(
             "cashless_electricity",
             "Hộ trả tiền điện không dùng tiền mặt",
             "Pays electricity cashless",
             element="households_cashless_electricity",
+            bit=3,
         ),
         Question(
             "sms_registered",
             "Số điện thoại đại diện đã có trong hệ thống tin nhắn của xã",
             "Representative phone in the commune SMS system",
             element="households_phone_registered",
+            bit=4,
         ),
     ),
     person=(
-        Question("vneid", "Có tài khoản định danh điện tử VNeID", "Has a VNeID account", element="population_vneid"),
-        Question("ehr", "Có hồ sơ sức khỏe điện tử", "Has an electronic health record", element="population_ehr"),
+        Question(
+            "vneid", "Có tài khoản định danh điện tử VNeID", "Has a VNeID account", element="population_vneid", bit=0
+        ),
+        Question(
+            "ehr", "Có hồ sơ sức khỏe điện tử", "Has an electronic health record", element="population_ehr", bit=1
+        ),
         Question(
             "smartphone",
             "Có và dùng điện thoại thông minh",
             "Has and uses a smartphone",
             element="adults_smartphone",
+            bit=2,
             applies="adult",
         ),
         Question(
@@ -126,6 +137,7 @@ _V1 = FormVersion(
             "Có tài khoản ngân hàng hoặc tài khoản thanh toán",
             "Has a bank or payment account",
             element="adults_bank_account",
+            bit=3,
             applies="adult",
         ),
         Question(
@@ -133,6 +145,7 @@ _V1 = FormVersion(
             "Có tài khoản thanh toán điện tử, ví điện tử",
             "Has an e-payment account or e-wallet",
             element="adults_epayment_account",
+            bit=4,
             applies="adult",
         ),
         Question(
@@ -140,6 +153,7 @@ _V1 = FormVersion(
             "Đã thanh toán không dùng tiền mặt khi giao dịch trực tuyến",
             "Has paid cashless online",
             element="adults_cashless_payment",
+            bit=5,
             applies="adult",
         ),
         Question(
@@ -147,6 +161,7 @@ _V1 = FormVersion(
             "Đã dùng dịch vụ công trực tuyến",
             "Has used online public services",
             element="adults_online_public_services",
+            bit=6,
             applies="adult",
         ),
         Question(
@@ -154,6 +169,7 @@ _V1 = FormVersion(
             "Có chữ ký số hoặc chữ ký điện tử cá nhân",
             "Has a personal digital signature",
             element="adults_digital_signature",
+            bit=7,
             applies="adult",
         ),
         Question(
@@ -161,6 +177,7 @@ _V1 = FormVersion(
             "Đã được phổ cập kỹ năng số cơ bản",
             "Trained in basic digital skills",
             element="working_age_digital_skills",
+            bit=8,
             applies="working_age",
         ),
     ),
@@ -218,6 +235,17 @@ def all_questions(scope: str) -> list[Question]:
         for question in getattr(VERSIONS[number], scope):
             seen[question.key] = question
     return list(seen.values())
+
+
+def yes_mask(scope: str, answers: dict) -> int:
+    """The bits of the yes/no questions of `scope` answered "yes" (`Question.bit`): what aggregation sums."""
+    return sum(1 << question.bit for question in _BITS[scope] if answers.get(question.key) is True)
+
+
+_BITS = {
+    scope: [question for question in all_questions(scope) if question.bit is not None and question.type == "bool"]
+    for scope in ("household", "person")
+}
 
 
 def counted_elements() -> list[str]:

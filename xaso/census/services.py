@@ -250,6 +250,10 @@ def _parse(record: dict) -> _Record:
 # ---------------------------------------------------------------- the household as flat fields
 
 
+def _person_answers(given: dict) -> dict:
+    return {k.removeprefix("answers."): v for k, v in given.items() if k.startswith("answers.")}
+
+
 def _flatten(household: Household, people: list[Person]) -> dict:
     flat = {"head_name": household.head_name, "address": household.address, "phone": household.phone}
     for key, value in household.answers.items():
@@ -350,6 +354,7 @@ def _create(user, parsed: _Record, kind: str) -> SubmitResult:
         assigned_member=member if member is not None and member.team.village_id == parsed.village.id else None,
         form_version=parsed.form.version,
         answers=answers,
+        yes_mask=q.yes_mask("household", answers),
         version=1,
         field_stamps={key: _stamp(1, parsed.recorded_at) for key in parsed.flat},
         recorded_at=parsed.recorded_at,
@@ -369,7 +374,8 @@ def _create(user, parsed: _Record, kind: str) -> SubmitResult:
                 full_name=given["full_name"],
                 birth_year=given["birth_year"],
                 form_version=parsed.form.version,
-                answers={k.removeprefix("answers."): v for k, v in given.items() if k.startswith("answers.")},
+                answers=(person_answers := _person_answers(given)),
+                yes_mask=q.yes_mask("person", person_answers),
             )
             for member_uid, given in parsed.new_members.items()
         ]
@@ -456,6 +462,7 @@ def _update(user, household: Household, parsed: _Record, kind: str, reason: str)
             setattr(household, key, value)
         elif key.startswith("answers."):
             household.answers[key.removeprefix("answers.")] = value
+    household.yes_mask = q.yes_mask("household", household.answers)
     household.version = new_version
     household.field_stamps = stamps
     household.form_version = max(household.form_version, parsed.form.version)
@@ -485,7 +492,8 @@ def _update(user, household: Household, parsed: _Record, kind: str, reason: str)
                     full_name=mine.get("full_name", ""),
                     birth_year=mine.get("birth_year", 0),
                     form_version=parsed.form.version,
-                    answers={k.removeprefix("answers."): v for k, v in mine.items() if k.startswith("answers.")},
+                    answers=(person_answers := _person_answers(mine)),
+                    yes_mask=q.yes_mask("person", person_answers),
                 )
             )
         elif mine:
@@ -495,11 +503,12 @@ def _update(user, household: Household, parsed: _Record, kind: str, reason: str)
                 else:
                     person.answers[key.removeprefix("answers.")] = value
             person.form_version = max(person.form_version, parsed.form.version)
+            person.yes_mask = q.yes_mask("person", person.answers)
             to_update.append(person)
     if to_create:
         Person.objects.bulk_create(to_create)
     for person in to_update:
-        person.save(update_fields=["full_name", "birth_year", "answers", "form_version", "updated_at"])
+        person.save(update_fields=["full_name", "birth_year", "answers", "yes_mask", "form_version", "updated_at"])
     HouseholdChange.objects.create(
         household=household,
         version=new_version,
