@@ -15,10 +15,11 @@ village of a commune (or all) in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
-from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from xaso.geo.models import AdminUnit, Level
@@ -27,7 +28,7 @@ from xaso.indicators.models import ChangeSource, DataElement, DataValue, DataVal
 from xaso.indicators.services import ValueInput, values_write
 
 from . import questions as q
-from .models import Household, Person, VillageCensus
+from .models import Household, VillageCensus
 
 COMMENT = "Tính từ điều tra hộ gia đình (%(n)s hộ)"
 
@@ -48,55 +49,70 @@ class _CensusWriter(AnonymousUser):
 CENSUS_WRITER = _CensusWriter()
 
 
-def _age_bounds(year: int) -> dict[str, Q]:
-    low, high = q.WORKING_AGE
-    return {
-        "all": Q(),
-        "adult": Q(birth_year__lte=year - q.ADULT_AGE),
-        "working_age": Q(birth_year__lte=year - low, birth_year__gte=year - high),
-    }
+#: a person question's condition on the birth year, as SQL with its parameters (the year reached in the census year)
+_AGE_SQL = {
+    "all": ("", lambda year: []),
+    "adult": ("birth_year <= %s", lambda year: [year - q.ADULT_AGE]),
+    "working_age": ("birth_year <= %s AND birth_year >= %s", lambda year: [year - q.WORKING_AGE[0],
+                                                                           year - q.WORKING_AGE[1]]),
+}  # fmt: skip
 
 
-def _bit_sum(bit: int, when: Q | None = None) -> Sum:
-    """The sum of one bit of `yes_mask` (its value: 1 << bit), over the rows `when` holds (all when None)."""
-    value = F("yes_mask").bitand(1 << bit)
-    if when is None or not when:
-        return Sum(value)
-    return Sum(Case(When(when, then=value), default=Value(0), output_field=BigIntegerField()))
+@lru_cache(maxsize=1)
+def _count_plan() -> tuple[tuple[str, list[tuple[str, int]], list[str]], tuple[str, list[tuple[str, int]], list[str]]]:
+    """The two GROUP BY statements (households, people) and, per output column, (element, bit): plain SQL both
+    SQLite and PostgreSQL run, built once. A "yes" count is the sum of one bit of `yes_mask` (no JSON parsed),
+    shifted back; `%s` marks, in order: the age parameters of the people's columns, then the village ids."""
+    house_cols = [("households_total", -1)]
+    house_sql = ["COUNT(*)"]
+    for question in q.all_questions("household"):
+        if question.element and question.bit is not None:
+            house_cols.append((question.element, question.bit))
+            house_sql.append(f"SUM(yes_mask & {1 << question.bit})")
+    person_cols: list[tuple[str, int]] = [("population_total", -1), ("adults_total", -1), ("working_age_total", -1)]
+    person_sql = ["COUNT(*)", f"SUM(CASE WHEN {_AGE_SQL['adult'][0]} THEN 1 ELSE 0 END)",
+                  f"SUM(CASE WHEN {_AGE_SQL['working_age'][0]} THEN 1 ELSE 0 END)"]  # fmt: skip
+    person_ages = ["adult", "working_age"]
+    bits = {question.key: question.bit for question in q.all_questions("person")}
+    columns = [
+        (qq.element, qq.bit, qq.applies) for qq in q.all_questions("person") if qq.element and qq.bit is not None
+    ]
+    columns += [(element, bits[key], applies) for element, (key, applies) in q.DERIVED_ELEMENTS.items()]
+    for element, bit, applies in columns:
+        person_cols.append((element, bit))
+        if applies == "all":
+            person_sql.append(f"SUM(yes_mask & {1 << bit})")
+        else:
+            person_sql.append(f"SUM(CASE WHEN {_AGE_SQL[applies][0]} THEN yes_mask & {1 << bit} ELSE 0 END)")
+            person_ages.append(applies)
+    house = (
+        f"SELECT village_id, {', '.join(house_sql)} FROM census_household WHERE village_id IN (<ids>) "
+        "GROUP BY village_id"
+    )
+    person = (
+        f"SELECT village_id, {', '.join(person_sql)} FROM census_person WHERE village_id IN (<ids>) GROUP BY village_id"
+    )
+    return (house, house_cols, []), (person, person_cols, person_ages)
 
 
 def village_counts(village_ids: list[int], year: int) -> dict[int, dict[str, int]]:
     """{village id: {element: count}} for these villages in the census `year` (ages are reached in that year).
 
-    Two GROUP BY queries (households, people); each "yes" count is the sum of one bit of the records' `yes_mask`
-    (integer arithmetic: no JSON is parsed), divided by the bit's value.
+    Two GROUP BY statements (households, people) with one column per element (`_count_plan`).
     """
-    ages = _age_bounds(year)
-    house_aggs = {"households_total": Count("id")}
-    bits: dict[str, int] = {}
-    for question in q.all_questions("household"):
-        if question.element and question.bit is not None:
-            house_aggs[question.element] = _bit_sum(question.bit)
-            bits[question.element] = question.bit
-    person_aggs = {
-        "population_total": Count("id"),
-        "adults_total": Count("id", filter=ages["adult"]),
-        "working_age_total": Count("id", filter=ages["working_age"]),
-    }
-    person_bits = {question.key: question.bit for question in q.all_questions("person")}
-    for question in q.all_questions("person"):
-        if question.element and question.bit is not None:
-            person_aggs[question.element] = _bit_sum(question.bit, ages[question.applies])
-            bits[question.element] = question.bit
-    for element, (key, applies) in q.DERIVED_ELEMENTS.items():
-        person_aggs[element] = _bit_sum(person_bits[key], ages[applies])
-        bits[element] = person_bits[key]
     counts: dict[int, dict[str, int]] = {vid: dict.fromkeys(q.counted_elements(), 0) for vid in village_ids}
-    for model, aggs in ((Household, house_aggs), (Person, person_aggs)):
-        for row in model.objects.filter(village_id__in=village_ids).values("village_id").annotate(**aggs):
-            target = counts[row.pop("village_id")]
-            for element, value in row.items():
-                target[element] = (value or 0) >> bits[element] if element in bits else value
+    if not village_ids:
+        return counts
+    marks = ", ".join(["%s"] * len(village_ids))
+    with connection.cursor() as cursor:
+        for sql, columns, ages in _count_plan():
+            params = [p for applies in ages for p in _AGE_SQL[applies][1](year)] + list(village_ids)
+            cursor.execute(sql.replace("<ids>", marks), params)
+            for village_id, *values in cursor.fetchall():
+                target = counts[village_id]
+                for (element, bit), value in zip(columns, values, strict=True):
+                    value = int(value or 0)
+                    target[element] = value if bit < 0 else value >> bit
     return counts
 
 
@@ -107,6 +123,7 @@ class CellRule:
     typed: float | None  # the stored figure when it is not the census's
     census_wins: bool
     reason: str  # empty | census | complete | typed
+    stored: float | None = None  # the figure the cell holds now (None: empty)
 
 
 def _last_sources(village_ids: list[int], year: int, elements: dict[str, int]) -> dict[tuple[int, int], tuple]:
@@ -124,6 +141,7 @@ def _last_sources(village_ids: list[int], year: int, elements: dict[str, int]) -
             unit_id__in=village_ids, period__code=period_code, data_element_id__in=list(elements.values()), year=year
         )
         .annotate(last_source=Subquery(last_source))
+        .order_by()
         .values_list("unit_id", "data_element_id", "value", "last_source")
     )
     return {(unit, element): (value, source) for unit, element, value, source in rows}
@@ -150,11 +168,11 @@ def cell_rules(village_ids: list[int], year: int, counts=None) -> dict[int, list
             if value is None:
                 rule = CellRule(code, counts[vid][code], None, True, "empty")
             elif source == ChangeSource.CENSUS:
-                rule = CellRule(code, counts[vid][code], None, True, "census")
+                rule = CellRule(code, counts[vid][code], None, True, "census", value)
             elif vid in complete:
-                rule = CellRule(code, counts[vid][code], value, True, "complete")
+                rule = CellRule(code, counts[vid][code], value, True, "complete", value)
             else:
-                rule = CellRule(code, counts[vid][code], value, False, "typed")
+                rule = CellRule(code, counts[vid][code], value, False, "typed", value)
             rules[vid].append(rule)
     return rules
 
@@ -165,7 +183,8 @@ def _write(villages: list[AdminUnit], year: int) -> int:
     counts = village_counts(ids, year)
     rules = cell_rules(ids, year, counts)
     code_of = {v.id: v.code for v in villages}
-    cells = [(vid, rule) for vid in ids for rule in rules[vid] if rule.census_wins]
+    # only the figures that change: an unchanged one would cost the write path's checks for nothing
+    cells = [(vid, rule) for vid in ids for rule in rules[vid] if rule.census_wins and rule.census != rule.stored]
     rows = [
         ValueInput(
             element=rule.element,

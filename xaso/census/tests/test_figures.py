@@ -78,15 +78,6 @@ def test_commune_rollup_sums_its_villages(two_households, an_vien_villages, an_v
     assert rollup["households_total"] == 3 and rollup["households_fibre"] == 2 and rollup["adults_total"] == 5
 
 
-def test_age_boundaries():
-    """15 this year is an adult and of working age, 14 is neither; 60 is of working age, 61 is not."""
-    from xaso.census.figures import _age_bounds
-
-    bounds = _age_bounds(2026)
-    assert bounds["adult"].children == [("birth_year__lte", 2011)]
-    assert sorted(bounds["working_age"].children) == [("birth_year__gte", 1966), ("birth_year__lte", 2011)]
-
-
 def test_ages_counted_at_the_edges(census_catalog, an_vien_villages, an_vien_officer):
     village = an_vien_villages[0]
     members = [person(YEAR - age) for age in (14, 15, 60, 61)]
