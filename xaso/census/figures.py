@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from xaso.core.periods import YEAR
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.errors import BulkValueError
 from xaso.indicators.models import ChangeSource, DataElement, DataValue, DataValueChange
@@ -147,17 +148,22 @@ def _last_sources(village_ids: list[int], year: int, elements: dict[str, int]) -
     return {(unit, element): (value, source) for unit, element, value, source in rows}
 
 
-def cell_rules(village_ids: list[int], year: int, counts=None) -> dict[int, list[CellRule]]:
+def _statuses(village_ids: list[int], year: int) -> dict[int, tuple[bool, str]]:
+    """{village id: (census complete, last figure refusal)} for the villages with a census status of the year."""
+    rows = VillageCensus.objects.filter(village_id__in=village_ids, year=year).values_list(
+        "village_id", "completed_at", "figures_error"
+    )
+    return {vid: (completed is not None, error) for vid, completed, error in rows}
+
+
+def cell_rules(village_ids: list[int], year: int, counts=None, statuses=None) -> dict[int, list[CellRule]]:
     """Per village, per counted element: the census count, the typed figure and which one the cell holds."""
     counts = counts if counts is not None else village_counts(village_ids, year)
+    statuses = statuses if statuses is not None else _statuses(village_ids, year)
     codes = q.counted_elements()
     elements = dict(DataElement.objects.filter(code__in=codes).values_list("code", "id"))
     stored = _last_sources(village_ids, year, elements)
-    complete = set(
-        VillageCensus.objects.filter(village_id__in=village_ids, year=year, completed_at__isnull=False).values_list(
-            "village_id", flat=True
-        )
-    )
+    complete = {vid for vid, (done, _error) in statuses.items() if done}
     rules: dict[int, list[CellRule]] = {}
     for vid in village_ids:
         rules[vid] = []
@@ -177,11 +183,23 @@ def cell_rules(village_ids: list[int], year: int, counts=None) -> dict[int, list
     return rules
 
 
+def cell_rule(*, unit: AdminUnit, element: str, spec) -> CellRule | None:
+    """The census's rule for one cell (a village, a census element, a year), for the value history; None when the
+    census does not count that cell (another level, element or period type, or no census in the village)."""
+    if unit.level != Level.VILLAGE or element not in q.counted_elements() or spec.type != YEAR:
+        return None
+    if not Household.objects.filter(village=unit).exists():
+        return None
+    rules = cell_rules([unit.id], spec.start.year)[unit.id]
+    return next((rule for rule in rules if rule.element == element), None)
+
+
 def _write(villages: list[AdminUnit], year: int) -> int:
     """Write the census figures of these villages for `year` under the rule; how many figures were sent."""
     ids = [v.id for v in villages]
     counts = village_counts(ids, year)
-    rules = cell_rules(ids, year, counts)
+    statuses = _statuses(ids, year)
+    rules = cell_rules(ids, year, counts, statuses)
     code_of = {v.id: v.code for v in villages}
     # only the figures that change: an unchanged one would cost the write path's checks for nothing
     cells = [(vid, rule) for vid in ids for rule in rules[vid] if rule.census_wins and rule.census != rule.stored]
@@ -215,7 +233,7 @@ def _write(villages: list[AdminUnit], year: int) -> int:
     error = "; ".join(dict.fromkeys(refused))[:500]
     if error:
         VillageCensus.objects.update_or_create(village=villages[0], year=year, defaults={"figures_error": error})
-    else:
+    elif any(error for _done, error in statuses.values()):  # a refusal shown before is cleared
         VillageCensus.objects.filter(village_id__in=ids, year=year).exclude(figures_error="").update(figures_error="")
     return len(rows)
 

@@ -301,10 +301,10 @@ def _submit(*, user, record: dict, kind: str, reason: str = "") -> tuple[SubmitR
             raise CensusError(_("client_id: mã lần gửi này đã dùng cho một hộ khác."), "client_id")
         return SubmitResult("duplicate", done.version, list(done.conflicts), str(parsed.uid)), parsed.village
     _refuse_unauthorised(user, parsed.village)
-    if Withdrawal.objects.filter(uid=parsed.uid).exists():
-        raise CensusError(_("uid: hộ này đã rút lại đồng ý, thông tin của hộ không được ghi lại."), "uid")
     household = Household.objects.select_for_update().filter(uid=parsed.uid).first()
     if household is None:
+        if Withdrawal.objects.filter(uid=parsed.uid).exists():  # a withdrawn household has no record left
+            raise CensusError(_("uid: hộ này đã rút lại đồng ý, thông tin của hộ không được ghi lại."), "uid")
         result = _create(user, parsed, kind)
     else:
         if household.village_id != parsed.village.id:
@@ -391,7 +391,8 @@ def _create(user, parsed: _Record, kind: str) -> SubmitResult:
 
 
 def _update(user, household: Household, parsed: _Record, kind: str, reason: str) -> SubmitResult:
-    people = {str(p.uid): p for p in household.members.all()}
+    # the people are read only when the record speaks of them
+    people = {str(p.uid): p for p in household.members.all()} if parsed.new_members or parsed.removed_members else {}
     current = _flatten(household, list(people.values()))
     base = parsed.base_version if parsed.base_version is not None else 0
     stale = base < household.version

@@ -181,9 +181,11 @@ def value_history(request):
         return HttpResponseBadRequest(str(exc))
     changes = entry.history_lines(user=request.user, unit=unit, element=element, spec=spec)
     current = entry.entry_row(user=request.user, unit=unit, spec=spec, element=element)
+    from xaso.census.figures import cell_rule  # the census's rule for this cell, when it counts this element
+
     return render(request, "indicators/history.html", {
         "unit": unit, "element": element, "spec": spec, "changes": changes, "current": current,
-        "entry_url": _entry_url(unit, spec),
+        "entry_url": _entry_url(unit, spec), "census_rule": cell_rule(unit=unit, element=element.code, spec=spec),
     })  # fmt: skip
 
 

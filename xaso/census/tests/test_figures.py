@@ -197,3 +197,22 @@ def test_a_rule_refusing_one_count_leaves_the_others_written(census_catalog, an_
                                                          members=[person(YEAR - 30)]))  # fmt: skip
     assert figures(village)["households_total"] == 1
     assert VillageCensus.objects.get(village=village).figures_error == ""
+
+
+def test_the_value_history_shows_which_figure_the_cell_holds(client, census_catalog, an_vien_villages,
+                                                             an_vien_officer):  # fmt: skip
+    from django.urls import reverse
+
+    village = an_vien_villages[0]
+    _type(an_vien_officer, village, "population_total", 400)
+    _type(an_vien_officer, village, "households_total", 120)
+    household_submit(user=an_vien_officer, record=record(village, fibre=True, members=[person(YEAR - 30)]))
+    client.force_login(an_vien_officer)
+    url = reverse("indicators:history") + f"?unit={village.code}&period={YEAR}&element="
+    typed = client.get(url + "households_total").content.decode()
+    assert "đang giữ số nhập tay" in typed and "đang có 1" in typed
+    census = client.get(url + "households_fibre").content.decode()
+    assert "lấy số liệu điều tra hộ gia đình" in census and "Tính từ điều tra hộ gia đình" in census
+    village_census_mark(user=an_vien_officer, village=village, complete=True)
+    flipped = client.get(url + "households_total").content.decode()
+    assert "lấy số liệu điều tra hộ gia đình của thôn (hiện 1)" in flipped
