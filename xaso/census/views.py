@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xaso.accounts.permissions import can_read_unit
 from xaso.core.spreadsheet import csv_value
 from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.models import DataElement
 from xaso.privacy.models import AccessAction, ConsentMethod
 from xaso.privacy.services import PrivacyError, log_access, reason_clean
 from xaso.registers.selectors import imports_recent
@@ -103,7 +104,8 @@ def village(request, code: str):
     )
     year = timezone.localdate().year
     status = VillageCensus.objects.filter(village=village, year=year).first()
-    rules = cell_rules([village.id], year)[village.id]
+    names = dict(DataElement.objects.filter(code__in=q.counted_elements()).values_list("code", "name"))
+    rules = [(names.get(rule.element, rule.element), rule) for rule in cell_rules([village.id], year)[village.id]]
     return render(
         request,
         "census/village.html",
