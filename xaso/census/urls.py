@@ -14,6 +14,7 @@ urlpatterns = [
     path("village/<str:code>/complete/", views.village_complete, name="village_complete"),
     path("village/<str:code>/household/<uuid:uid>/edit/", views.household_edit, name="household_edit"),
     path("household/<uuid:uid>/", views.household, name="household"),
+    path("household/<uuid:uid>/assign/", views.household_assign, name="household_assign"),
     path("household/<uuid:uid>/withdraw/", views.household_withdraw, name="household_withdraw"),
     path("household/<uuid:uid>/conflict-seen/", views.household_conflict_seen, name="household_conflict_seen"),
 ]

@@ -141,6 +141,14 @@ def household(request, uid: uuid.UUID):
         for person in household.members.all()
     ]
     history = list(selectors.household_history(request.user, household)[:50])
+    officer = is_commune_officer_of(request.user, household.village)
+    team_members = []
+    if officer:
+        from xaso.teams.models import TeamMember
+
+        team_members = list(
+            TeamMember.objects.filter(team__village=household.village, active=True).order_by("full_name")
+        )
     return render(
         request,
         "census/household.html",
@@ -152,7 +160,8 @@ def household(request, uid: uuid.UUID):
             "members": members,
             "person_questions": person_questions,
             "history": history,
-            "officer": is_commune_officer_of(request.user, household.village),
+            "officer": officer,
+            "team_members": team_members,
         },
     )
 
@@ -302,6 +311,25 @@ def household_conflict_seen(request, uid: uuid.UUID):
         services.household_conflict_resolve(user=request.user, household=household)
     except services.CensusError as exc:
         messages.error(request, exc.message)
+    return redirect("census:household", uid=uid)
+
+
+@login_required
+@require_POST
+def household_assign(request, uid: uuid.UUID):
+    household = _household(request, uid)
+    member = None
+    member_id = (request.POST.get("member") or "").strip()
+    if member_id.isdigit():
+        from xaso.teams.models import TeamMember
+
+        member = TeamMember.objects.select_related("team").filter(pk=int(member_id)).first()
+    try:
+        services.household_assign(user=request.user, household=household, member=member)
+    except services.CensusError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã phân công thành viên phụ trách."))
     return redirect("census:household", uid=uid)
 
 

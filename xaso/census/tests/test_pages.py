@@ -46,3 +46,22 @@ def test_officer_pages_render_and_log(client, recorded, an_vien, an_vien_officer
     assert AccessLog.objects.filter(action="list", subject_type="household").count() == 1
     assert AccessLog.objects.filter(action="view", subject_id=uids[0]).count() == 2
     assert Household.objects.count() == 3
+
+
+def test_officer_assigns_a_household_to_a_member_of_its_village_team(client, recorded, an_vien_villages, ap1_team,
+                                                                     an_vien_officer):  # fmt: skip
+    from xaso.teams.models import TeamMember
+    from xaso.teams.services import member_save, team_save
+
+    village, uids = recorded
+    member = TeamMember.objects.get(team=ap1_team)
+    other_team = team_save(user=an_vien_officer, village=an_vien_villages[1], name="Tổ Ấp 2")
+    stranger = member_save(user=an_vien_officer, team=other_team, full_name="Người ấp khác")
+    client.force_login(an_vien_officer)
+    url = reverse("census:household_assign", kwargs={"uid": uids[0]})
+    client.post(url, {"member": stranger.pk})  # flipped: a member of another village's team is refused
+    assert Household.objects.get(uid=uids[0]).assigned_member is None
+    client.post(url, {"member": member.pk})
+    assert Household.objects.get(uid=uids[0]).assigned_member == member
+    page = client.get(reverse("teams:overview", kwargs={"code": village.commune.code})).content.decode()
+    assert "1 hộ được phân công" in page
