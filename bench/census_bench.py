@@ -74,7 +74,8 @@ def run_one(args) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from bench.run import machine
+    from bench.run import Phases, machine
+    from xaso.census import figures as census_figures
     from xaso.accounts.models import Role, User
     from xaso.census import questions as q
     from xaso.census.figures import census_refresh, village_counts
@@ -162,6 +163,11 @@ def run_one(args) -> dict:
                                          period__code=str(year)).values_list("value", flat=True))  # fmt: skip
     assert total == args.households, total
     samples: dict[str, list[float]] = {}
+    phases = Phases()  # where one household's change spends its time
+    phases.wrap(census_figures, "village_counts", "census counts")
+    phases.wrap(census_figures, "cell_rules", "typed-vs-census rule")
+    phases.wrap(census_figures, "values_write", "values_write (validation, history, rollups)")
+    breakdown = []
     for repeat in range(args.repeats):
         samples.setdefault("bare GROUP BY (commune)", []).append(bare_group_by(ids))
         began = time.perf_counter()
@@ -186,9 +192,11 @@ def run_one(args) -> dict:
                   "form_version": form.version, "base_version": household.version,
                   "fields": {"answers": {"fibre": flipped}}, "members": [],
                   "recorded_at": timezone.now().isoformat()}  # fmt: skip
+        phases.reset()
         began = time.perf_counter()
         result = household_submit(user=officer, record=record)
         samples.setdefault("one household's change", []).append(time.perf_counter() - began)
+        breakdown.append(phases.reset())
         assert result.status == "updated", result
         fibre_after = DataValue.objects.get(unit=village, data_element__code="households_fibre",
                                             period__code=str(year)).value  # fmt: skip
@@ -196,6 +204,9 @@ def run_one(args) -> dict:
     medians = {name: summary(runs) for name, runs in samples.items()}
     for name, values in medians.items():
         print(f"[{args.database}] {name:26s} median {values['median_ms']:8.1f} ms  max {values['max_ms']:8.1f} ms")
+    parts = {k: statistics.median(b.get(k, 0.0) for b in breakdown) * 1000 for k in breakdown[0]}
+    print(f"[{args.database}] one household's change, median ms by part: "
+          + ", ".join(f"{k} {v:.1f}" for k, v in parts.items()))  # fmt: skip
     print(f"[{args.database}] first full aggregation (every figure new): {first_run * 1000:.0f} ms")
     aims = {
         "full re-aggregation < 1 s": medians["full re-aggregation"]["median_ms"] < 1000,
@@ -204,7 +215,7 @@ def run_one(args) -> dict:
     print(f"[{args.database}] aims: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in aims.items()))
     result = {"database": args.database, "server": server, "machine": machine(), "load": os.getloadavg(),
               "households": args.households, "people": args.people, "villages": args.villages,
-              "repeats": args.repeats, "first_full_ms": first_run * 1000, "results": medians, "aims": aims,
+              "repeats": args.repeats, "first_full_ms": first_run * 1000, "results": medians, "change_parts_ms": parts, "aims": aims,
               "samples_s": samples}  # fmt: skip
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"census-{args.database}.json").write_text(json.dumps(result, indent=2))

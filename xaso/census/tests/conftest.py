@@ -63,6 +63,19 @@ def ap1_team(an_vien_villages, team_user):
     return team
 
 
+#: the census year: figures are written for the current year
+YEAR = timezone.localdate().year
+
+
+def figures(village) -> dict[str, float]:
+    """A village's figures of the census year, by element code."""
+    from xaso.indicators.models import DataValue
+
+    return dict(
+        DataValue.objects.filter(unit=village, period__code=str(YEAR)).values_list("data_element__code", "value")
+    )
+
+
 def record(village, *, uid=None, client_id=None, base=None, recorded_at=None, members=(), consent="verbal", **fields):
     """A submission as the offline form sends it."""
     data = {"head_name": "Nguyễn Văn Hộ"} | fields

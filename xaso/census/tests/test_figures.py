@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from xaso.census.figures import cell_rules, census_refresh, village_counts
 from xaso.census.models import Household
@@ -15,16 +14,9 @@ from xaso.census.services import household_submit, household_withdraw, village_c
 from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, ElementRollup
 from xaso.indicators.services import ValueInput, values_write
 
-from .conftest import person, record
+from .conftest import YEAR, figures, person, record
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year
-
-
-def figures(village) -> dict[str, float]:
-    return dict(
-        DataValue.objects.filter(unit=village, period__code=str(YEAR)).values_list("data_element__code", "value")
-    )
 
 
 @pytest.fixture

@@ -7,23 +7,16 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from xaso.accounts.models import Role
+from xaso.census.tests.conftest import YEAR, figures
 from xaso.conftest import make_user
-from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, ElementRollup
+from xaso.indicators.models import ChangeSource, DataValueChange, ElementRollup
 from xaso.teams.models import MemberRole, Team
 from xaso.teams.selectors import teams_overview
 from xaso.teams.services import TeamError, member_save, team_save, training_record
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year
-
-
-def figures(village) -> dict[str, float]:
-    return dict(
-        DataValue.objects.filter(unit=village, period__code=str(YEAR)).values_list("data_element__code", "value")
-    )
 
 
 @pytest.fixture
