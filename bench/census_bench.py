@@ -75,8 +75,8 @@ def run_one(args) -> dict:
     from django.utils import timezone
 
     from bench.run import Phases, machine
-    from xaso.census import figures as census_figures
     from xaso.accounts.models import Role, User
+    from xaso.census import figures as census_figures
     from xaso.census import questions as q
     from xaso.census.figures import census_refresh, village_counts
     from xaso.census.models import Household, Person
@@ -215,7 +215,8 @@ def run_one(args) -> dict:
     print(f"[{args.database}] aims: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in aims.items()))
     result = {"database": args.database, "server": server, "machine": machine(), "load": os.getloadavg(),
               "households": args.households, "people": args.people, "villages": args.villages,
-              "repeats": args.repeats, "first_full_ms": first_run * 1000, "results": medians, "change_parts_ms": parts, "aims": aims,
+              "repeats": args.repeats, "first_full_ms": first_run * 1000, "results": medians,
+              "change_parts_ms": parts, "aims": aims,
               "samples_s": samples}  # fmt: skip
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"census-{args.database}.json").write_text(json.dumps(result, indent=2))
