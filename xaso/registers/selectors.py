@@ -39,7 +39,7 @@ def drilldown_links(*, user, unit, year: int) -> dict[str, DrillLink]:
         return {}
     links: dict[str, DrillLink] = {}
     for register in registers_all():
-        if not register.has_rows(unit=unit, year=year):
+        if not register.indicators or not register.has_rows(unit=unit, year=year):  # nothing to drill into
             continue
         for code in register.indicators:
             url = register.drilldown_url(unit=unit, indicator_code=code, year=year)
