@@ -88,10 +88,12 @@ def _grow(officer, commune, villages, years=("2019", "2020", "2022")):
 
 
 def test_pages_opened_without_a_year_never_read_the_raw_values_and_cost_the_same_at_two_sizes(
-    client, nga_dien_data, nga_dien, nga_dien_villages, nga_dien_officer, administrator, thanh_hoa_old
+    client, settings, nga_dien_data, nga_dien, nga_dien_villages, nga_dien_officer, administrator, thanh_hoa_old
 ):
     """The commune page, the old province's page and the public page, as a user opens them (no year): the same
-    queries at two data sizes, none of them on the raw value table."""
+    queries at two data sizes, none of them on the raw value table. Rendered each time (no fragments cache): what
+    the rendering reads is the subject, not the cache."""
+    settings.CACHES = {**settings.CACHES, "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     publication = Publication.objects.create(unit=nga_dien, is_published=True, show_targets=True)
     publication.indicators.set(Indicator.objects.all())
     urls = {
