@@ -22,6 +22,8 @@ urlpatterns = [
     path("exchange/", include("xaso.exchange.urls")),
     path("registers/", include("xaso.registers.urls")),
     path("dossiers/", include("xaso.dossiers.urls")),
+    # the offline census app, before the census pages; its service worker lives in this folder, so its scope is the app
+    path("census/app/", include("xaso.census.urls_offline")),
     path("census/", include("xaso.census.urls")),
     path("teams/", include("xaso.teams.urls")),
     path("", include("xaso.coc.urls")),

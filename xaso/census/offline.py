@@ -28,6 +28,7 @@ import uuid
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
@@ -41,7 +42,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from xaso.core.api import json_error
 from xaso.geo.models import AdminUnit, Level
 
 #: At most this many records in one sync request; the app sends its queue in batches of `SYNC_BATCH_CLIENT`.
@@ -79,6 +79,14 @@ WORKER_SCRIPTS = (
     "vendor/workbox-7.4.1/workbox-expiration.prod.js",
     "census/sw.js",
 )
+
+
+def json_error(detail: str, code: str, status_code: int, errors=None) -> JsonResponse:
+    """The API's error body (xaso.core.api.json_error), imported when first used: xaso.core.api loads DRF's views,
+    whose settings import xaso.core.api back, so a module imported before DRF must not import it at the top."""
+    from xaso.core.api import json_error as api_error
+
+    return api_error(detail, code, status_code, errors)
 
 
 def _json_401() -> JsonResponse:
@@ -173,7 +181,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "precache": _precache_entries(),
         "shell": scope,
         "data": [reverse("census_app:form"), reverse("census_app:households")],
-        "static": static(""),
+        "static": settings.STATIC_URL,
     }
     scripts = [static(path) for path in WORKER_SCRIPTS]
     body = (

@@ -36,7 +36,8 @@
     cacheName: PAGES,
     networkTimeoutSeconds: 4,
     plugins: [onlyGood],
-    matchOptions: { ignoreSearch: true },
+    // the page varies by cookie and language (Django says so); a request made by the worker carries neither
+    matchOptions: { ignoreSearch: true, ignoreVary: true },
   });
   workbox.routing.registerRoute(
     ({ request, url }) => request.mode === "navigate" && url.origin === scopeUrl.origin && url.pathname === scopeUrl.pathname,
@@ -45,7 +46,12 @@
 
   workbox.routing.registerRoute(
     ({ url, request }) => request.method === "GET" && url.origin === scopeUrl.origin && dataPaths.has(url.pathname),
-    new workbox.strategies.NetworkFirst({ cacheName: DATA, networkTimeoutSeconds: 4, plugins: [onlyGood] })
+    new workbox.strategies.NetworkFirst({
+      cacheName: DATA,
+      networkTimeoutSeconds: 4,
+      plugins: [onlyGood],
+      matchOptions: { ignoreVary: true },
+    })
   );
 
   workbox.routing.registerRoute(
@@ -56,18 +62,18 @@
     })
   );
 
-  // warm the page cache at install: the visit that installed the worker was not yet served by it
+  // warm the caches at install: the visit that installed the worker was not yet served by it
+  async function warm(cacheName, url) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (await onlyGood.cacheWillUpdate({ response })) await (await caches.open(cacheName)).put(url, response);
+    } catch (error) {
+      // offline at install: the next online visit fills the cache
+    }
+  }
   self.addEventListener("install", (event) => {
-    event.waitUntil(
-      (async () => {
-        try {
-          const response = await fetch(scopeUrl.href, { credentials: "same-origin", cache: "no-store" });
-          if (await onlyGood.cacheWillUpdate({ response })) await (await caches.open(PAGES)).put(scopeUrl.href, response);
-        } catch (error) {
-          // offline at install: the next online visit fills the cache
-        }
-      })()
-    );
+    const data = setup.data.map((path) => warm(DATA, new URL(path, self.location.href).href));
+    event.waitUntil(Promise.all([warm(PAGES, scopeUrl.href), ...data]));
   });
 
   // the page asks for the cached personal data to go when its user signs out
