@@ -156,11 +156,8 @@ def _app_strings() -> dict[str, str]:
         "no_form": _("Chưa tải được mẫu phiếu: hãy mở ứng dụng một lần khi có mạng."),
         "member": _("Người thứ %(n)s"),
         "remove_member": _("Bỏ người này"),
-        "yes": _("Có"),
-        "no": _("Không"),
         "choose": _("— Chọn —"),
         "edit": _("Sửa"),
-        "version": _("mẫu phiếu phiên bản %(v)s"),
         "required": _("Cần điền: %(field)s."),
         "no_households": _("Chưa có hộ nào. Bấm “Thêm hộ mới” để ghi hộ đầu tiên."),
         "members_count": _("%(n)s người"),
@@ -375,7 +372,7 @@ def _parse_batch(request: HttpRequest) -> tuple[list[Any], JsonResponse | None]:
     records = body.get("records") if isinstance(body, dict) else None
     if not isinstance(records, list):
         return [], json_error(
-            _('Thiếu danh sách hộ: gửi {"records": [...]}.'),
+            _("Thiếu danh sách hộ: gửi một đối tượng JSON có khóa “records” là danh sách các hộ."),
             "invalid",
             400,
             errors={"records": [{"message": _("Cần một danh sách."), "code": "required"}]},
