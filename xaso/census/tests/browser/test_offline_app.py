@@ -10,6 +10,7 @@ page, its files and its data come from the service worker's caches and IndexedDB
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from django.core.signals import request_started
 from django.utils import timezone
 
 from xaso.census.models import Household, Person
+from xaso.census.services import household_submit
+from xaso.census.tests.conftest import record
 from xaso.coc.tests.browser.test_coc import NO_HORIZONTAL_OVERFLOW, row_text
 from xaso.core.browser import DESKTOP, PHONE
 from xaso.core.tests.browser.test_csp import violations, watched
@@ -133,6 +136,10 @@ def test_team_member_records_three_households_offline_then_syncs_and_the_figures
     page.get_by_test_id("new-household").click()  # the form draws from the kept definition
     assert page.get_by_test_id("purpose").inner_text().startswith("Mục đích: UBND xã thu thập")
     assert page.get_by_label("Họ tên chủ hộ").is_visible()
+    page.get_by_test_id("add-member").click()
+    page.locator("[data-member]").get_by_label("Năm sinh").fill("1985")  # an adult: the adult questions show
+    assert page.get_by_text("Có và dùng điện thoại thông minh").is_visible()
+    shot(page, "form-offline-phone")
     page.get_by_text("Thôi, quay lại danh sách").click()
     size = page.evaluate(NO_HORIZONTAL_OVERFLOW)
     assert size["scroll"] <= size["viewport"] == 390
@@ -196,4 +203,50 @@ def test_the_app_on_a_desktop_and_a_bad_household_shown_with_its_field(
     assert Household.objects.get().phone == "0912345678"
     assert page.locator("[data-results] > [data-status=error]").count() == 0
     shot(page, "fixed-desktop")
+
+    # an edit sends only what changed: the address, not the name nor the phone it never touched
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.method == "POST" and "/sync/" in r.url else None)
+    page.locator("[data-households] [data-edit]").click()
+    page.get_by_label("Địa chỉ ngắn (xóm, số nhà)").fill("Xóm Giữa, số 4")
+    page.get_by_test_id("save").click()
+    page.wait_for_selector("[data-results] > [data-status=updated]")
+    [batch] = sent
+    [edit] = batch["records"]
+    assert (edit["base_version"], edit["fields"], edit["members"]) == (1, {"address": "Xóm Giữa, số 4"}, [])
+    household = Household.objects.get()
+    assert (household.version, household.address, household.phone) == (2, "Xóm Giữa, số 4", "0912345678")
+    assert session.errors == []
+
+
+def test_two_people_edit_one_household_and_the_phone_shows_the_merge(
+    open_session, ap1_team, team_user, an_vien_officer, an_vien_villages, full_catalog
+):
+    """The team member edits a household offline from version 1 while the commune's officer changes the same
+    field on the server; the later recording wins the field and the phone says which field both changed."""
+    ap1 = an_vien_villages[0]
+    uid = str(uuid.uuid4())
+    household_submit(user=an_vien_officer, record=record(ap1, uid=uid, head_name="Đỗ Văn Năm", phone="0911111111"))
+    session = open_session(viewport=PHONE)
+    session.login("ap1_member")
+    page = session.page
+    page.goto("/census/app/")
+    page.wait_for_function(CONTROLLED)
+    session.context.set_offline(True)
+    officer_edit = record(ap1, uid=uid, base=1, consent=None, phone="0922222222")
+    officer_edit["fields"].pop("head_name")
+    household_submit(user=an_vien_officer, record=officer_edit)  # recorded first, on the server
+    page.locator(f'[data-edit="{uid}"]').click()
+    assert page.get_by_label("Số điện thoại đại diện (không bắt buộc)").input_value() == "0911111111"
+    page.get_by_label("Số điện thoại đại diện (không bắt buộc)").fill("0933333333")
+    page.get_by_test_id("save").click()
+    assert page.get_by_test_id("queue").inner_text() == "1 hộ chưa gửi"
+    session.context.set_offline(False)
+    page.wait_for_selector("[data-results] > [data-status=merged]")
+    text = re.sub(r"\s+", " ", page.locator("[data-results] > [data-status=merged]").inner_text())
+    assert "Đã gộp với bản sửa của người khác" in text
+    assert "Hai người sửa cùng lúc các mục: Số điện thoại đại diện (không bắt buộc)." in text
+    shot(page, "merged-phone")
+    household = Household.objects.get(uid=uid)
+    assert (household.version, household.phone, household.has_conflict) == (3, "0933333333", True)
     assert session.errors == []
