@@ -337,3 +337,19 @@ def test_manifest_names_the_app_in_vietnamese_with_png_icons(client):
 
 def test_the_app_page_is_at_the_reversed_url():
     assert reverse("census_app:shell") == "/census/app/"
+
+
+def test_household_list_reads_the_same_queries_for_two_households_or_twelve(member_client, ap1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert member_client.get("/census/app/households.json").status_code == 200
+        return len(captured)
+
+    post(member_client, [record(ap1, head_name=f"Hộ {i}", members=[person(1980), person(2010)]) for i in range(2)])
+    small = queries()
+    post(member_client, [record(ap1, head_name=f"Hộ thêm {i}", members=[person(1970)]) for i in range(10)])
+    assert queries() == small
+    assert len(member_client.get("/census/app/households.json").json()["households"]) == 12
