@@ -176,10 +176,8 @@
       if (result.conflicts && result.conflicts.length) {
         item.append(el("p", { className: "small", text: t("conflicts", { fields: result.conflicts.map(fieldLabel).join(", ") }) }));
       }
-      if (result.message) {
-        const where = result.field ? fieldLabel(result.field) + " — " : "";
-        item.append(el("p", { className: "small error", text: where + result.message }));
-      }
+      // the server's message already names the field as the form labels it ("Họ tên chủ hộ: bắt buộc.")
+      if (result.message) item.append(el("p", { className: "small error", text: result.message }));
       if (record.state === "error") {
         item.append(el("button", { type: "button", className: "usa-button usa-button--outline", "data-fix": record.client_id, text: t("edit") }));
       }
@@ -414,7 +412,8 @@
     const consentNeeded = !(state.editing.base && state.editing.base.consent);
     if (consentNeeded && !values.fields.consent_method) found.push(t("required", { field: label(state.form.consent) }));
     for (const input of form.querySelectorAll("input, select")) {
-      if (input.closest("[hidden]") || input.name === "consent_method" || input.checkValidity()) continue;
+      if (input.closest("[hidden]") || ["consent_method", "village"].includes(input.name)) continue;
+      if (input.checkValidity()) continue;
       const labelNode = form.querySelector(`label[for="${input.id}"]`);
       found.push((labelNode ? labelNode.textContent + ": " : "") + input.validationMessage);
     }
