@@ -267,8 +267,8 @@ def test_the_app_page_holds_no_inline_script_and_links_its_manifest(member_clien
     check_page(response)
     html = response.content.decode()
     assert 'rel="manifest" href="/census/app/manifest.webmanifest"' in html
-    assert 'id="census-config" type="application/json"' in html
-    config = json.loads(html.split('id="census-config" type="application/json">')[1].split("</script>")[0])
+    assert 'id="offline-config" type="application/json"' in html
+    config = json.loads(html.split('id="offline-config" type="application/json">')[1].split("</script>")[0])
     assert config["scope"] == "/census/app/" and config["sync"] == SYNC
     assert config["strings"]["queue"] == "%(n)s hộ chưa gửi"
 

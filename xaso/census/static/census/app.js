@@ -1,6 +1,6 @@
 // xaso census app: the household form that works with no signal (docs/decisions/0036-offline-census-app.md).
 //
-// The page (census/app/shell.html) brings its settings and every word it shows in a JSON block (#census-config);
+// The page (census/app/shell.html) brings its settings and every word it shows in a JSON block (#offline-config);
 // this script draws the form from the form definition (/census/app/form.json), keeps each saved household in the
 // phone's IndexedDB (the "outbox", through the vendored idb library) and sends the queue to /census/app/sync/ when
 // the network returns (the `online` event, the "Gửi ngay" button, a retry timer), then shows the server's answer
@@ -14,7 +14,7 @@
   "use strict";
 
   const root = document.querySelector("[data-census-app]");
-  const configNode = document.getElementById("census-config");
+  const configNode = document.getElementById("offline-config");
   if (!root || !configNode || !window.idb) return;
   const config = JSON.parse(configNode.textContent);
   const english = (document.documentElement.lang || "vi").startsWith("en");
@@ -149,10 +149,10 @@
   function householdItem(uid, name, village, members, record) {
     return el(
       "li",
-      { className: "census-household", "data-uid": uid },
+      { className: "offline-household", "data-uid": uid },
       el(
         "div",
-        { className: "census-household__text" },
+        { className: "offline-household__text" },
         el("strong", { text: name }),
         el("span", { className: "muted small", text: villageName(village) + " · " + t("members_count", { n: members }) }),
         record ? statusTag(record) : null
@@ -170,8 +170,8 @@
       const result = record.result;
       const item = el(
         "li",
-        { className: "census-result", "data-client-id": record.client_id, "data-status": result.status },
-        el("div", { className: "census-household__text" }, el("strong", { text: record.label }), statusTag(record))
+        { className: "offline-result", "data-client-id": record.client_id, "data-status": result.status },
+        el("div", { className: "offline-household__text" }, el("strong", { text: record.label }), statusTag(record))
       );
       if (result.conflicts && result.conflicts.length) {
         item.append(el("p", { className: "small", text: t("conflicts", { fields: result.conflicts.map(fieldLabel).join(", ") }) }));
@@ -214,7 +214,7 @@
     if (question.type === "bool") {
       return el(
         "div",
-        { className: "usa-checkbox census-tile" },
+        { className: "usa-checkbox offline-tile" },
         el("input", { className: "usa-checkbox__input usa-checkbox__input--tile", type: "checkbox", id, name, "data-key": question.key, "data-type": "bool", checked: value === true }),
         el("label", { className: "usa-checkbox__label", for: id, text: label(question) })
       );
@@ -282,13 +282,13 @@
   }
 
   function memberCard(member, number) {
-    const card = el("div", { className: "census-member", "data-member": member.uid }, el("h3", { text: t("member", { n: number }) }));
+    const card = el("div", { className: "offline-member", "data-member": member.uid }, el("h3", { text: t("member", { n: number }) }));
     for (const question of state.form.person_fields) card.append(inputFor(question, member[question.key], member.uid + "-" + question.key));
     for (const question of state.form.person) {
       const wrap = el("div", { "data-applies": question.applies || "all" }, inputFor(question, (member.answers || {})[question.key], member.uid + "-" + question.key));
       card.append(wrap);
     }
-    card.append(el("button", { type: "button", className: "usa-button usa-button--unstyled census-remove", "data-remove-member": member.uid, text: t("remove_member") }));
+    card.append(el("button", { type: "button", className: "usa-button usa-button--unstyled offline-remove", "data-remove-member": member.uid, text: t("remove_member") }));
     applyAges(card);
     return card;
   }
@@ -355,7 +355,7 @@
       consent.append(
         el(
           "div",
-          { className: "usa-radio census-tile" },
+          { className: "usa-radio offline-tile" },
           el("input", { className: "usa-radio__input usa-radio__input--tile", type: "radio", id, name: "consent_method", value: choice.value, checked, required: base && base.consent ? null : true }),
           el("label", { className: "usa-radio__label", for: id, text: choice.label })
         )
@@ -408,7 +408,7 @@
 
   function problems(form, values) {
     const found = [];
-    if (!values.village) found.push(t("required", { field: $("label[for=census-village]").textContent }));
+    if (!values.village) found.push(t("required", { field: $("label[for=offline-village]").textContent }));
     const consentNeeded = !(state.editing.base && state.editing.base.consent);
     if (consentNeeded && !values.fields.consent_method) found.push(t("required", { field: label(state.form.consent) }));
     for (const input of form.querySelectorAll("input, select")) {

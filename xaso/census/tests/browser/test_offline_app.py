@@ -64,7 +64,7 @@ def server_hits():
 
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"census-app-{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"offline-app-{name}.png"), full_page=True)
 
 
 def record_household(page, name: str, *, fibre: bool, people: list[tuple[str, int, bool]]) -> None:
@@ -169,7 +169,7 @@ def test_team_member_records_three_households_offline_then_syncs_and_the_figures
     assert village_after != village_before and commune_after != commune_before
     assert "66,7%" in village_after[0] and "66,7%" in commune_after[0]
     assert "66,7%" in village_after[1] and "66,7%" in commune_after[1]
-    officer.page.screenshot(path=str(SCREENSHOTS / "census-app-coc-commune-desktop.png"), full_page=True)
+    officer.page.screenshot(path=str(SCREENSHOTS / "offline-app-coc-commune-desktop.png"), full_page=True)
     assert session.foreign_requests() == [] and session.errors == []
     assert violations(session, console) == []
 
