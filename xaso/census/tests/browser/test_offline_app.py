@@ -114,6 +114,8 @@ def test_team_member_records_three_households_offline_then_syncs_and_the_figures
     assert page.get_by_test_id("queue").inner_text() == "Không có hộ nào chờ gửi."
     assert page.get_by_test_id("net").inner_text() == "Có mạng"
 
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
     session.context.set_offline(True)
     hits_before = len(server_hits.paths)
     page.wait_for_function("() => !navigator.onLine")
@@ -144,6 +146,7 @@ def test_team_member_records_three_households_offline_then_syncs_and_the_figures
     size = page.evaluate(NO_HORIZONTAL_OVERFLOW)
     assert size["scroll"] <= size["viewport"] == 390
     assert server_hits.paths[hits_before:] == []  # nothing reached the server while offline
+    assert failed == []  # and nothing the page asked for was missing: every file, font and icon came from the phone
     assert Household.objects.count() == 0 and syncs == []
 
     # the signal returns: the queue goes by itself (the `online` event), one batch, an answer per household
@@ -183,6 +186,10 @@ def test_the_app_on_a_desktop_and_a_bad_household_shown_with_its_field(
     page = session.page
     page.goto("/census/app/")
     page.wait_for_function(CONTROLLED)
+    # installable: Chromium finds the manifest, its icons and the worker good enough to offer "Add to home screen"
+    # (a Playwright context is a private window, which Chromium names as the only reason it would not)
+    errors = session.context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
     page.get_by_test_id("new-household").click()
     page.get_by_label("Thôn, ấp").select_option(label=an_vien_villages[1].name)
     page.get_by_text("Ký phiếu giấy").click()
