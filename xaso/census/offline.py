@@ -63,6 +63,7 @@ SHELL_STATIC = (
     "vendor/uswds-3.14.0/img/usa-icons/unfold_more.svg",
     "vendor/uswds-3.14.0/img/usa-icons/info.svg",
     "vendor/uswds-3.14.0/img/usa-icons/error.svg",
+    "vendor/uswds-3.14.0/img/correct8.svg",
     "vendor/htmx-2.0.11.min.js",
     "xaso/xaso.css",
     "xaso/app.js",

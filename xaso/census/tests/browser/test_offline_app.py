@@ -247,6 +247,7 @@ def test_two_people_edit_one_household_and_the_phone_shows_the_merge(
     assert page.get_by_label("Số điện thoại đại diện (không bắt buộc)").input_value() == "0911111111"
     page.get_by_label("Số điện thoại đại diện (không bắt buộc)").fill("0933333333")
     page.get_by_test_id("save").click()
+    page.wait_for_function("() => document.querySelector('[data-queue]').dataset.count === '1'")
     assert page.get_by_test_id("queue").inner_text() == "1 hộ chưa gửi"
     session.context.set_offline(False)
     page.wait_for_selector("[data-results] > [data-status=merged]")
