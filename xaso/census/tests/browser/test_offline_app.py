@@ -38,6 +38,16 @@ LOADED_FONTS = """async () => {
 }"""
 
 
+KEPT = """async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open("xaso-census"); r.onsuccess = () => ok(r.result); });
+    const list = await new Promise((ok) => {
+        const r = db.transaction("meta").objectStore("meta").getAllKeys(); r.onsuccess = () => ok(r.result);
+    });
+    db.close();
+    return {caches: await caches.keys(), list: list.filter((k) => String(k).startsWith("households:"))};
+}"""
+
+
 class ServerHits:
     """The paths of the requests that reach the live server (it runs in this process, in another thread)."""
 
@@ -224,6 +234,14 @@ def test_the_app_on_a_desktop_and_a_bad_household_shown_with_its_field(
     household = Household.objects.get()
     assert (household.version, household.address, household.phone) == (2, "Xóm Giữa, số 4", "0912345678")
     assert session.errors == []
+
+    # signing out takes the kept household list (other people's names) and the kept page off the device
+    kept = page.evaluate(KEPT)
+    assert set(kept["caches"]) >= {"xaso-census-data", "xaso-census-pages"} and kept["list"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    kept = page.evaluate(KEPT)
+    assert not set(kept["caches"]) & {"xaso-census-data", "xaso-census-pages"} and not kept["list"]
 
 
 def test_two_people_edit_one_household_and_the_phone_shows_the_merge(
