@@ -39,7 +39,9 @@ LOADED_FONTS = """async () => {
 
 
 KEPT = """async () => {
-    const db = await new Promise((ok) => { const r = indexedDB.open("xaso-census"); r.onsuccess = () => ok(r.result); });
+    const db = await new Promise((ok) => {
+        const r = indexedDB.open("xaso-census"); r.onsuccess = () => ok(r.result);
+    });
     const list = await new Promise((ok) => {
         const r = db.transaction("meta").objectStore("meta").getAllKeys(); r.onsuccess = () => ok(r.result);
     });
