@@ -163,8 +163,10 @@ def test_batch_bounds(member_client, ap1):
 def test_an_officer_of_another_commune_saves_nothing(client, tri_an_officer, tri_an, ap1, census_catalog):
     from xaso.geo.services import village_create
 
-    village_create(commune=tri_an, name="Thôn Trị An", user=tri_an_officer)  # they do take a census at home
     client.force_login(tri_an_officer)
+    refused = post(client, [record(ap1, head_name="Hộ Lạ")])  # no village to record at home: no census at all
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    village_create(commune=tri_an, name="Thôn Trị An", user=tri_an_officer)  # now they take a census at home
     results = post(client, [record(ap1, head_name="Hộ Lạ"), record(ap1, head_name="Hộ Lạ Hai")]).json()["results"]
     assert [(r["status"], r["field"]) for r in results] == [("forbidden", "village")] * 2
     assert Household.objects.count() == 0
