@@ -120,8 +120,12 @@ def test_team_member_records_three_households_offline_then_syncs_and_the_figures
     commune_before = figures(officer.page, an_vien.code, year)
     assert "66,7%" not in village_before[0] and "66,7%" not in commune_before[0]
 
-    # online once: the service worker installs, precaches the shell and keeps the form and the household list
-    page.goto("/census/app/")
+    # online once, from the census menu (the team's village page): the service worker installs, precaches the shell
+    # and keeps the form and the household list
+    page.goto("/census/")
+    with page.expect_navigation():
+        page.get_by_test_id("offline-app").click()
+    assert page.url.endswith("/census/app/")
     page.wait_for_function(CONTROLLED)
     assert page.get_by_test_id("queue").inner_text() == "Không có hộ nào chờ gửi."
     assert page.get_by_test_id("net").inner_text() == "Có mạng"
