@@ -295,12 +295,12 @@ def household_submit(*, user, record: dict, kind: str = ChangeKind.UPDATE, reaso
 def _submit(*, user, record: dict, kind: str, reason: str = "") -> tuple[SubmitResult, AdminUnit]:
     """`household_submit` without the figure refresh (an import refreshes each village once at its end)."""
     parsed = _parse(record)
+    _refuse_unauthorised(user, parsed.village)  # first: even "already received" is told only to who may write
     done = Submission.objects.filter(client_id=parsed.client_id).first()
     if done is not None:
         if str(done.household_uid) != str(parsed.uid):
             raise CensusError(_("client_id: mã lần gửi này đã dùng cho một hộ khác."), "client_id")
         return SubmitResult("duplicate", done.version, list(done.conflicts), str(parsed.uid)), parsed.village
-    _refuse_unauthorised(user, parsed.village)
     household = Household.objects.select_for_update().filter(uid=parsed.uid).first()
     if household is None:
         if Withdrawal.objects.filter(uid=parsed.uid).exists():  # a withdrawn household has no record left

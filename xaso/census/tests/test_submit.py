@@ -32,6 +32,16 @@ def test_officer_creates_household_and_retry_is_duplicate(census_catalog, an_vie
     assert household.consent_method == "verbal" and household.consent_recorded_by == an_vien_officer
 
 
+def test_a_retry_by_someone_who_may_not_write_is_refused_not_told_duplicate(
+    census_catalog, an_vien_villages, an_vien_officer, tri_an_officer
+):
+    rec = record(an_vien_villages[0])
+    household_submit(user=an_vien_officer, record=rec)
+    with pytest.raises(CensusError):
+        household_submit(user=tri_an_officer, record=rec)
+    assert Submission.objects.count() == 1
+
+
 def test_a_client_id_reused_for_another_household_is_refused(census_catalog, an_vien_villages, an_vien_officer):
     village = an_vien_villages[0]
     client_id = uuid.uuid4()
