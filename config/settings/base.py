@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "xaso.privacy",
     "xaso.teams",
     "xaso.census",
+    "xaso.dti",
     "xaso.demo",
 ]
 

@@ -1,0 +1,59 @@
+"""The scoring rules of a leaf criterion: what share of its points a figure, a stated fact or a hand score earns.
+
+Each rule returns a share in [0, 1]; the leaf earns `round(points × share, 2)`. A missing figure earns 0, never
+an error: a commune that reports nothing scores nothing. docs/decisions/0041-dti-index-as-data.md.
+"""
+
+from __future__ import annotations
+
+from .models import RuleKind
+
+
+def _clamp(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def thresholds_share(value: float | None, params: dict) -> float:
+    """The share of the highest threshold the value reaches ([[at least, share], …]; "lower": at most)."""
+    if value is None:
+        return 0.0
+    lower = params.get("direction") == "lower"
+    best = 0.0
+    for bound, share in params["thresholds"]:
+        if (value <= bound) if lower else (value >= bound):
+            best = max(best, float(share))
+    return _clamp(best)
+
+
+def linear_share(value: float | None, params: dict) -> float:
+    """0 at `min`, 1 at `max`, in proportion between (a `min` above `max` means lower is better)."""
+    if value is None:
+        return 0.0
+    low, high = float(params["min"]), float(params["max"])
+    return _clamp((value - low) / (high - low))
+
+
+def yes_no_share(value: float | None, params: dict) -> float:
+    return 1.0 if value is not None and value > 0 else 0.0
+
+
+def fact_share(fact: str, params: dict) -> float:
+    for option in params.get("options", []):
+        if option["code"] == fact:
+            return _clamp(float(option["share"]))
+    return 0.0
+
+
+def leaf_points(*, kind: str, points: float, params: dict, value: float | None = None, fact: str = "") -> float:
+    """Points an automatic or fact leaf earns."""
+    if kind == RuleKind.THRESHOLDS:
+        share = thresholds_share(value, params)
+    elif kind == RuleKind.LINEAR:
+        share = linear_share(value, params)
+    elif kind == RuleKind.YES_NO:
+        share = yes_no_share(value, params)
+    elif kind == RuleKind.FACT:
+        share = fact_share(fact, params)
+    else:
+        raise ValueError(kind)
+    return round(points * share, 2)

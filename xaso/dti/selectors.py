@@ -1,0 +1,135 @@
+"""Reads of the commune index: scores, ranks and year-on-year change of a province's communes, computed in SQL;
+per-pillar totals; where a commune lost points and which of its plan's targets would gain them back.
+
+A commune's total is Σ points × factor over its leaves (`Criterion.factor`, docs/decisions/0041); ranks are
+dense-free standard competition ranks (1, 2, 2, 4) by total, computed by the database's RANK() window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, FloatField, IntegerField, Q, Sum, Value, When, Window
+from django.db.models.functions import Rank, Round
+from django.utils.translation import gettext as _
+
+from xaso.accounts.permissions import can_read_unit
+from xaso.core.db_router import using_replica
+from xaso.geo.models import AdminUnit
+
+from .models import Assessment, AssessmentStatus, Criterion, CriterionScore, IndexVersion, RuleKind
+
+EARNED = F("points") * F("criterion__factor")
+
+
+@dataclass
+class RankRow:
+    commune_id: int
+    commune_name: str
+    total: float
+    rank: int
+    previous_total: float | None = None
+    change: float | None = None
+    completed: bool = False
+    pillars: dict[int, float] = field(default_factory=dict)
+
+
+def _published(index: IndexVersion, year: int, units) -> Q:
+    return Q(assessment__index__province_id=index.province_id, assessment__index__code=index.code,
+             assessment__year=year, assessment__status=AssessmentStatus.PUBLISHED,
+             assessment__commune__in=units)  # fmt: skip
+
+
+@using_replica()
+def ranking(*, user, index: IndexVersion, year: int, province: AdminUnit) -> list[RankRow]:
+    """Every published commune of the province for the year under this index (any version of its code):
+    total, rank, change from the year before, completion, per-pillar points. Four queries."""
+    if not can_read_unit(user, province):
+        raise PermissionDenied(_("Bạn không có quyền xem bảng xếp hạng của %(u)s.") % {"u": province.name})
+    units = AdminUnit.objects.filter(path__startswith=province.path)
+    below_pass = Q(points__lt=F("criterion__pass_share") * F("criterion__points") - 1e-9)
+    unmet = Case(
+        When(Q(criterion__is_mandatory=True) & below_pass, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    totals = (
+        CriterionScore.objects.filter(_published(index, year, units))
+        .values("assessment__commune_id", "assessment__commune__name", "assessment__index__completion_min_points")
+        .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2), unmet=Sum(unmet))
+        .annotate(rank=Window(Rank(), order_by=F("total").desc()))
+        .order_by("rank", "assessment__commune__name")
+    )
+    previous = dict(
+        CriterionScore.objects.filter(_published(index, year - 1, units))
+        .values("assessment__commune_id")
+        .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2))
+        .values_list("assessment__commune_id", "total")
+    )
+    rows = []
+    for t in totals:
+        minimum = t["assessment__index__completion_min_points"]
+        before = previous.get(t["assessment__commune_id"])
+        rows.append(RankRow(
+            commune_id=t["assessment__commune_id"], commune_name=t["assessment__commune__name"],
+            total=t["total"], rank=t["rank"], previous_total=before,
+            change=None if before is None else round(t["total"] - before, 2),
+            completed=t["unmet"] == 0 and (minimum is None or t["total"] >= minimum - 1e-9),
+        ))  # fmt: skip
+    by_commune = {r.commune_id: r for r in rows}
+    pillars = (
+        CriterionScore.objects.filter(_published(index, year, units))
+        .values("assessment__commune_id", "criterion__pillar__code")
+        .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2))
+    )
+    for p in pillars:
+        by_commune[p["assessment__commune_id"]].pillars[p["criterion__pillar__code"]] = p["total"]
+    return rows
+
+
+@dataclass
+class LostPoints:
+    criterion: Criterion
+    earned: float  # in the index's points (after the group proportions)
+    lost: float
+    value: float | None
+    review_reason: str
+    targets: list = field(default_factory=list)
+
+
+def assessment_for_user(*, user, pk: int) -> Assessment:
+    assessment = Assessment.objects.select_related("commune", "index").get(pk=pk)
+    if not can_read_unit(user, assessment.commune):
+        raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
+    return assessment
+
+
+def lost_points(*, user, assessment: Assessment) -> list[LostPoints]:
+    """Each leaf that did not earn its full points, the largest loss first, with the commune's plan targets on the
+    leaf's indicator (what the plan already commits to that would gain them)."""
+    from xaso.plans.models import Target
+
+    if not can_read_unit(user, assessment.commune):
+        raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
+    scores = (
+        assessment.scores.select_related("criterion")
+        .annotate(earned=EARNED, full=F("criterion__points") * F("criterion__factor"))
+        .filter(full__gt=F("earned") + 1e-9)
+    )
+    out = [LostPoints(criterion=s.criterion, earned=round(s.earned, 2), lost=round(s.full - s.earned, 2),
+                      value=s.value, review_reason=s.review_reason) for s in scores]  # fmt: skip
+    indicator_ids = {o.criterion.indicator_id for o in out if o.criterion.indicator_id}
+    targets: dict[int, list] = {}
+    wanted = Target.objects.filter(plan__unit=assessment.commune, indicator_id__in=indicator_ids)
+    for t in wanted.select_related("plan"):
+        targets.setdefault(t.indicator_id, []).append(t)
+    for o in out:
+        o.targets = targets.get(o.criterion.indicator_id, [])
+    out.sort(key=lambda o: (-o.lost, o.criterion.sort_order))
+    return out
+
+
+def tree_total(index: IndexVersion) -> float:
+    """Σ of the leaves' full points × factor: the index's total when every group's children are counted."""
+    return round(
+        sum(c.points * c.factor for c in index.criteria.exclude(rule_kind=RuleKind.GROUP).only("points", "factor")), 6
+    )

@@ -1,0 +1,1 @@
+from xaso.indicators.tests.conftest import catalog  # noqa: F401

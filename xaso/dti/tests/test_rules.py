@@ -1,0 +1,42 @@
+"""Each scoring rule on hand-computed values; each test fails if one condition of its rule is flipped."""
+
+import pytest
+
+from xaso.dti.rules import fact_share, leaf_points, linear_share, thresholds_share, yes_no_share
+
+STEPS = {"thresholds": [[50, 0.5], [80, 1]], "direction": "higher"}
+
+
+@pytest.mark.parametrize(("value", "share"), [(None, 0), (49.9, 0), (50, 0.5), (79.9, 0.5), (80, 1), (100, 1)])
+def test_thresholds_give_the_share_of_the_highest_threshold_reached(value, share):
+    assert thresholds_share(value, STEPS) == share
+
+
+def test_thresholds_for_a_lower_is_better_figure_count_at_most():
+    steps = {"thresholds": [[5, 0.5], [2, 1]], "direction": "lower"}
+    assert [thresholds_share(v, steps) for v in (6, 5, 3, 2, 0)] == [0, 0.5, 0.5, 1, 1]
+
+
+@pytest.mark.parametrize(("value", "share"), [(None, 0), (40, 0), (50, 0), (70, 0.5), (80, 0.75), (90, 1), (95, 1)])
+def test_linear_is_proportional_between_min_and_max_and_clamped(value, share):
+    assert linear_share(value, {"min": 50, "max": 90}) == share
+
+
+def test_linear_with_min_above_max_rewards_lower_values():
+    assert linear_share(10, {"min": 20, "max": 0}) == 0.5
+    assert linear_share(25, {"min": 20, "max": 0}) == 0
+
+
+def test_yes_no_gives_full_points_only_for_a_positive_figure():
+    assert [yes_no_share(v, {}) for v in (None, 0, 1)] == [0, 0, 1]
+
+
+def test_fact_gives_the_chosen_option_share_and_nothing_for_an_unknown_answer():
+    options = [{"code": "chairman", "share": 1}, {"code": "deputy", "share": 0.5}, {"code": "none", "share": 0}]
+    params = {"options": options}
+    assert [fact_share(f, params) for f in ("chairman", "deputy", "none", "", "other")] == [1, 0.5, 0, 0, 0]
+
+
+def test_leaf_points_round_to_two_decimals():
+    # 70.58% on a 20-point leaf linear 0–100: 20 × 0.70576 = 14.1152 → 14.12
+    assert leaf_points(kind="linear", points=20, params={"min": 0, "max": 100}, value=70.576) == 14.12
