@@ -26,6 +26,7 @@ urlpatterns = [
     path("census/app/", include("xaso.census.urls_offline")),
     path("census/", include("xaso.census.urls")),
     path("teams/", include("xaso.teams.urls")),
+    path("dti/", include("xaso.dti.urls")),
     path("", include("xaso.coc.urls")),
 ]
 

@@ -47,6 +47,21 @@ def ranking(*, user, index: IndexVersion, year: int, province: AdminUnit) -> lis
     total, rank, change from the year before, completion, per-pillar points. Four queries."""
     if not can_read_unit(user, province):
         raise PermissionDenied(_("Bạn không có quyền xem bảng xếp hạng của %(u)s.") % {"u": province.name})
+    return _ranked(index, year, province)
+
+
+def commune_position(*, user, assessment: Assessment) -> tuple[RankRow | None, int]:
+    """A published assessment's own row of its province's ranking, and how many communes are ranked: a commune
+    sees its place without reading the other communes' scores."""
+    if not can_read_unit(user, assessment.commune):
+        raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
+    if assessment.status != AssessmentStatus.PUBLISHED or assessment.commune.province_id is None:
+        return None, 0
+    rows = _ranked(assessment.index, assessment.year, assessment.commune.province)
+    return next((r for r in rows if r.commune_id == assessment.commune_id), None), len(rows)
+
+
+def _ranked(index: IndexVersion, year: int, province: AdminUnit) -> list[RankRow]:
     units = AdminUnit.objects.filter(path__startswith=province.path)
     below_pass = Q(points__lt=F("criterion__pass_share") * F("criterion__points") - 1e-9)
     unmet = Case(
@@ -133,3 +148,57 @@ def tree_total(index: IndexVersion) -> float:
     return round(
         sum(c.points * c.factor for c in index.criteria.exclude(rule_kind=RuleKind.GROUP).only("points", "factor")), 6
     )
+
+
+def indexes_for_user(user):
+    """The index versions a user works with: the shared (example) ones and their province's."""
+    from django.db.models import Q
+
+    from xaso.accounts.permissions import is_admin
+
+    qs = IndexVersion.objects.select_related("province")
+    if is_admin(user):
+        return qs
+    province_id = user.unit.province_id if user.unit_id else None
+    return qs.filter(Q(province__isnull=True) | Q(province_id=province_id))
+
+
+def assessments_for_user(user):
+    return (
+        Assessment.objects.filter(commune__in=AdminUnit.objects.for_user(user))
+        .select_related("commune", "index")
+        .order_by("-year", "commune__name")
+    )
+
+
+@dataclass
+class TreeRow:
+    criterion: Criterion
+    score: CriterionScore | None
+    earned: float  # in the criterion's own points
+
+
+def assessment_tree(assessment: Assessment) -> list[TreeRow]:
+    """Every criterion of the assessment's index in order, each group with what its subtree earned (two queries)."""
+    criteria = list(assessment.index.criteria.select_related("indicator"))
+    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    by_id = {c.id: c for c in criteria}
+    contribution: dict[int, float] = {c.id: 0.0 for c in criteria}
+    for c in criteria:
+        score = scores.get(c.id)
+        if score is None:
+            continue
+        node = c
+        while node is not None:
+            contribution[node.id] += score.points * c.factor
+            node = by_id.get(node.parent_id)
+    return [
+        TreeRow(
+            criterion=c, score=scores.get(c.id), earned=round(contribution[c.id] / c.factor, 2) if c.factor else 0.0
+        )  # fmt: skip
+        for c in criteria
+    ]
+
+
+def pillars_of(index: IndexVersion) -> list[Criterion]:
+    return list(index.criteria.filter(parent__isnull=True).order_by("sort_order"))

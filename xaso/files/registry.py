@@ -31,6 +31,14 @@ SOURCES: dict[str, Source] = {
         "plans.TaskUpdate", "evidence", "evidence_name", lambda o: o.task.plan.unit, related=("task__plan__unit",)
     ),  # fmt: skip
     "signed": Source("plans.Plan", "signed_file", "signed_file_name", lambda o: o.unit, related=("unit",)),
+    # a commune's evidence for a hand-assessed criterion of the digital transformation index
+    "dti-evidence": Source(
+        "dti.CriterionScore", "evidence", "evidence_name", lambda o: o.assessment.commune,
+        related=("assessment__commune",),
+    ),  # fmt: skip
+    "dti-decision": Source(
+        "dti.IndexVersion", "decision_file", "decision_file_name", lambda o: o.province, related=("province",)
+    ),  # fmt: skip
     # a province-wide export holds what its creator could read when it ran: only they download it
     "report": Source(
         "reports.ReportJob", "result", "result_name", lambda o: o.unit, related=("unit",), owner_field="created_by_id"

@@ -108,11 +108,8 @@ def nav_section(namespace: str, url_name: str) -> str:
         return "entry"
     if namespace == "teams":
         return "census"
-    return (
-        namespace
-        if namespace in ("coc", "plans", "correspondence", "reportforms", "reports", "exchange", "census")
-        else ""
-    )
+    sections = ("coc", "plans", "correspondence", "reportforms", "reports", "exchange", "census", "dti")
+    return namespace if namespace in sections else ""
 
 
 def offers_exchange(user) -> bool:

@@ -110,7 +110,7 @@ def test_the_national_example_has_the_foundation_group_three_pillars_nine_main_i
     assert sum(r.points for r in roots) == 1000 == tree_total(index)
     assert index.is_example and index.decision_number == "922/QĐ-BTTTT"
     automatic = index.criteria.filter(rule_kind__in=["linear", "thresholds", "yes_no"], indicator__isnull=False)
-    assert automatic.count() == 17
+    assert automatic.count() == 19
 
 
 def test_the_spreadsheet_annex_loads_through_a_column_mapping(catalog, dong_nai, province_analyst):

@@ -1,0 +1,132 @@
+"""The screens through real requests: a commune self-assesses, the province reviews and publishes, the ranking
+and its exports; scoping (another commune cannot read or write)."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from xaso.dti.loader import index_load
+from xaso.dti.models import Assessment
+from xaso.dti.services import assessment_submit
+from xaso.dti.tests.test_assessment import an_vien_2025, score, tri_an_2025
+from xaso.dti.tests.test_index import small_index_data
+from xaso.files.tests.samples import pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index(catalog, dong_nai, province_analyst):
+    return index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+
+
+def test_a_commune_starts_self_assesses_with_evidence_and_submits(client, index, an_vien, an_vien_officer):
+    client.force_login(an_vien_officer)
+    response = client.post(reverse("dti:start"), {"index": index.pk, "year": 2025})
+    assessment = Assessment.objects.get(commune=an_vien, year=2025)
+    assert response.url == reverse("dti:assessment", args=[assessment.pk])
+    b1 = score(assessment, "B1")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("mo-hinh.pdf", pdf(), content_type="application/pdf")
+    data = {
+        f"s{b1.pk}-points": "12,5".replace(",", "."),
+        f"s{b1.pk}-explanation": "Một mô hình",
+        f"s{b1.pk}-evidence": upload,
+    }
+    client.post(reverse("dti:self", args=[b1.pk]), data)
+    b1.refresh_from_db()
+    assert (b1.points, b1.evidence_name) == (12.5, "mo-hinh.pdf")
+    page = client.get(reverse("dti:assessment", args=[assessment.pk])).content.decode()
+    assert "mo-hinh.pdf" in page and "12,5" in page
+    client.post(reverse("dti:action", args=[assessment.pk, "submit"]))
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+
+
+def test_a_bad_self_score_is_refused_with_a_message_and_changes_nothing(client, index, an_vien, an_vien_officer):
+    client.force_login(an_vien_officer)
+    client.post(reverse("dti:start"), {"index": index.pk, "year": 2025})
+    b1 = score(Assessment.objects.get(commune=an_vien), "B1")
+    response = client.post(reverse("dti:self", args=[b1.pk]), {f"s{b1.pk}-points": "31"}, follow=True)
+    assert "B1" in response.content.decode()
+    b1.refresh_from_db()
+    assert b1.points == 0
+
+
+def test_another_commune_can_neither_read_nor_write(client, index, an_vien, an_vien_officer, tri_an_officer):
+    a = an_vien_2025(index, an_vien, an_vien_officer)
+    client.force_login(tri_an_officer)
+    assert client.get(reverse("dti:assessment", args=[a.pk])).status_code == 403
+    b1 = score(a, "B1")
+    assert client.post(reverse("dti:self", args=[b1.pk]), {f"s{b1.pk}-points": "1"}).status_code == 403
+    assert score(a, "B1").points == 24
+
+
+def test_the_province_adjusts_publishes_and_the_commune_sees_its_rank_and_the_reason(
+    client, index, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst
+):
+    av, ta = an_vien_2025(index, an_vien, an_vien_officer), tri_an_2025(index, tri_an, tri_an_officer)
+    assessment_submit(user=an_vien_officer, assessment=av)
+    assessment_submit(user=tri_an_officer, assessment=ta)
+    client.force_login(province_analyst)
+    b1 = score(av, "B1")
+    client.post(reverse("dti:review", args=[b1.pk]),
+                {f"r{b1.pk}-decision": "adjust", f"r{b1.pk}-points": "18", f"r{b1.pk}-reason": "Chỉ một mô hình"})  # fmt: skip
+    for a in (av, ta):
+        client.post(reverse("dti:action", args=[a.pk, "publish"]))
+    ranking = client.get(reverse("dti:ranking", args=[index.pk, 2025])).content.decode()
+    assert ranking.index("Xã Trị An") < ranking.index("Xã An Viễn") and "61,4" in ranking
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("dti:assessment", args=[av.pk])).content.decode()
+    assert "Xếp hạng 2 trên 2 xã, phường" in page
+    assert "Chỉ một mô hình" in page and "61,4" in page
+    assert "Xã Trị An" not in page  # a commune sees its place, not the others' scores
+
+
+def test_the_ranking_exports_as_a_decision_annex_and_a_workbook(
+    client, index, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst
+):
+    from xaso.dti.services import assessment_publish
+
+    for a, officer in ((an_vien_2025(index, an_vien, an_vien_officer), an_vien_officer),
+                       (tri_an_2025(index, tri_an, tri_an_officer), tri_an_officer)):  # fmt: skip
+        assessment_submit(user=officer, assessment=a)
+        assessment_publish(user=province_analyst, assessment=a)
+    client.force_login(province_analyst)
+    docx = client.get(reverse("dti:ranking", args=[index.pk, 2025]) + "?format=docx")
+    doc = Document(BytesIO(docx.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "QUYẾT ĐỊNH" in text and "Phụ lục" in text and "12/QĐ-UBND" in text
+    table = doc.tables[-1]
+    assert [c.text for c in table.rows[1].cells] == [
+        "1",
+        "Xã Trị An",
+        "50",
+        "24",
+        "74",
+        "1",
+        "chưa có năm trước",
+        "Đạt",
+    ]
+    assert [c.text for c in table.rows[2].cells][1:6] == ["Xã An Viễn", "35", "31,2", "66,2", "2"]
+    book = load_workbook(BytesIO(client.get(reverse("dti:ranking", args=[index.pk, 2025]) + "?format=xlsx").content))
+    rows = list(book.active.iter_rows(min_row=4, max_row=5, values_only=True))
+    assert rows[0][:6] == (1, "Xã Trị An", 50, 24, 74, 1)
+    assert rows[1][:6] == (2, "Xã An Viễn", 35, 31.2, 66.2, 2)
+
+
+def test_a_commune_cannot_open_the_province_ranking(client, index, an_vien_officer):
+    client.force_login(an_vien_officer)
+    assert client.get(reverse("dti:ranking", args=[index.pk, 2025])).status_code == 403
+
+
+def test_the_home_and_index_pages_render(client, index, an_vien_officer, province_analyst):
+    client.force_login(an_vien_officer)
+    assert "Bắt đầu tự đánh giá" in client.get(reverse("dti:home")).content.decode()
+    assert "Mạng LAN" in client.get(reverse("dti:index", args=[index.pk])).content.decode()
+    client.force_login(province_analyst)
+    assert "Nạp bộ chỉ số của tỉnh" in client.get(reverse("dti:home")).content.decode()
