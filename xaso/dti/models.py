@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xaso.files.fields import PrivateFileField
 from xaso.geo.models import AdminUnit
@@ -60,7 +61,7 @@ class IndexVersion(models.Model):
             ),
         ]
         verbose_name = _("bộ chỉ số chuyển đổi số")
-        verbose_name_plural = _("bộ chỉ số chuyển đổi số")
+        verbose_name_plural = pgettext_lazy("plural", "bộ chỉ số chuyển đổi số")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.decision_number}, v{self.version})"
@@ -92,7 +93,7 @@ class Criterion(models.Model):
         ordering = ["index", "sort_order"]
         constraints = [models.UniqueConstraint(fields=["index", "code"], name="dti_criterion_code_unique")]
         verbose_name = _("tiêu chí")
-        verbose_name_plural = _("tiêu chí")
+        verbose_name_plural = pgettext_lazy("plural", "tiêu chí")
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
@@ -125,7 +126,7 @@ class Assessment(models.Model):
         constraints = [models.UniqueConstraint(fields=["index", "commune", "year"], name="dti_assessment_unique")]
         indexes = [models.Index(fields=["index", "year", "status"])]
         verbose_name = _("bản đánh giá")
-        verbose_name_plural = _("bản đánh giá")
+        verbose_name_plural = pgettext_lazy("plural", "bản đánh giá")
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.year}"
@@ -158,7 +159,7 @@ class CriterionScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="dti_score_unique")]
         verbose_name = _("điểm tiêu chí")
-        verbose_name_plural = _("điểm tiêu chí")
+        verbose_name_plural = pgettext_lazy("plural", "điểm tiêu chí")
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.points:g}"
