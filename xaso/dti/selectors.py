@@ -35,10 +35,10 @@ class RankRow:
     pillars: dict[int, float] = field(default_factory=dict)
 
 
-def _published(index: IndexVersion, year: int, units) -> Q:
+def _published(index: IndexVersion, year: int, province: AdminUnit) -> Q:
     return Q(assessment__index__province_id=index.province_id, assessment__index__code=index.code,
              assessment__year=year, assessment__status=AssessmentStatus.PUBLISHED,
-             assessment__commune__in=units)  # fmt: skip
+             assessment__commune__path__startswith=province.path)  # fmt: skip
 
 
 @using_replica()
@@ -62,20 +62,19 @@ def commune_position(*, user, assessment: Assessment) -> tuple[RankRow | None, i
 
 
 def _ranked(index: IndexVersion, year: int, province: AdminUnit) -> list[RankRow]:
-    units = AdminUnit.objects.filter(path__startswith=province.path)
     below_pass = Q(points__lt=F("criterion__pass_share") * F("criterion__points") - 1e-9)
     unmet = Case(
         When(Q(criterion__is_mandatory=True) & below_pass, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
     totals = (
-        CriterionScore.objects.filter(_published(index, year, units))
+        CriterionScore.objects.filter(_published(index, year, province))
         .values("assessment__commune_id", "assessment__commune__name", "assessment__index__completion_min_points")
         .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2), unmet=Sum(unmet))
         .annotate(rank=Window(Rank(), order_by=F("total").desc()))
         .order_by("rank", "assessment__commune__name")
     )
     previous = dict(
-        CriterionScore.objects.filter(_published(index, year - 1, units))
+        CriterionScore.objects.filter(_published(index, year - 1, province))
         .values("assessment__commune_id")
         .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2))
         .values_list("assessment__commune_id", "total")
@@ -92,12 +91,14 @@ def _ranked(index: IndexVersion, year: int, province: AdminUnit) -> list[RankRow
         ))  # fmt: skip
     by_commune = {r.commune_id: r for r in rows}
     pillars = (
-        CriterionScore.objects.filter(_published(index, year, units))
-        .values("assessment__commune_id", "criterion__pillar__code")
+        CriterionScore.objects.filter(_published(index, year, province))
+        .values("assessment__commune_id", "criterion__pillar_id")
         .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2))
+        .order_by()
     )
+    codes = dict(Criterion.objects.filter(parent__isnull=True, index__code=index.code).values_list("id", "code"))
     for p in pillars:
-        by_commune[p["assessment__commune_id"]].pillars[p["criterion__pillar__code"]] = p["total"]
+        by_commune[p["assessment__commune_id"]].pillars[codes[p["criterion__pillar_id"]]] = p["total"]
     return rows
 
 

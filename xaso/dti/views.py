@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
-from xaso.core.forms import add_service_errors
 from xaso.geo.models import AdminUnit, Level
 
 from . import selectors, services

@@ -33,7 +33,10 @@ SOURCES: dict[str, Source] = {
     "signed": Source("plans.Plan", "signed_file", "signed_file_name", lambda o: o.unit, related=("unit",)),
     # a commune's evidence for a hand-assessed criterion of the digital transformation index
     "dti-evidence": Source(
-        "dti.CriterionScore", "evidence", "evidence_name", lambda o: o.assessment.commune,
+        "dti.CriterionScore",
+        "evidence",
+        "evidence_name",
+        lambda o: o.assessment.commune,
         related=("assessment__commune",),
     ),  # fmt: skip
     "dti-decision": Source(

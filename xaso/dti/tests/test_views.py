@@ -74,8 +74,8 @@ def test_the_province_adjusts_publishes_and_the_commune_sees_its_rank_and_the_re
     assessment_submit(user=tri_an_officer, assessment=ta)
     client.force_login(province_analyst)
     b1 = score(av, "B1")
-    client.post(reverse("dti:review", args=[b1.pk]),
-                {f"r{b1.pk}-decision": "adjust", f"r{b1.pk}-points": "18", f"r{b1.pk}-reason": "Chỉ một mô hình"})  # fmt: skip
+    adjust = {f"r{b1.pk}-decision": "adjust", f"r{b1.pk}-points": "18", f"r{b1.pk}-reason": "Chỉ một mô hình"}
+    client.post(reverse("dti:review", args=[b1.pk]), adjust)
     for a in (av, ta):
         client.post(reverse("dti:action", args=[a.pk, "publish"]))
     ranking = client.get(reverse("dti:ranking", args=[index.pk, 2025])).content.decode()
