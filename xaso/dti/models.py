@@ -165,6 +165,17 @@ class CriterionScore(models.Model):
         return f"{self.criterion_id}: {self.points:g}"
 
 
+ACTION_LABELS = {
+    "start": _("bắt đầu tự đánh giá"),
+    "auto": _("tính lại điểm tự động"),
+    "self": _("xã tự chấm"),
+    "submit": _("gửi tỉnh thẩm định"),
+    "accepted": _("tỉnh chấp nhận"),
+    "adjusted": _("tỉnh điều chỉnh"),
+    "publish": _("công bố"),
+}
+
+
 class ScoreChange(models.Model):
     """Every change of an assessment or one of its scores: who, when, what it was, what it became, why."""
 
@@ -182,3 +193,7 @@ class ScoreChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

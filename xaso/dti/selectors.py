@@ -136,7 +136,7 @@ def lost_points(*, user, assessment: Assessment) -> list[LostPoints]:
     indicator_ids = {o.criterion.indicator_id for o in out if o.criterion.indicator_id}
     targets: dict[int, list] = {}
     wanted = Target.objects.filter(plan__unit=assessment.commune, indicator_id__in=indicator_ids)
-    for t in wanted.select_related("plan"):
+    for t in wanted.select_related("plan").prefetch_related("tasks"):
         targets.setdefault(t.indicator_id, []).append(t)
     for o in out:
         o.targets = targets.get(o.criterion.indicator_id, [])

@@ -16,8 +16,8 @@ from xaso.geo.models import AdminUnit, Level
 
 from . import selectors, services
 from .exports import ranking_docx, ranking_xlsx
-from .forms import IndexUploadForm, ReviewForm, SelfAssessForm, StartForm
-from .loader import MAX_FILE_BYTES, index_load, parse_text
+from .forms import IndexSheetForm, IndexUploadForm, ReviewForm, SelfAssessForm, StartForm
+from .loader import MAX_FILE_BYTES, index_load, parse_text, rows_to_tree, sheet_rows
 from .models import AssessmentStatus, CriterionScore, RuleKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,8 +67,22 @@ def index_upload(request):
     province = _province_of(request.user)
     if province is None or request.user.unit_id != province.id:
         raise PermissionDenied(_("Chỉ chuyên viên của tỉnh được nạp bộ chỉ số của tỉnh."))
-    form = IndexUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    is_sheet = request.method == "POST" and request.POST.get("kind") == "sheet"
+    form = IndexUploadForm(None if is_sheet else request.POST or None, None if is_sheet else request.FILES or None)
+    sheet_form = IndexSheetForm(request.POST if is_sheet else None, request.FILES if is_sheet else None)
+    if is_sheet and sheet_form.is_valid():
+        upload = sheet_form.cleaned_data["sheet"]
+        try:
+            if upload.size > MAX_FILE_BYTES:
+                raise ValidationError(_("Tệp bộ chỉ số vượt giới hạn 2 MB."))
+            rows = sheet_rows(upload, mapping=sheet_form.mapping())
+            index = index_load(user=request.user, data=rows_to_tree(rows, head=sheet_form.head()), province=province)
+        except ValidationError as exc:
+            sheet_form.add_error("sheet", " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã nạp %(i)s.") % {"i": index})
+            return redirect("dti:index", pk=index.pk)
+    if request.method == "POST" and not is_sheet and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_FILE_BYTES:
@@ -82,7 +96,8 @@ def index_upload(request):
         else:
             messages.success(request, _("Đã nạp %(i)s.") % {"i": index})
             return redirect("dti:index", pk=index.pk)
-    return render(request, "dti/load.html", {"form": form, "province": province})
+    return render(request, "dti/load.html", {"form": form, "sheet_form": sheet_form, "province": province,
+                                             "sheet_open": is_sheet})  # fmt: skip
 
 
 @login_required

@@ -130,3 +130,34 @@ def test_the_home_and_index_pages_render(client, index, an_vien_officer, provinc
     assert "Mạng LAN" in client.get(reverse("dti:index", args=[index.pk])).content.decode()
     client.force_login(province_analyst)
     assert "Nạp bộ chỉ số của tỉnh" in client.get(reverse("dti:home")).content.decode()
+
+
+def test_the_province_loads_its_annex_spreadsheet_on_screen(client, catalog, dong_nai, province_analyst):
+    from openpyxl import Workbook
+
+    from xaso.dti.models import IndexVersion
+
+    book = Workbook()
+    book.active.append(["Mã", "Thuộc", "Tiêu chí", "Điểm", "Cách chấm", "Chỉ số", "Tối thiểu", "Tối đa"])
+    book.active.append(["I", None, "Hạ tầng số", 20, None, None, None, None])
+    book.active.append(["I.1", "I", "Hộ có cáp quang", 20, "linear", "households_fibre_rate", 0, 100])
+    buffer = BytesIO()
+    book.save(buffer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sheet = SimpleUploadedFile("phu-luc.xlsx", buffer.getvalue())
+    client.force_login(province_analyst)
+    data = {"kind": "sheet", "sheet": sheet, "code": "xa-dong-nai", "title": "Bộ chỉ số xã",
+            "decision_number": "25/QĐ-UBND", "decision_date": "15/03/2025", "issuer": "UBND tỉnh Đồng Nai",
+            "total_points": "20", "col_code": "Mã", "col_parent": "Thuộc", "col_name": "Tiêu chí", "col_points": "Điểm",
+            "col_kind": "Cách chấm", "col_indicator": "Chỉ số", "col_min": "Tối thiểu",
+            "col_max": "Tối đa"}  # fmt: skip
+    response = client.post(reverse("dti:load"), data)
+    index = IndexVersion.objects.get(code="xa-dong-nai")
+    assert response.url == reverse("dti:index", args=[index.pk])
+    assert index.criteria.get(code="I.1").params == {"min": 0.0, "max": 100.0}
+
+
+def test_a_commune_officer_cannot_load_an_index(client, an_vien_officer):
+    client.force_login(an_vien_officer)
+    assert client.get(reverse("dti:load")).status_code == 403
