@@ -164,6 +164,18 @@ def indexes_for_user(user):
     return qs.filter(Q(province__isnull=True) | Q(province_id=province_id))
 
 
+def published_years(user) -> dict[int, list[int]]:
+    """Index version id → the years with published assessments the user's province can rank (newest first)."""
+    rows = (
+        assessments_for_user(user).filter(status=AssessmentStatus.PUBLISHED)
+        .values_list("index_id", "year").distinct().order_by("-year")
+    )  # fmt: skip
+    out: dict[int, list[int]] = {}
+    for index_id, year in rows:
+        out.setdefault(index_id, []).append(year)
+    return out
+
+
 def assessments_for_user(user):
     return (
         Assessment.objects.filter(commune__in=AdminUnit.objects.for_user(user))

@@ -33,11 +33,15 @@ def _province_of(user) -> AdminUnit | None:
 @login_required
 def home(request):
     user = request.user
-    indexes = selectors.indexes_for_user(user)
+    indexes = list(selectors.indexes_for_user(user))
     commune = user.unit if user.unit_id and user.unit.level == Level.COMMUNE else None
-    start = StartForm(indexes=indexes) if commune and can_write_unit(user, commune) else None
+    start = StartForm(indexes=selectors.indexes_for_user(user)) if commune and can_write_unit(user, commune) else None
     assessments = selectors.assessments_for_user(user)[:200]
     province = _province_of(user)
+    can_rank = province is not None and user.unit_id == province.id
+    years = selectors.published_years(user) if can_rank else {}
+    for index in indexes:
+        index.ranked_years = years.get(index.pk, [])
     return render(request, "dti/home.html", {
         "indexes": indexes, "start_form": start, "assessments": assessments, "commune": commune,
         "province": province, "can_load": province is not None and (is_admin(user) or user.role == "analyst")

@@ -161,3 +161,16 @@ def test_the_province_loads_its_annex_spreadsheet_on_screen(client, catalog, don
 def test_a_commune_officer_cannot_load_an_index(client, an_vien_officer):
     client.force_login(an_vien_officer)
     assert client.get(reverse("dti:load")).status_code == 403
+
+
+def test_the_province_home_links_the_rankings_of_published_years(
+    client, index, tri_an, tri_an_officer, province_analyst
+):
+    from xaso.dti.services import assessment_publish
+
+    ta = tri_an_2025(index, tri_an, tri_an_officer)
+    assessment_submit(user=tri_an_officer, assessment=ta)
+    assessment_publish(user=province_analyst, assessment=ta)
+    client.force_login(province_analyst)
+    page = client.get(reverse("dti:home")).content.decode()
+    assert reverse("dti:ranking", args=[index.pk, 2025]) in page
