@@ -59,6 +59,68 @@ def _paragraph(doc, text: str, *, size: int = d30.BODY_PT, bold=False, italic=Fa
     return p
 
 
+#: the landscape annex's usable width, and the share of it the number and name columns take
+ANNEX_WIDTH_MM = d30.PAGE_HEIGHT - d30.MARGIN_LEFT - d30.MARGIN_RIGHT
+
+
+def _widths(grid, count: int) -> None:
+    """No. narrow, the commune's name wide, the other columns sharing the rest."""
+    number, name = 12, 55
+    other = (ANNEX_WIDTH_MM - number - name) / max(count - 2, 1)
+    grid.autofit = False
+    for i, column in enumerate(grid.columns):  # the grid's widths (LibreOffice reads these), then each cell's (Word)
+        column.width = Mm(number if i == 0 else name if i == 1 else other)
+    for row in grid.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Mm(number if i == 0 else name if i == 1 else other)
+
+
+def _repeat_header(row) -> None:
+    """The header row repeated on every page of a long annex (Word's "repeat as header row")."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
+def _signature(doc, head: dict) -> None:
+    """Decree 30, II.8–II.9: the recipients on the left, the signing authority on the right."""
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.width, right.width = Mm(d30.HEADER_LEFT), Mm(d30.HEADER_RIGHT)
+    recipients = [
+        "- Như Điều 3;",
+        "- Bộ Khoa học và Công nghệ (b/c);",
+        f"- Thường trực HĐND {head['unit_phrase']} (b/c);",
+        f"- Chủ tịch, các Phó Chủ tịch UBND {head['unit_phrase']};",
+        "- UBND các xã, phường;",
+        "- Lưu: VT.",
+    ]
+    first = left.paragraphs[0]
+    run = first.add_run("Nơi nhận:")
+    run.font.name, run.font.size, run.bold, run.italic = d30.FONT, Pt(d30.RECIPIENTS_HEAD_PT), True, True
+    for line in recipients:
+        run = left.add_paragraph().add_run(line)
+        run.font.name, run.font.size = d30.FONT, Pt(11)
+    lines = [*head["authority_lines"]]
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, line in enumerate(lines):
+        paragraph = right.paragraphs[0] if i == 0 else right.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(line)
+        run.font.name, run.font.size, run.bold = d30.FONT, Pt(d30.SIGNER_PT), True
+    for _blank in range(4):  # room for the signature and the seal
+        right.add_paragraph()
+    if head.get("signer_name"):
+        paragraph = right.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(head["signer_name"])
+        run.font.name, run.font.size, run.bold = d30.FONT, Pt(d30.SIGNER_PT), True
+
+
 def ranking_docx(*, province: AdminUnit, index: IndexVersion, year: int, rows: list[RankRow],
                  pillars: list[Criterion]) -> bytes:  # fmt: skip
     """A draft decision of the province's People's Committee publishing the ranking, with the ranking as its annex."""
@@ -93,6 +155,10 @@ def ranking_docx(*, province: AdminUnit, index: IndexVersion, year: int, rows: l
     _paragraph(doc, f"Điều 1. Công bố kết quả đánh giá, xếp hạng mức độ chuyển đổi số năm {year} của "
                f"{len(rows)} xã, phường (Phụ lục kèm theo).")  # fmt: skip
     _paragraph(doc, "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
+    _paragraph(doc, f"Điều 3. Chánh Văn phòng Ủy ban nhân dân {head['unit_phrase']}, Giám đốc Sở Khoa học và Công "
+               f"nghệ, Thủ trưởng các cơ quan, đơn vị có liên quan và Chủ tịch Ủy ban nhân dân các xã, phường chịu "
+               f"trách nhiệm thi hành Quyết định này./.")  # fmt: skip
+    _signature(doc, head)
     annex = doc.add_section()
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Mm(d30.PAGE_HEIGHT), Mm(d30.PAGE_WIDTH)
@@ -104,15 +170,21 @@ def ranking_docx(*, province: AdminUnit, index: IndexVersion, year: int, rows: l
     grid = doc.add_table(rows=1, cols=len(columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _repeat_header(grid.rows[0])
     for cell, text in zip(grid.rows[0].cells, columns, strict=True):
         cell.text = text
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         for run in cell.paragraphs[0].runs:
             run.font.name, run.font.size, run.bold = d30.FONT, Pt(d30.WIDE_TABLE_PT), True
     for n, row in enumerate(rows, start=1):
-        for cell, text in zip(grid.add_row().cells, _cells(n, row, pillars), strict=True):
+        for i, (cell, text) in enumerate(zip(grid.add_row().cells, _cells(n, row, pillars), strict=True)):
             cell.text = text
+            # the commune's name and the completion read as text; numbers line up on the right
+            if i not in (1, len(columns) - 1):
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT if i else WD_ALIGN_PARAGRAPH.CENTER
             for run in cell.paragraphs[0].runs:
                 run.font.name, run.font.size = d30.FONT, Pt(d30.WIDE_TABLE_PT)
+    _widths(grid, len(columns))
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

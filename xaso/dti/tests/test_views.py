@@ -100,7 +100,9 @@ def test_the_ranking_exports_as_a_decision_annex_and_a_workbook(
     docx = client.get(reverse("dti:ranking", args=[index.pk, 2025]) + "?format=docx")
     doc = Document(BytesIO(docx.content))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "QUYẾT ĐỊNH" in text and "Phụ lục" in text and "12/QĐ-UBND" in text
+    assert "QUYẾT ĐỊNH" in text and "Phụ lục" in text and "12/QĐ-UBND" in text and "Điều 3." in text
+    signing = "\n".join(c.text for t in doc.tables[:-1] for row in t.rows for c in row.cells)
+    assert "Nơi nhận:" in signing and "TM. ỦY BAN NHÂN DÂN" in signing and "- Lưu: VT." in signing
     table = doc.tables[-1]
     assert [c.text for c in table.rows[1].cells] == [
         "1",
