@@ -27,6 +27,9 @@ urlpatterns = [
     path("census/", include("xaso.census.urls")),
     path("teams/", include("xaso.teams.urls")),
     path("dti/", include("xaso.dti.urls")),
+    path("feedback/", include("xaso.feedback.urls")),
+    path("notify/", include("xaso.notify.urls")),
+    path("open311/v2/", include("xaso.feedback.open311.urls")),
     path("", include("xaso.coc.urls")),
 ]
 

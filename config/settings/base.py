@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "xaso.teams",
     "xaso.census",
     "xaso.dti",
+    "xaso.notify",
+    "xaso.feedback",
     "xaso.demo",
 ]
 
@@ -334,3 +336,29 @@ XASO_EXCHANGE_RETRY = {"base_seconds": 30, "max_seconds": 3600, "max_attempts": 
 XASO_EXCHANGE_TIMEOUT_SECONDS = 15
 XASO_EXCHANGE_REQUIRE_HTTPS = True
 XASO_EXCHANGE_ALLOW_PRIVATE_ADDRESSES = False  # True only for a receiver on the same private network
+
+# Citizens: feedback and messages (docs/decisions/0038-feedback.md, 0039-deliveries.md, 0040-loudspeakers.md).
+# The address citizens reach xaso at, for the links in their messages (tracking page, unsubscribe).
+XASO_PUBLIC_BASE_URL = os.environ.get("XASO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# One provider per channel: "local" (the outbox table: development and tests), "http_sms" (url, token),
+# "zalo_oa" (access_token), "email" (Django's EMAIL_* settings, SMTP). Not listed: local.
+XASO_NOTIFY_PROVIDERS: dict[str, dict] = {}
+# Sending policy of every channel, overridden per channel below: sends a minute, messages a commune may queue a day,
+# retries of a temporary failure (exponential backoff with jitter: base × 2^(n−1), at most max, n < max_attempts).
+XASO_NOTIFY_DEFAULTS = {
+    "rate_per_minute": 60,
+    "daily_cap": 5000,
+    "retry_base_seconds": 30,
+    "retry_max_seconds": 3600,
+    "max_attempts": 6,
+}
+XASO_NOTIFY_LIMITS = {
+    "sms": {"rate_per_minute": 30, "daily_cap": 2000},
+    "zalo": {"rate_per_minute": 60, "daily_cap": 5000},
+    "email": {"rate_per_minute": 60, "daily_cap": 5000},
+    "loudspeaker": {"daily_cap": 2000},
+}
+XASO_NOTIFY_CODE_MINUTES = 10  # a one-time code holds this long
+# Feedback: at most this many items per phone/e-mail a day and per network address an hour; the sender's contact
+# is erased this many days after the item closed.
+XASO_FEEDBACK = {"per_contact_per_day": 5, "per_ip_per_hour": 10, "contact_days": 365}

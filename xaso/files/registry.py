@@ -46,6 +46,10 @@ SOURCES: dict[str, Source] = {
     "report": Source(
         "reports.ReportJob", "result", "result_name", lambda o: o.unit, related=("unit",), owner_field="created_by_id"
     ),  # fmt: skip
+    # a citizen's photo of a feedback item (re-encoded on upload): the commune's readers
+    "feedback_photo": Source(
+        "feedback.FeedbackPhoto", "image", "name", lambda o: o.feedback.unit, related=("feedback__unit",)
+    ),  # fmt: skip
 }
 
 

@@ -1,0 +1,403 @@
+"""Writes of the feedback: a citizen sends and confirms, an officer assigns, answers or refuses, moderates what is
+published; the citizen rates the answer. Each write is atomic, checks its input and raises a ValidationError
+with a Vietnamese message; an officer's write is authorised against the stored item's commune."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xaso.accounts.permissions import can_write_unit
+from xaso.files.uploads import IMAGE, MB, Policy, upload_accept
+from xaso.geo.models import AdminUnit, Level
+from xaso.notify.deliveries import deliveries_create
+from xaso.notify.models import Channel, Purpose
+from xaso.notify.verification import verification_check, verification_send
+
+from . import figures
+from .models import (
+    Category,
+    CategoryOfficer,
+    Feedback,
+    FeedbackEvent,
+    FeedbackPhoto,
+    RefusalReason,
+    Source,
+    Status,
+)
+
+TEXT_MIN, TEXT_MAX = 10, 2000
+ANSWER_MIN, ANSWER_MAX = 10, 3000
+NOTE_MAX = 500
+PHOTOS_MAX = 3
+PHOTO = Policy(frozenset({IMAGE}), 5 * MB)
+#: the letters of a tracking code: no 0/O, 1/I, 2/Z, 5/S, 8/B that read alike on a phone
+CODE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"
+PHONE = re.compile(r"^0[35789]\d{8}$")
+#: a phone number written in a text ("0912 345 678", "+84 912.345.678")
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
+#: Việt Nam's bounding box, for a point on the map
+LAT_RANGE, LON_RANGE = (Decimal("8.0"), Decimal("23.5")), (Decimal("102.0"), Decimal("110.0"))
+
+
+def _digest(text: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_clean(value: str) -> str:
+    """A Vietnamese mobile number as 10 digits ("0912345678"); +84 / 84 prefixes and spaces are accepted."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not PHONE.match(digits):
+        raise ValidationError(
+            {"contact": _("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (ví dụ 0912345678).")}
+        )
+    return digits
+
+
+def contact_clean(channel: str, value: str) -> str:
+    if channel == Channel.SMS:
+        return phone_clean(value)
+    if channel == Channel.EMAIL:
+        value = (value or "").strip().lower()
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError({"contact": _("Địa chỉ thư điện tử không hợp lệ (ví dụ ten@gmail.com).")}) from None
+        if len(value) > 254:
+            raise ValidationError({"contact": _("Địa chỉ thư điện tử tối đa 254 ký tự.")})
+        return value
+    raise ValidationError({"contact_channel": _("Chọn nhận mã xác nhận qua tin nhắn SMS hoặc thư điện tử.")})
+
+
+def _coordinate(value, bounds, field: str, label: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("%(label)s phải là một số.") % {"label": label}}) from None
+    if not bounds[0] <= number <= bounds[1]:
+        raise ValidationError(
+            {field: _("%(label)s phải từ %(lo)s đến %(hi)s (trong lãnh thổ Việt Nam).")
+             % {"label": label, "lo": bounds[0], "hi": bounds[1]}}
+        )  # fmt: skip
+    return number
+
+
+def _new_code() -> str:
+    while True:
+        code = "PA-" + "".join(secrets.choice(CODE_LETTERS) for _i in range(6))
+        if not Feedback.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def _event(feedback: Feedback, *, status: str, note: str = "", by=None, at=None) -> None:
+    FeedbackEvent.objects.create(feedback=feedback, status=status, note=note, by=by, at=at or timezone.now())
+
+
+def _rate_limits(*, contact_digest: str, ip_digest: str, now) -> None:
+    limits = settings.XASO_FEEDBACK
+    day = Feedback.objects.filter(contact_digest=contact_digest, received_at__gte=now - timedelta(days=1)).count()
+    if day >= limits["per_contact_per_day"]:
+        raise ValidationError(
+            _("Số điện thoại/thư điện tử này đã gửi %(n)s phản ánh trong 24 giờ qua, là mức tối đa: vui lòng gửi lại "
+              "sau.") % {"n": day}
+        )  # fmt: skip
+    if ip_digest:
+        hour = Feedback.objects.filter(ip_digest=ip_digest, received_at__gte=now - timedelta(hours=1)).count()
+        if hour >= limits["per_ip_per_hour"]:
+            raise ValidationError(
+                _("Đã có %(n)s phản ánh gửi từ mạng này trong một giờ qua, là mức tối đa: vui lòng gửi lại sau.")
+                % {"n": hour}
+            )
+
+
+def code_text(feedback: Feedback) -> str:
+    return _("Mã xác nhận phản ánh %(tracking)s: %%(code)s (hiệu lực %(minutes)s phút).") % {
+        "tracking": feedback.tracking_code,
+        "minutes": settings.XASO_NOTIFY_CODE_MINUTES,
+    }
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    unit: AdminUnit,
+    category: Category,
+    text: str,
+    contact_channel: str,
+    contact: str,
+    village: AdminUnit | None = None,
+    latitude=None,
+    longitude=None,
+    photos=(),
+    ip: str = "",
+    source: str = Source.WEB,
+) -> Feedback:
+    """Receive a citizen's feedback (state "received") and send the confirmation code to their phone or e-mail."""
+    if unit.level != Level.COMMUNE:
+        raise ValidationError(_("Phản ánh gửi tới một xã."))
+    if not category.is_active:
+        raise ValidationError({"category": _("Lĩnh vực này không còn nhận phản ánh: chọn lĩnh vực khác.")})
+    text = (text or "").strip()
+    if len(text) < TEXT_MIN or len(text) > TEXT_MAX:
+        raise ValidationError(
+            {"text": _("Nội dung phản ánh từ %(lo)s đến %(hi)s ký tự (hiện có %(n)s).")
+             % {"lo": TEXT_MIN, "hi": TEXT_MAX, "n": len(text)}}
+        )  # fmt: skip
+    if village is not None and (village.level != Level.VILLAGE or village.parent_id != unit.pk):
+        raise ValidationError({"village": _("Thôn được chọn không thuộc xã này.")})
+    lat = _coordinate(latitude, LAT_RANGE, "latitude", _("Vĩ độ"))
+    lon = _coordinate(longitude, LON_RANGE, "longitude", _("Kinh độ"))
+    if (lat is None) != (lon is None):
+        raise ValidationError({"latitude": _("Vị trí trên bản đồ cần cả vĩ độ và kinh độ.")})
+    photos = list(photos)
+    if len(photos) > PHOTOS_MAX:
+        raise ValidationError({"photos": _("Tối đa %(n)s ảnh cho một phản ánh.") % {"n": PHOTOS_MAX}})
+    accepted = [upload_accept(p, policy=PHOTO, field="photos") for p in photos]
+    contact = contact_clean(contact_channel, contact)
+    now = timezone.now()
+    contact_digest = _digest(f"contact:{contact}")
+    ip_digest = _digest(f"ip:{ip}") if ip else ""
+    _rate_limits(contact_digest=contact_digest, ip_digest=ip_digest, now=now)
+    feedback = Feedback.objects.create(
+        unit=unit, village=village, category=category, text=text, latitude=lat, longitude=lon,
+        tracking_code=_new_code(), source=source, received_at=now, contact_channel=contact_channel,
+        contact=contact, contact_digest=contact_digest, ip_digest=ip_digest,
+    )  # fmt: skip
+    for upload, ok in zip(photos, accepted, strict=True):
+        photo = FeedbackPhoto(feedback=feedback, name=ok.download_name[:200])
+        photo.image.save(ok.content.name, ok.content, save=False)
+        photo.save()
+        del upload
+    _event(feedback, status=Status.RECEIVED, at=now)
+    verification_send(
+        subject=f"feedback:{feedback.pk}", purpose="feedback", channel=contact_channel, address=contact, unit=unit,
+        text=code_text(feedback),
+    )  # fmt: skip
+    return feedback
+
+
+def feedback_code_resend(*, feedback: Feedback) -> None:
+    if feedback.status != Status.RECEIVED or not feedback.contact:
+        raise ValidationError(_("Phản ánh này đã được xác nhận."))
+    verification_send(
+        subject=f"feedback:{feedback.pk}", purpose="feedback", channel=feedback.contact_channel,
+        address=feedback.contact, unit=feedback.unit, text=code_text(feedback),
+    )  # fmt: skip
+
+
+def feedback_confirm(*, feedback: Feedback, code: str) -> Feedback:
+    """The citizen's code: the feedback is confirmed (its deadline starts) and given to the category's officer."""
+    if feedback.status != Status.RECEIVED:
+        return feedback
+    verification_check(subject=f"feedback:{feedback.pk}", code=code)  # a wrong code is counted even if we stop here
+    with transaction.atomic():
+        feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if feedback.status != Status.RECEIVED:
+            return feedback
+        now = timezone.now()
+        feedback.status, feedback.confirmed_at = Status.CONFIRMED, now
+        feedback.due_at = now + timedelta(days=feedback.category.deadline_days)
+        _event(feedback, status=Status.CONFIRMED, at=now)
+        owner = (
+            CategoryOfficer.objects.filter(unit=feedback.unit, category=feedback.category, officer__is_active=True)
+            .select_related("officer")
+            .first()
+        )
+        if owner is not None:
+            feedback.status, feedback.assigned_to = Status.ASSIGNED, owner.officer
+            _event(feedback, status=Status.ASSIGNED, at=now)
+        feedback.save(update_fields=["status", "confirmed_at", "due_at", "assigned_to", "updated_at"])
+        figures.feedback_figures_refresh(unit=feedback.unit, moments=[now])
+    return feedback
+
+
+def _authorise(user, feedback: Feedback) -> None:
+    if not can_write_unit(user, feedback.unit):
+        raise PermissionDenied(_("Bạn không có quyền xử lý phản ánh của xã này."))
+
+
+def _locked(feedback: Feedback) -> Feedback:
+    return Feedback.objects.select_for_update().select_related("unit", "category").get(pk=feedback.pk)
+
+
+@transaction.atomic
+def feedback_assign(*, user, feedback: Feedback, officer) -> Feedback:
+    _authorise(user, feedback)
+    feedback = _locked(feedback)
+    if feedback.status not in (Status.CONFIRMED, Status.ASSIGNED, Status.IN_PROGRESS):
+        raise ValidationError(_("Chỉ giao được phản ánh đã xác nhận, chưa trả lời."))
+    if officer is None or not officer.is_active or officer.unit_id != feedback.unit_id:
+        raise ValidationError({"officer": _("Người xử lý phải là công chức của xã này.")})
+    feedback.assigned_to = officer
+    if feedback.status == Status.CONFIRMED:
+        feedback.status = Status.ASSIGNED
+    feedback.save(update_fields=["assigned_to", "status", "updated_at"])
+    _event(feedback, status=Status.ASSIGNED, by=user)
+    return feedback
+
+
+@transaction.atomic
+def feedback_start(*, user, feedback: Feedback, note: str = "") -> Feedback:
+    _authorise(user, feedback)
+    feedback = _locked(feedback)
+    if feedback.status not in (Status.CONFIRMED, Status.ASSIGNED):
+        raise ValidationError(_("Chỉ bắt đầu xử lý được phản ánh đã xác nhận hoặc đã giao."))
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": _("Ghi chú tối đa %(n)s ký tự.") % {"n": NOTE_MAX}})
+    feedback.status = Status.IN_PROGRESS
+    if feedback.assigned_to_id is None:
+        feedback.assigned_to = user
+    feedback.save(update_fields=["status", "assigned_to", "updated_at"])
+    _event(feedback, status=Status.IN_PROGRESS, note=note, by=user)
+    return feedback
+
+
+def _tell_citizen(feedback: Feedback, text: str) -> None:
+    """A short message to the sender's phone or e-mail (when still kept), with the tracking page's address."""
+    if not feedback.contact or feedback.contact_channel not in (Channel.SMS, Channel.EMAIL):
+        return
+    link = settings.XASO_PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "feedback:track", kwargs={"code": feedback.unit.code, "tracking": feedback.tracking_code}
+    )
+    deliveries_create(
+        channel=feedback.contact_channel, unit=feedback.unit, addresses=[feedback.contact],
+        body=f"{text} {link}", purpose=Purpose.FEEDBACK, subject=feedback.tracking_code,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def feedback_answer(*, user, feedback: Feedback, answer: str) -> Feedback:
+    _authorise(user, feedback)
+    feedback = _locked(feedback)
+    if feedback.status not in (Status.CONFIRMED, Status.ASSIGNED, Status.IN_PROGRESS):
+        raise ValidationError(_("Chỉ trả lời được phản ánh đã xác nhận, chưa trả lời."))
+    answer = (answer or "").strip()
+    if not ANSWER_MIN <= len(answer) <= ANSWER_MAX:
+        raise ValidationError(
+            {"answer": _("Câu trả lời từ %(lo)s đến %(hi)s ký tự.") % {"lo": ANSWER_MIN, "hi": ANSWER_MAX}}
+        )
+    now = timezone.now()
+    feedback.status, feedback.answer, feedback.answered_at = Status.ANSWERED, answer, now
+    if feedback.assigned_to_id is None:
+        feedback.assigned_to = user
+    feedback.save(update_fields=["status", "answer", "answered_at", "assigned_to", "updated_at"])
+    _event(feedback, status=Status.ANSWERED, note=answer, by=user, at=now)
+    _tell_citizen(feedback, _("UBND xã đã trả lời phản ánh %(t)s:") % {"t": feedback.tracking_code})
+    figures.feedback_figures_refresh(unit=feedback.unit, moments=[now])
+    return feedback
+
+
+@transaction.atomic
+def feedback_refuse(*, user, feedback: Feedback, reason: str, note: str) -> Feedback:
+    """Refuse (duplicate, not the commune's matter, spam), always with the reason the citizen reads."""
+    _authorise(user, feedback)
+    feedback = _locked(feedback)
+    if feedback.status in (Status.ANSWERED, Status.CLOSED, Status.REFUSED):
+        raise ValidationError(_("Phản ánh này đã được xử lý xong."))
+    if reason not in RefusalReason.values:
+        raise ValidationError({"reason": _("Chọn lý do không tiếp nhận.")})
+    note = (note or "").strip()
+    if not 10 <= len(note) <= NOTE_MAX:
+        raise ValidationError(
+            {"note": _("Giải thích cho người dân từ 10 đến %(n)s ký tự (ví dụ: trùng với phản ánh PA-…).")
+             % {"n": NOTE_MAX}}
+        )  # fmt: skip
+    now = timezone.now()
+    feedback.status, feedback.refusal_reason, feedback.closed_at = Status.REFUSED, reason, now
+    feedback.answer = note
+    feedback.save(update_fields=["status", "refusal_reason", "closed_at", "answer", "updated_at"])
+    _event(feedback, status=Status.REFUSED, note=f"{RefusalReason(reason).label}: {note}", by=user, at=now)
+    _tell_citizen(feedback, _("Phản ánh %(t)s không được tiếp nhận, xem lý do:") % {"t": feedback.tracking_code})
+    return feedback
+
+
+@transaction.atomic
+def feedback_publish(*, user, feedback: Feedback, public_text: str, photo_ids=(), publish: bool = True) -> Feedback:
+    """Moderation: publish the item with the text the officer checked (names, phone numbers taken out) and the
+    photos they chose (faces checked), or withdraw it from the public list."""
+    _authorise(user, feedback)
+    feedback = _locked(feedback)
+    if not publish:
+        feedback.is_published = False
+        feedback.save(update_fields=["is_published", "updated_at"])
+        FeedbackPhoto.objects.filter(feedback=feedback).update(is_public=False)
+        return feedback
+    if feedback.status == Status.RECEIVED:
+        raise ValidationError(_("Chưa công khai được phản ánh chưa xác nhận."))
+    if feedback.status == Status.REFUSED and feedback.refusal_reason == RefusalReason.SPAM:
+        raise ValidationError(_("Không công khai phản ánh bị từ chối vì là quảng cáo."))
+    public_text = (public_text or "").strip()
+    if not TEXT_MIN <= len(public_text) <= TEXT_MAX:
+        raise ValidationError({"public_text": _("Nội dung công khai từ %(lo)s đến %(hi)s ký tự.") % {"lo": TEXT_MIN, "hi": TEXT_MAX}})
+    if PHONE_IN_TEXT.search(public_text):
+        raise ValidationError({"public_text": _("Nội dung công khai còn số điện thoại: xóa trước khi công khai.")})
+    if re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", public_text):
+        raise ValidationError({"public_text": _("Nội dung công khai còn địa chỉ thư điện tử: xóa trước khi công khai.")})
+    ids = {int(i) for i in photo_ids}
+    own = set(FeedbackPhoto.objects.filter(feedback=feedback).values_list("id", flat=True))
+    if ids - own:
+        raise ValidationError({"photos": _("Ảnh được chọn không thuộc phản ánh này.")})
+    FeedbackPhoto.objects.filter(feedback=feedback).update(is_public=False)
+    FeedbackPhoto.objects.filter(feedback=feedback, id__in=ids).update(is_public=True)
+    feedback.is_published, feedback.public_text = True, public_text
+    feedback.save(update_fields=["is_published", "public_text", "updated_at"])
+    return feedback
+
+
+@transaction.atomic
+def feedback_rate(*, feedback: Feedback, rating, comment: str = "") -> Feedback:
+    """The citizen rates the answer (1–5, once); the item is then closed."""
+    feedback = _locked(feedback)
+    if feedback.status != Status.ANSWERED:
+        raise ValidationError(_("Chỉ đánh giá được phản ánh đã có câu trả lời, một lần."))
+    try:
+        value = int(rating)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise ValidationError({"rating": _("Chọn mức đánh giá từ 1 (rất không hài lòng) đến 5 (rất hài lòng).")})
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise ValidationError({"comment": _("Ý kiến tối đa 500 ký tự.")})
+    now = timezone.now()
+    feedback.rating, feedback.rating_comment = value, comment
+    feedback.status, feedback.closed_at = Status.CLOSED, now
+    feedback.save(update_fields=["rating", "rating_comment", "status", "closed_at", "updated_at"])
+    _event(feedback, status=Status.CLOSED, at=now)
+    figures.feedback_figures_refresh(unit=feedback.unit, moments=[feedback.answered_at])
+    return feedback
+
+
+def feedback_contacts_cleanup(*, now=None) -> int:
+    """Erase the sender's contact `XASO_FEEDBACK["contact_days"]` days after the item closed (or was refused),
+    and of items never confirmed after 7 days (their photos too); how many items were erased."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.XASO_FEEDBACK["contact_days"])
+    done = Feedback.objects.filter(contact_erased_at__isnull=True, closed_at__lt=cutoff).update(
+        contact="", contact_erased_at=now
+    )
+    stale = Feedback.objects.filter(status=Status.RECEIVED, received_at__lt=now - timedelta(days=7))
+    for photo in FeedbackPhoto.objects.filter(feedback__in=stale):
+        photo.image.delete(save=False)
+    done += stale.count()
+    stale.delete()
+    return done

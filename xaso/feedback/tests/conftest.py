@@ -1,0 +1,74 @@
+"""Fixtures of the feedback tests: the shipped catalog cut to the feedback elements, villages, a JPEG with EXIF."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from xaso.feedback.figures import ELEMENTS
+from xaso.feedback.models import Category
+from xaso.geo.services import village_create
+from xaso.indicators.catalog import CATALOG_PATH, catalog_load
+
+
+@pytest.fixture(scope="session")
+def feedback_catalog_path(tmp_path_factory) -> Path:
+    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    codes = set(ELEMENTS)
+
+    def within(*texts: str) -> bool:
+        return set(re.findall(r"[a-z_][a-z0-9_]*", " ".join(texts))) <= codes
+
+    cut = {
+        "data_elements": [e for e in data["data_elements"] if e["code"] in codes],
+        "indicators": [i for i in data["indicators"] if within(i["formula"])],
+        "validation_rules": [r for r in data["validation_rules"] if within(r["left"], r["right"])],
+    }
+    path = tmp_path_factory.mktemp("catalog") / "feedback.yaml"
+    path.write_text(yaml.safe_dump(cut, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def feedback_catalog(db, feedback_catalog_path):
+    catalog_load(feedback_catalog_path)
+
+
+@pytest.fixture
+def an_vien_villages(an_vien, an_vien_officer):
+    return [village_create(commune=an_vien, name=f"Ấp {i}", user=an_vien_officer, division_type="ấp") for i in (1, 2)]
+
+
+@pytest.fixture
+def roads(db) -> Category:
+    return Category.objects.get(code="ha-tang")
+
+
+def jpeg_with_gps(*, size=(64, 48)) -> bytes:
+    """A JPEG carrying EXIF: camera make and model, and a GPS position (Đồng Nai)."""
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Model X"  # Model
+    gps = {1: "N", 2: (11.0, 5.0, 30.0), 3: "E", 4: (107.0, 10.0, 12.0)}
+    exif[0x8825] = gps  # GPSInfo
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.fixture
+def photo_upload():
+    return SimpleUploadedFile("anh-duong.jpg", jpeg_with_gps(), content_type="image/jpeg")
+
+
+@pytest.fixture(autouse=True)
+def deliveries_sent_at_once(monkeypatch):
+    """A test's transaction never commits: the send a commit would start runs at once (immediate task backend)."""
+    monkeypatch.setattr("xaso.notify.deliveries.after_commit", lambda callback: callback())
