@@ -23,7 +23,13 @@ from xaso.indicators.services import ValueInput, values_write
 
 from .models import Feedback
 
-ELEMENTS = ("feedback_received", "feedback_answered", "feedback_answered_on_time", "feedback_rated", "feedback_satisfied")
+ELEMENTS = (
+    "feedback_received",
+    "feedback_answered",
+    "feedback_answered_on_time",
+    "feedback_rated",
+    "feedback_satisfied",
+)
 COMMENT = "Tính từ sổ phản ánh, kiến nghị"
 #: a rating counted as satisfied
 SATISFIED = 4
@@ -79,10 +85,15 @@ def feedback_figures_refresh(*, unit, moments) -> None:
     for start in sorted({_month_bounds(m)[0] for m in moments if m is not None}):
         counts = feedback_month_counts(unit=unit, moment=start)
         rows += [
-            ValueInput(element=code, unit=unit.code, period=f"{start.year}-{start.month:02d}", value=counts[code],
-                       comment=COMMENT)
+            ValueInput(
+                element=code,
+                unit=unit.code,
+                period=f"{start.year}-{start.month:02d}",
+                value=counts[code],
+                comment=COMMENT,
+            )
             for code in ELEMENTS
             if code in known
-        ]  # fmt: skip
+        ]
     if rows:
         values_write(user=WRITER, rows=rows, source=ChangeSource.REGISTER)

@@ -44,9 +44,12 @@ class FeedbackForm(forms.Form):
     photos = MultipleFileField(
         label=_("Ảnh"),
         required=False,
-        help_text=_("Tối đa %(n)s ảnh JPEG, PNG hoặc WebP, mỗi ảnh đến 5 MB. Vị trí và thông tin máy chụp trong ảnh được "
-                    "xóa khi tải lên.") % {"n": PHOTOS_MAX},
-    )  # fmt: skip
+        help_text=_(
+            "Tối đa %(n)s ảnh JPEG, PNG hoặc WebP, mỗi ảnh đến 5 MB. Vị trí và thông tin máy chụp trong ảnh được "
+            "xóa khi tải lên."
+        )
+        % {"n": PHOTOS_MAX},
+    )
     contact_channel = forms.ChoiceField(
         label=_("Nhận mã xác nhận qua"),
         choices=[(Channel.SMS, _("Tin nhắn SMS")), (Channel.EMAIL, _("Thư điện tử"))],
@@ -85,11 +88,18 @@ class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Mức hài lòng với câu trả lời"),
         coerce=int,
-        choices=[(5, _("5 — Rất hài lòng")), (4, _("4 — Hài lòng")), (3, _("3 — Bình thường")),
-                 (2, _("2 — Không hài lòng")), (1, _("1 — Rất không hài lòng"))],
+        choices=[
+            (5, _("5 — Rất hài lòng")),
+            (4, _("4 — Hài lòng")),
+            (3, _("3 — Bình thường")),
+            (2, _("2 — Không hài lòng")),
+            (1, _("1 — Rất không hài lòng")),
+        ],
         widget=forms.RadioSelect,
-    )  # fmt: skip
-    comment = forms.CharField(label=_("Ý kiến thêm"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến thêm"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnswerForm(forms.Form):
@@ -98,7 +108,9 @@ class AnswerForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Lý do không tiếp nhận"), choices=RefusalReason.choices)
-    note = forms.CharField(label=_("Giải thích cho người dân"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Giải thích cho người dân"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PublishForm(forms.Form):
@@ -114,4 +126,6 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, photos=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photos"].choices = [(str(p.pk), p.name or _("Ảnh %(n)s") % {"n": i}) for i, p in enumerate(photos, 1)]
+        self.fields["photos"].choices = [
+            (str(p.pk), p.name or _("Ảnh %(n)s") % {"n": i}) for i, p in enumerate(photos, 1)
+        ]

@@ -52,6 +52,9 @@ class CategoryOfficer(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "người nhận phản ánh theo lĩnh vực")
         constraints = [models.UniqueConstraint(fields=["unit", "category"], name="feedback_category_officer_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.category_id} → {self.officer_id}"
+
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Đã nhận, chờ xác nhận")
@@ -95,9 +98,16 @@ class Feedback(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.WEB)
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
-    refusal_reason = models.CharField(_("lý do không tiếp nhận"), max_length=16, choices=RefusalReason.choices, blank=True)
+    refusal_reason = models.CharField(
+        _("lý do không tiếp nhận"), max_length=16, choices=RefusalReason.choices, blank=True
+    )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người xử lý")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xử lý"),
     )
     received_at = models.DateTimeField(_("nhận lúc"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True, db_index=True)
@@ -153,7 +163,7 @@ class Feedback(models.Model):
 
     @property
     def contact_masked(self) -> str:
-        """"09•••••123", "n•••@gmail.com": enough to recognise, not to call."""
+        """ "09•••••123", "n•••@gmail.com": enough to recognise, not to call."""
         value = self.contact
         if not value:
             return ""
@@ -172,6 +182,9 @@ class FeedbackPhoto(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.feedback_id}/{self.pk}"
+
 
 class FeedbackEvent(models.Model):
     feedback = models.ForeignKey(Feedback, models.CASCADE, related_name="events")
@@ -183,3 +196,6 @@ class FeedbackEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.status}"

@@ -26,10 +26,25 @@ def public_feedback(*, unit, limit: int = PAGE) -> list[Feedback]:
     return list(
         Feedback.objects.filter(unit=unit, is_published=True)
         .select_related("category", "village")
-        .prefetch_related(Prefetch("photos", queryset=FeedbackPhoto.objects.filter(is_public=True), to_attr="public_photos"))
-        .only("id", "tracking_code", "status", "public_text", "answer", "received_at", "answered_at", "confirmed_at",
-              "category__name", "category__name_en", "village__name", "refusal_reason", "unit_id")[:limit]
-    )  # fmt: skip
+        .prefetch_related(
+            Prefetch("photos", queryset=FeedbackPhoto.objects.filter(is_public=True), to_attr="public_photos")
+        )
+        .only(
+            "id",
+            "tracking_code",
+            "status",
+            "public_text",
+            "answer",
+            "received_at",
+            "answered_at",
+            "confirmed_at",
+            "category__name",
+            "category__name_en",
+            "village__name",
+            "refusal_reason",
+            "unit_id",
+        )[:limit]
+    )
 
 
 @dataclass

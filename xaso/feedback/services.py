@@ -65,7 +65,11 @@ def phone_clean(value: str) -> str:
         digits = "0" + digits[2:]
     if not PHONE.match(digits):
         raise ValidationError(
-            {"contact": _("Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (ví dụ 0912345678).")}
+            {
+                "contact": _(
+                    "Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (ví dụ 0912345678)."
+                )
+            }
         )
     return digits
 
@@ -94,9 +98,11 @@ def _coordinate(value, bounds, field: str, label: str) -> Decimal | None:
         raise ValidationError({field: _("%(label)s phải là một số.") % {"label": label}}) from None
     if not bounds[0] <= number <= bounds[1]:
         raise ValidationError(
-            {field: _("%(label)s phải từ %(lo)s đến %(hi)s (trong lãnh thổ Việt Nam).")
-             % {"label": label, "lo": bounds[0], "hi": bounds[1]}}
-        )  # fmt: skip
+            {
+                field: _("%(label)s phải từ %(lo)s đến %(hi)s (trong lãnh thổ Việt Nam).")
+                % {"label": label, "lo": bounds[0], "hi": bounds[1]}
+            }
+        )
     return number
 
 
@@ -116,9 +122,12 @@ def _rate_limits(*, contact_digest: str, ip_digest: str, now) -> None:
     day = Feedback.objects.filter(contact_digest=contact_digest, received_at__gte=now - timedelta(days=1)).count()
     if day >= limits["per_contact_per_day"]:
         raise ValidationError(
-            _("Số điện thoại/thư điện tử này đã gửi %(n)s phản ánh trong 24 giờ qua, là mức tối đa: vui lòng gửi lại "
-              "sau.") % {"n": day}
-        )  # fmt: skip
+            _(
+                "Số điện thoại/thư điện tử này đã gửi %(n)s phản ánh trong 24 giờ qua, là mức tối đa: vui lòng gửi lại "
+                "sau."
+            )
+            % {"n": day}
+        )
     if ip_digest:
         hour = Feedback.objects.filter(ip_digest=ip_digest, received_at__gte=now - timedelta(hours=1)).count()
         if hour >= limits["per_ip_per_hour"]:
@@ -158,9 +167,11 @@ def feedback_submit(
     text = (text or "").strip()
     if len(text) < TEXT_MIN or len(text) > TEXT_MAX:
         raise ValidationError(
-            {"text": _("Nội dung phản ánh từ %(lo)s đến %(hi)s ký tự (hiện có %(n)s).")
-             % {"lo": TEXT_MIN, "hi": TEXT_MAX, "n": len(text)}}
-        )  # fmt: skip
+            {
+                "text": _("Nội dung phản ánh từ %(lo)s đến %(hi)s ký tự (hiện có %(n)s).")
+                % {"lo": TEXT_MIN, "hi": TEXT_MAX, "n": len(text)}
+            }
+        )
     if village is not None and (village.level != Level.VILLAGE or village.parent_id != unit.pk):
         raise ValidationError({"village": _("Thôn được chọn không thuộc xã này.")})
     lat = _coordinate(latitude, LAT_RANGE, "latitude", _("Vĩ độ"))
@@ -177,10 +188,20 @@ def feedback_submit(
     ip_digest = _digest(f"ip:{ip}") if ip else ""
     _rate_limits(contact_digest=contact_digest, ip_digest=ip_digest, now=now)
     feedback = Feedback.objects.create(
-        unit=unit, village=village, category=category, text=text, latitude=lat, longitude=lon,
-        tracking_code=_new_code(), source=source, received_at=now, contact_channel=contact_channel,
-        contact=contact, contact_digest=contact_digest, ip_digest=ip_digest,
-    )  # fmt: skip
+        unit=unit,
+        village=village,
+        category=category,
+        text=text,
+        latitude=lat,
+        longitude=lon,
+        tracking_code=_new_code(),
+        source=source,
+        received_at=now,
+        contact_channel=contact_channel,
+        contact=contact,
+        contact_digest=contact_digest,
+        ip_digest=ip_digest,
+    )
     for upload, ok in zip(photos, accepted, strict=True):
         photo = FeedbackPhoto(feedback=feedback, name=ok.download_name[:200])
         photo.image.save(ok.content.name, ok.content, save=False)
@@ -188,9 +209,13 @@ def feedback_submit(
         del upload
     _event(feedback, status=Status.RECEIVED, at=now)
     verification_send(
-        subject=f"feedback:{feedback.pk}", purpose="feedback", channel=contact_channel, address=contact, unit=unit,
+        subject=f"feedback:{feedback.pk}",
+        purpose="feedback",
+        channel=contact_channel,
+        address=contact,
+        unit=unit,
         text=code_text(feedback),
-    )  # fmt: skip
+    )
     return feedback
 
 
@@ -198,9 +223,13 @@ def feedback_code_resend(*, feedback: Feedback) -> None:
     if feedback.status != Status.RECEIVED or not feedback.contact:
         raise ValidationError(_("Phản ánh này đã được xác nhận."))
     verification_send(
-        subject=f"feedback:{feedback.pk}", purpose="feedback", channel=feedback.contact_channel,
-        address=feedback.contact, unit=feedback.unit, text=code_text(feedback),
-    )  # fmt: skip
+        subject=f"feedback:{feedback.pk}",
+        purpose="feedback",
+        channel=feedback.contact_channel,
+        address=feedback.contact,
+        unit=feedback.unit,
+        text=code_text(feedback),
+    )
 
 
 def feedback_confirm(*, feedback: Feedback, code: str) -> Feedback:
@@ -279,9 +308,13 @@ def _tell_citizen(feedback: Feedback, text: str) -> None:
         "feedback:track", kwargs={"code": feedback.unit.code, "tracking": feedback.tracking_code}
     )
     deliveries_create(
-        channel=feedback.contact_channel, unit=feedback.unit, addresses=[feedback.contact],
-        body=f"{text} {link}", purpose=Purpose.FEEDBACK, subject=feedback.tracking_code,
-    )  # fmt: skip
+        channel=feedback.contact_channel,
+        unit=feedback.unit,
+        addresses=[feedback.contact],
+        body=f"{text} {link}",
+        purpose=Purpose.FEEDBACK,
+        subject=feedback.tracking_code,
+    )
 
 
 @transaction.atomic
@@ -318,9 +351,11 @@ def feedback_refuse(*, user, feedback: Feedback, reason: str, note: str) -> Feed
     note = (note or "").strip()
     if not 10 <= len(note) <= NOTE_MAX:
         raise ValidationError(
-            {"note": _("Giải thích cho người dân từ 10 đến %(n)s ký tự (ví dụ: trùng với phản ánh PA-…).")
-             % {"n": NOTE_MAX}}
-        )  # fmt: skip
+            {
+                "note": _("Giải thích cho người dân từ 10 đến %(n)s ký tự (ví dụ: trùng với phản ánh PA-…).")
+                % {"n": NOTE_MAX}
+            }
+        )
     now = timezone.now()
     feedback.status, feedback.refusal_reason, feedback.closed_at = Status.REFUSED, reason, now
     feedback.answer = note
@@ -347,11 +382,15 @@ def feedback_publish(*, user, feedback: Feedback, public_text: str, photo_ids=()
         raise ValidationError(_("Không công khai phản ánh bị từ chối vì là quảng cáo."))
     public_text = (public_text or "").strip()
     if not TEXT_MIN <= len(public_text) <= TEXT_MAX:
-        raise ValidationError({"public_text": _("Nội dung công khai từ %(lo)s đến %(hi)s ký tự.") % {"lo": TEXT_MIN, "hi": TEXT_MAX}})
+        raise ValidationError(
+            {"public_text": _("Nội dung công khai từ %(lo)s đến %(hi)s ký tự.") % {"lo": TEXT_MIN, "hi": TEXT_MAX}}
+        )
     if PHONE_IN_TEXT.search(public_text):
         raise ValidationError({"public_text": _("Nội dung công khai còn số điện thoại: xóa trước khi công khai.")})
     if re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", public_text):
-        raise ValidationError({"public_text": _("Nội dung công khai còn địa chỉ thư điện tử: xóa trước khi công khai.")})
+        raise ValidationError(
+            {"public_text": _("Nội dung công khai còn địa chỉ thư điện tử: xóa trước khi công khai.")}
+        )
     ids = {int(i) for i in photo_ids}
     own = set(FeedbackPhoto.objects.filter(feedback=feedback).values_list("id", flat=True))
     if ids - own:

@@ -6,6 +6,7 @@ app_name = "feedback"
 
 # the citizen's pages under the commune's code; the officer's under manage/
 urlpatterns = [
+    path("manage/", views.manage_home, name="home"),
     path("manage/<str:code>/", views.manage_list, name="manage"),
     path("manage/item/<int:pk>/", views.manage_item, name="item"),
     path("manage/item/<int:pk>/<str:action>/", views.manage_action, name="action"),

@@ -60,10 +60,17 @@ def submit(request, code: str):
         data = form.cleaned_data
         try:
             feedback = services.feedback_submit(
-                unit=unit, category=data["category"], text=data["text"], village=data["village"],
-                latitude=data["latitude"], longitude=data["longitude"], photos=data["photos"],
-                contact_channel=data["contact_channel"], contact=data["contact"], ip=client_ip(request) or "",
-            )  # fmt: skip
+                unit=unit,
+                category=data["category"],
+                text=data["text"],
+                village=data["village"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                photos=data["photos"],
+                contact_channel=data["contact_channel"],
+                contact=data["contact"],
+                ip=client_ip(request) or "",
+            )
         except ValidationError as exc:
             _apply(form, exc)
         else:
@@ -91,12 +98,16 @@ def confirm(request, code: str, token):
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, _("Phản ánh đã được xác nhận. Ghi lại mã theo dõi: %(c)s.") % {"c": feedback.tracking_code})
+            messages.success(
+                request, _("Phản ánh đã được xác nhận. Ghi lại mã theo dõi: %(c)s.") % {"c": feedback.tracking_code}
+            )
             return redirect("feedback:track", code=unit.code, tracking=feedback.tracking_code)
     return render(
-        request, "feedback/confirm.html", {"unit": unit, "feedback": feedback, "form": form},
+        request,
+        "feedback/confirm.html",
+        {"unit": unit, "feedback": feedback, "form": form},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 def track_lookup(request, code: str):
@@ -107,7 +118,9 @@ def track_lookup(request, code: str):
         if found is not None:
             return redirect("feedback:track", code=unit.code, tracking=found.tracking_code)
         form.add_error("tracking", _("Không có phản ánh nào mang mã này ở %(u)s.") % {"u": unit.name})
-    return render(request, "feedback/track_lookup.html", {"unit": unit, "form": form}, status=404 if form.errors else 200)
+    return render(
+        request, "feedback/track_lookup.html", {"unit": unit, "form": form}, status=404 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +132,9 @@ def track(request, code: str, tracking: str):
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_rate(feedback=feedback, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+            services.feedback_rate(
+                feedback=feedback, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
         except ValidationError as exc:
             _apply(form, exc)
         else:
@@ -127,9 +142,11 @@ def track(request, code: str, tracking: str):
             return redirect("feedback:track", code=unit.code, tracking=feedback.tracking_code)
     events = list(feedback.events.all())
     return render(
-        request, "feedback/track.html", {"unit": unit, "feedback": feedback, "events": events, "form": form},
+        request,
+        "feedback/track.html",
+        {"unit": unit, "feedback": feedback, "events": events, "form": form},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 def public_photo(request, code: str, pk: int):
@@ -139,13 +156,25 @@ def public_photo(request, code: str, pk: int):
     ).first()
     if photo is None:
         raise Http404(_("Không tìm thấy ảnh."))
-    response = file_response(photo.image, download_name=f"{photo.feedback.tracking_code}-{photo.pk}.{photo.image.name.rsplit('.', 1)[-1]}")
+    response = file_response(
+        photo.image, download_name=f"{photo.feedback.tracking_code}-{photo.pk}.{photo.image.name.rsplit('.', 1)[-1]}"
+    )
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "public, max-age=300"
     return response
 
 
 # the officer's pages
+
+
+@login_required
+def manage_home(request):
+    """The menu's entry: the feedback of the user's commune (a province's user picks a commune on its page)."""
+    unit = request.user.unit
+    commune = unit.commune if unit is not None and unit.commune_id else None
+    if commune is None:
+        return redirect("coc:units")
+    return redirect("feedback:manage", code=commune.code)
 
 
 @login_required
@@ -158,9 +187,10 @@ def manage_list(request, code: str):
     rows = list(selectors.feedback_list(user=request.user, unit=unit, show=show)[: selectors.PAGE])
     counts = selectors.feedback_counts(user=request.user, unit=unit)
     return render(
-        request, "feedback/manage_list.html",
+        request,
+        "feedback/manage_list.html",
         {"unit": unit, "rows": rows, "counts": counts, "show": show, "can_write": can_write_unit(request.user, unit)},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -170,21 +200,33 @@ def manage_item(request, pk: int):
         raise Http404(_("Không tìm thấy phản ánh."))
     show_contact = request.GET.get("contact") == "1" and can_write_unit(request.user, feedback.unit)
     log_access(
-        user=request.user, action=AccessAction.VIEW, subject_type="feedback_contact" if show_contact else "feedback",
-        subject_id=feedback.tracking_code, unit=feedback.unit,
+        user=request.user,
+        action=AccessAction.VIEW,
+        subject_type="feedback_contact" if show_contact else "feedback",
+        subject_id=feedback.tracking_code,
+        unit=feedback.unit,
         reason=_("Liên hệ lại người gửi phản ánh") if show_contact else "",
-    )  # fmt: skip
+    )
     photos = list(feedback.photos.all())
     officers = User.objects.filter(unit=feedback.unit, is_active=True).order_by("full_name", "username")
     context = {
-        "feedback": feedback, "unit": feedback.unit, "photos": photos, "officers": officers,
-        "events": feedback.events.select_related("by"), "show_contact": show_contact,
+        "feedback": feedback,
+        "unit": feedback.unit,
+        "photos": photos,
+        "officers": officers,
+        "events": feedback.events.select_related("by"),
+        "show_contact": show_contact,
         "can_write": can_write_unit(request.user, feedback.unit),
-        "answer_form": AnswerForm(), "refuse_form": RefuseForm(),
-        "publish_form": PublishForm(photos=photos, initial={
-            "public_text": feedback.public_text or feedback.text,
-            "photos": [str(p.pk) for p in photos if p.is_public]}),
-    }  # fmt: skip
+        "answer_form": AnswerForm(),
+        "refuse_form": RefuseForm(),
+        "publish_form": PublishForm(
+            photos=photos,
+            initial={
+                "public_text": feedback.public_text or feedback.text,
+                "photos": [str(p.pk) for p in photos if p.is_public],
+            },
+        ),
+    }
     return render(request, "feedback/manage_item.html", context)
 
 
@@ -214,15 +256,21 @@ def manage_action(request, pk: int, action: str):
             done = _("Đã gửi câu trả lời cho người dân.")
         elif action == "refuse":
             services.feedback_refuse(
-                user=request.user, feedback=feedback, reason=post.get("reason", "")[:20], note=post.get("note", "")[:600]
+                user=request.user,
+                feedback=feedback,
+                reason=post.get("reason", "")[:20],
+                note=post.get("note", "")[:600],
             )
             done = _("Đã ghi không tiếp nhận, kèm lý do cho người dân.")
         else:
             ids = [i for i in (parse_id(v) for v in post.getlist("photos")[:10]) if i]
             services.feedback_publish(
-                user=request.user, feedback=feedback, public_text=post.get("public_text", "")[:3000], photo_ids=ids,
+                user=request.user,
+                feedback=feedback,
+                public_text=post.get("public_text", "")[:3000],
+                photo_ids=ids,
                 publish=action == "publish",
-            )  # fmt: skip
+            )
             done = _("Đã công khai phản ánh.") if action == "publish" else _("Đã thôi công khai phản ánh.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

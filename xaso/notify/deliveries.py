@@ -84,11 +84,19 @@ def deliveries_create(
     now = timezone.now()
     rows = Delivery.objects.bulk_create(
         [
-            Delivery(channel=channel, unit=unit, address=a[:254], body=body[:2000], subject=subject[:200],
-                     purpose=purpose, announcement=announcement, next_attempt_at=now)
+            Delivery(
+                channel=channel,
+                unit=unit,
+                address=a[:254],
+                body=body[:2000],
+                subject=subject[:200],
+                purpose=purpose,
+                announcement=announcement,
+                next_attempt_at=now,
+            )
             for a in wanted
         ]
-    )  # fmt: skip
+    )
     if rows:
         after_commit(lambda: deliveries_schedule(channel))
     return rows
@@ -154,9 +162,13 @@ def delivery_send(delivery: Delivery, *, now: datetime, provider=None, rng: rand
         fields.update(status=S.TECHNICAL_FAILURE)
     Delivery.objects.filter(pk=delivery.pk).update(**fields)
     DeliveryAttempt.objects.create(
-        delivery_id=delivery.pk, number=attempts, at=now, outcome=fields["status"], error=outcome.error[:500],
+        delivery_id=delivery.pk,
+        number=attempts,
+        at=now,
+        outcome=fields["status"],
+        error=outcome.error[:500],
         next_attempt_at=next_at,
-    )  # fmt: skip
+    )
     for name, value in fields.items():
         setattr(delivery, name, value)
     return True

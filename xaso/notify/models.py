@@ -102,6 +102,9 @@ class DeliveryAttempt(models.Model):
         ordering = ["delivery", "number"]
         constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="notify_attempt_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.delivery_id}#{self.number} {self.outcome}"
+
 
 class OutboxMessage(models.Model):
     """The local provider's outbox: one row per message it was given (never two for one delivery)."""
@@ -116,6 +119,9 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class Verification(models.Model):
@@ -134,6 +140,9 @@ class Verification(models.Model):
     class Meta:
         ordering = ["-id"]
 
+    def __str__(self) -> str:
+        return f"{self.subject} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class Unsubscription(models.Model):
     """An address (its digest: nothing to read back) that refused a channel; no message goes to it again."""
@@ -144,6 +153,9 @@ class Unsubscription(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "address_digest"], name="notify_unsub_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.at:%Y-%m-%d}"
 
 
 class AnnouncementLevel(models.TextChoices):

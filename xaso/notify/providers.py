@@ -79,7 +79,9 @@ def _http_outcome(status: int | None, error: str, retry_after: int | None = None
     return Outcome(PERMANENT, error=error)
 
 
-def _post_json(url: str, payload: dict, headers: dict[str, str], timeout: float) -> tuple[int | None, bytes, str, int | None]:
+def _post_json(
+    url: str, payload: dict, headers: dict[str, str], timeout: float
+) -> tuple[int | None, bytes, str, int | None]:
     """(status, body, error, retry_after) of a JSON POST; a network problem is (None, b"", its text, None)."""
     request = urllib.request.Request(
         url,
@@ -108,11 +110,15 @@ class HttpSmsProvider(Provider):
             return Outcome(TECHNICAL, error="XASO_NOTIFY_PROVIDERS['sms'] needs url and token")
         status, body, error, retry_after = _post_json(
             url,
-            {"to": delivery.address, "text": delivery.body, "reference": str(delivery.key),
-             "callback_url": self.options.get("callback_url", "")},
+            {
+                "to": delivery.address,
+                "text": delivery.body,
+                "reference": str(delivery.key),
+                "callback_url": self.options.get("callback_url", ""),
+            },
             {"Authorization": f"Bearer {token}", "Idempotency-Key": str(delivery.key)},
             self.options.get("timeout", 10),
-        )  # fmt: skip
+        )
         if status is not None and 200 <= status < 300:
             try:
                 reference = str(json.loads(body or b"{}").get("id", ""))[:100]

@@ -43,9 +43,13 @@ def verification_send(*, subject: str, purpose: str, channel: str, address: str,
         expires_at=now + timedelta(minutes=settings.XASO_NOTIFY_CODE_MINUTES),
     )
     deliveries_create(
-        channel=channel, unit=unit, addresses=[address], body=text % {"code": code}, purpose=Purpose.CODE,
+        channel=channel,
+        unit=unit,
+        addresses=[address],
+        body=text % {"code": code},
+        purpose=Purpose.CODE,
         subject=_("Mã xác nhận"),
-    )  # fmt: skip
+    )
     return row
 
 

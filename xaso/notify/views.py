@@ -41,9 +41,11 @@ def receipt(request, channel: str):
         return JsonResponse({"detail": _("Biên nhận phải là JSON."), "code": "invalid"}, status=400)
     try:
         delivery = deliveries.delivery_receipt(
-            channel=channel, reference=str(data.get("reference", ""))[:100], status=str(data.get("status", ""))[:40],
+            channel=channel,
+            reference=str(data.get("reference", ""))[:100],
+            status=str(data.get("status", ""))[:40],
             error=str(data.get("error", ""))[:500],
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return JsonResponse({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
     return JsonResponse({"status": delivery.status})

@@ -108,7 +108,7 @@ def nav_section(namespace: str, url_name: str) -> str:
         return "entry"
     if namespace == "teams":
         return "census"
-    sections = ("coc", "plans", "correspondence", "reportforms", "reports", "exchange", "census", "dti")
+    sections = ("coc", "plans", "correspondence", "reportforms", "reports", "exchange", "census", "dti", "feedback")
     return namespace if namespace in sections else ""
 
 

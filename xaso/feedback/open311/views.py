@@ -100,9 +100,16 @@ def discovery(request, fmt: str):
         "changeset": "2026-12-01T00:00:00+07:00",
         "contact": _("UBND xã (trang phản ánh của xã)"),
         "key_service": _("Không cần khóa API; phản ánh được xác nhận bằng mã gửi tới điện thoại hoặc thư điện tử."),
-        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
-                       "changeset": "2026-12-01T00:00:00+07:00", "type": "production", "formats": ["text/xml", "application/json"]}],
-    }  # fmt: skip
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-12-01T00:00:00+07:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
     if fmt == "json":
         return _respond(fmt, data)
     top = ET.Element("discovery")
@@ -115,8 +122,10 @@ def discovery(request, fmt: str):
     formats = ET.SubElement(endpoint, "formats")
     for value in data["endpoints"][0]["formats"]:
         ET.SubElement(formats, "format").text = value
-    return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8"),
-                        content_type="text/xml; charset=utf-8")  # fmt: skip
+    return HttpResponse(
+        b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8"),
+        content_type="text/xml; charset=utf-8",
+    )
 
 
 @require_GET
@@ -180,8 +189,10 @@ def _published(unit):
     return (
         Feedback.objects.filter(unit=unit, is_published=True)
         .select_related("category", "village", "unit")
-        .prefetch_related(Prefetch("photos", queryset=FeedbackPhoto.objects.filter(is_public=True), to_attr="public_photos"))
-    )  # fmt: skip
+        .prefetch_related(
+            Prefetch("photos", queryset=FeedbackPhoto.objects.filter(is_public=True), to_attr="public_photos")
+        )
+    )
 
 
 def _parse_date(value: str | None, name: str) -> datetime | None:
@@ -226,7 +237,10 @@ def requests(request, fmt: str):
             rows = rows.exclude(status__in=DONE_STATUSES)
         elif wanted == {"closed"}:
             rows = rows.filter(status__in=DONE_STATUSES)
-    data = [_request_row(f, public=True, photo_urls=_photo_urls(request, f)) for f in rows.order_by("-received_at")[:MAX_REQUESTS]]
+    data = [
+        _request_row(f, public=True, photo_urls=_photo_urls(request, f))
+        for f in rows.order_by("-received_at")[:MAX_REQUESTS]
+    ]
     return _respond(fmt, data, root="service_requests", item="request")
 
 
@@ -282,23 +296,35 @@ def _create(request, fmt: str) -> HttpResponse:
             return _error(fmt, 400, _("address_id: không phải mã một thôn của xã này."))
     try:
         feedback = feedback_services.feedback_submit(
-            unit=unit, category=category, text=(post.get("description") or "")[:4001], village=village,
-            latitude=post.get("lat") or None, longitude=post.get("long") or None,
-            contact_channel=Channel.SMS if phone else Channel.EMAIL, contact=phone or email,
-            ip=client_ip(request) or "", source=Source.OPEN311,
-        )  # fmt: skip
+            unit=unit,
+            category=category,
+            text=(post.get("description") or "")[:4001],
+            village=village,
+            latitude=post.get("lat") or None,
+            longitude=post.get("long") or None,
+            contact_channel=Channel.SMS if phone else Channel.EMAIL,
+            contact=phone or email,
+            ip=client_ip(request) or "",
+            source=Source.OPEN311,
+        )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             names = {"text": "description", "latitude": "lat", "longitude": "long", "contact": "phone/email"}
-            text = "; ".join(f"{names.get(k, k)}: {' '.join(ValidationError(v).messages)}" for k, v in exc.error_dict.items())
+            text = "; ".join(
+                f"{names.get(k, k)}: {' '.join(ValidationError(v).messages)}" for k, v in exc.error_dict.items()
+            )
         else:
             text = " ".join(exc.messages)
         return _error(fmt, 400, text)
     notice = _("Mã xác nhận đã được gửi tới %(to)s; phản ánh được chuyển tới xã khi mã được nhập tại %(url)s.") % {
         "to": feedback.contact_masked,
-        "url": request.build_absolute_uri(reverse("feedback:confirm", kwargs={"code": unit.code, "token": feedback.token})),
+        "url": request.build_absolute_uri(
+            reverse("feedback:confirm", kwargs={"code": unit.code, "token": feedback.token})
+        ),
     }
     return _respond(
-        fmt, [{"token": str(feedback.token), "service_notice": notice, "account_id": ""}],
-        root="service_requests", item="request",
-    )  # fmt: skip
+        fmt,
+        [{"token": str(feedback.token), "service_notice": notice, "account_id": ""}],
+        root="service_requests",
+        item="request",
+    )

@@ -22,7 +22,9 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def send(unit, category, *, contact="0912345678", channel="sms", ip="203.0.113.5", **extra) -> Feedback:
     data = {"text": "Đèn chiếu sáng đầu ấp 1 bị hỏng ba hôm nay, tối rất nguy hiểm."} | extra
-    return services.feedback_submit(unit=unit, category=category, contact_channel=channel, contact=contact, ip=ip, **data)
+    return services.feedback_submit(
+        unit=unit, category=category, contact_channel=channel, contact=contact, ip=ip, **data
+    )
 
 
 def code_of(feedback: Feedback) -> str:
@@ -71,7 +73,10 @@ def test_a_wrong_code_is_refused_and_counted_then_locked(an_vien, roads):
 def test_an_expired_code_is_refused(an_vien, roads):
     feedback = send(an_vien, roads)
     code = code_of(feedback)
-    with time_machine.travel(feedback.received_at + timedelta(minutes=11)), pytest.raises(ValidationError, match="hết hạn"):
+    with (
+        time_machine.travel(feedback.received_at + timedelta(minutes=11)),
+        pytest.raises(ValidationError, match="hết hạn"),
+    ):
         services.feedback_confirm(feedback=feedback, code=code)
 
 
@@ -174,7 +179,9 @@ def test_refusal_needs_a_reason_shown_to_the_citizen(an_vien, roads, an_vien_off
         user=an_vien_officer, feedback=feedback, reason="duplicate", note="Trùng với phản ánh PA-AAAAAA đã có."
     )
     assert feedback.status == Status.REFUSED and feedback.refusal_reason == "duplicate"
-    assert FeedbackEvent.objects.filter(feedback=feedback, status="refused", note__startswith="Trùng với phản ánh đã có").exists()
+    assert FeedbackEvent.objects.filter(
+        feedback=feedback, status="refused", note__startswith="Trùng với phản ánh đã có"
+    ).exists()
 
 
 def test_an_officer_of_another_commune_cannot_act(an_vien, roads, an_vien_officer, tri_an_officer, nga_dien_officer):
@@ -222,8 +229,13 @@ def test_figures_count_received_on_time_and_satisfied(an_vien, roads, an_vien_of
     services.feedback_rate(feedback=a, rating=5)
     services.feedback_rate(feedback=b, rating=3)
     counts = feedback_month_counts(unit=an_vien, moment=start)
-    assert counts == {"feedback_received": 3, "feedback_answered": 2, "feedback_answered_on_time": 1,
-                      "feedback_rated": 2, "feedback_satisfied": 1}  # fmt: skip
+    assert counts == {
+        "feedback_received": 3,
+        "feedback_answered": 2,
+        "feedback_answered_on_time": 1,
+        "feedback_rated": 2,
+        "feedback_satisfied": 1,
+    }
     stored = dict(
         DataValue.objects.filter(unit=an_vien, period__code="2026-12").values_list("data_element__code", "value")
     )
