@@ -362,3 +362,7 @@ XASO_NOTIFY_CODE_MINUTES = 10  # a one-time code holds this long
 # Feedback: at most this many items per phone/e-mail a day and per network address an hour; the sender's contact
 # is erased this many days after the item closed.
 XASO_FEEDBACK = {"per_contact_per_day": 5, "per_ip_per_hour": 10, "contact_days": 365}
+# Loudspeakers (docs/decisions/0040-loudspeakers.md): the daily slots (local time) a bulletin is scheduled in, and
+# the Vietnamese voice of espeak-ng (`vi` Northern, `vi-vn-x-central`, `vi-vn-x-south`) and its speed.
+XASO_LOUDSPEAKER_SLOTS = {"morning": "06:00", "evening": "17:00"}
+XASO_TTS = {"voice": "vi", "words_per_minute": 130}

@@ -19,6 +19,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xaso.files.fields import PrivateFileField
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Trang công khai")
@@ -186,3 +188,107 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Subscriber(models.Model):
+    """A citizen who asked for the commune's announcements on a channel (their phone, e-mail or Zalo id): personal
+    data, never public; confirmed by a code (Zalo: from the OA's followers); removed on unsubscribe."""
+
+    unit = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+", verbose_name=_("xã"))
+    #: the village whose announcements they want (empty: the whole commune's only)
+    village = models.ForeignKey(
+        "geo.AdminUnit", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("thôn")
+    )
+    channel = models.CharField(_("kênh"), max_length=12, choices=Channel.choices)
+    address = models.CharField(_("địa chỉ nhận"), max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("người nhận thông báo")
+        verbose_name_plural = pgettext_lazy("plural", "người nhận thông báo")
+        constraints = [models.UniqueConstraint(fields=["unit", "channel", "address"], name="notify_subscriber_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk}"
+
+
+class LoudspeakerPoint(models.Model):
+    """A place where loudspeakers are mounted (seed 003: 21 points), in a village."""
+
+    unit = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+", verbose_name=_("xã"))
+    village = models.ForeignKey("geo.AdminUnit", models.PROTECT, related_name="+", verbose_name=_("thôn"))
+    name = models.CharField(_("vị trí"), max_length=120)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["village__name", "name", "id"]
+        verbose_name = _("vị trí loa")
+        verbose_name_plural = pgettext_lazy("plural", "vị trí loa")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LoudspeakerCluster(models.Model):
+    """A cluster of loudspeakers at a point (seed 003: 36 clusters), played as one by the controller."""
+
+    point = models.ForeignKey(LoudspeakerPoint, models.CASCADE, related_name="clusters", verbose_name=_("vị trí"))
+    code = models.CharField(_("mã cụm"), max_length=20)
+    name = models.CharField(_("tên cụm"), max_length=120, blank=True)
+    unit = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+", verbose_name=_("xã"))
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cụm loa")
+        verbose_name_plural = pgettext_lazy("plural", "cụm loa")
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="notify_cluster_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Bulletin(models.Model):
+    """An announcement read out on the loudspeakers: its text, the Vietnamese speech made from it, its level."""
+
+    unit = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+", verbose_name=_("xã"))
+    announcement = models.OneToOneField(Announcement, models.CASCADE, related_name="bulletin")
+    text = models.TextField(_("lời đọc"), max_length=1500)
+    level = models.CharField(_("mức độ"), max_length=10, choices=AnnouncementLevel.choices)
+    audio = PrivateFileField(_("âm thanh"), folder="bulletins", blank=True)
+    audio_seconds = models.FloatField(_("thời lượng (giây)"), default=0)
+    voice = models.CharField(_("giọng đọc"), max_length=40, default="vi")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bản tin loa")
+        verbose_name_plural = pgettext_lazy("plural", "bản tin loa")
+
+    def __str__(self) -> str:
+        return self.announcement.title
+
+
+class Slot(models.TextChoices):
+    MORNING = "morning", _("Buổi sáng")
+    EVENING = "evening", _("Buổi chiều")
+    NOW = "now", _("Ngay lập tức")
+
+
+class BulletinPlay(models.Model):
+    """One bulletin on one cluster at one time: what the controller's playlist lists, and its delivery record."""
+
+    bulletin = models.ForeignKey(Bulletin, models.CASCADE, related_name="plays")
+    cluster = models.ForeignKey(LoudspeakerCluster, models.CASCADE, related_name="plays")
+    slot = models.CharField(_("khung giờ"), max_length=8, choices=Slot.choices)
+    play_at = models.DateTimeField(_("phát lúc"), db_index=True)
+    interrupts = models.BooleanField(_("ngắt chương trình đang phát"), default=False)
+    delivery = models.OneToOneField(Delivery, models.SET_NULL, null=True, blank=True, related_name="play")
+
+    class Meta:
+        ordering = ["play_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["bulletin", "cluster", "play_at"], name="notify_play_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id} {self.cluster_id} {self.play_at:%Y-%m-%d %H:%M}"

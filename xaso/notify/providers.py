@@ -179,7 +179,27 @@ class EmailProvider(Provider):
         return Outcome(DELIVERED, reference=str(delivery.key))
 
 
+class PublicPageProvider(Provider):
+    """The commune's public page: the announcement is on it once sent (the page lists sent announcements)."""
+
+    def send(self, delivery: Delivery) -> Outcome:
+        return Outcome(DELIVERED, reference=f"web-{delivery.announcement_id or delivery.pk}")
+
+
+class PlaylistProvider(Provider):
+    """The loudspeakers: the bulletin is on its cluster's playlist, which the controller reads; the controller's
+    receipt (`/notify/receipts/loudspeaker/`, reference = the delivery's key) says it was played."""
+
+    def send(self, delivery: Delivery) -> Outcome:
+        return Outcome(ACCEPTED, reference=str(delivery.key))
+
+
+#: the provider of a channel that has none configured
+DEFAULT_BACKENDS = {"web": "web", "loudspeaker": "playlist"}
+
 BACKENDS = {
+    "web": PublicPageProvider,
+    "playlist": PlaylistProvider,
     "local": LocalProvider,
     "http_sms": HttpSmsProvider,
     "zalo_oa": ZaloOaProvider,
@@ -189,7 +209,7 @@ BACKENDS = {
 
 def provider_for(channel: str) -> Provider:
     """The configured provider of a channel (`XASO_NOTIFY_PROVIDERS[channel]`, `local` when not configured)."""
-    options = dict(settings.XASO_NOTIFY_PROVIDERS.get(channel) or {"backend": "local"})
-    backend = options.pop("backend", "local")
+    options = dict(settings.XASO_NOTIFY_PROVIDERS.get(channel) or {})
+    backend = options.pop("backend", DEFAULT_BACKENDS.get(channel, "local"))
     cls = BACKENDS.get(backend) or import_string(backend)
     return cls(**options)

@@ -108,7 +108,18 @@ def nav_section(namespace: str, url_name: str) -> str:
         return "entry"
     if namespace == "teams":
         return "census"
-    sections = ("coc", "plans", "correspondence", "reportforms", "reports", "exchange", "census", "dti", "feedback")
+    sections = (
+        "coc",
+        "plans",
+        "correspondence",
+        "reportforms",
+        "reports",
+        "exchange",
+        "census",
+        "dti",
+        "feedback",
+        "notify",
+    )
     return namespace if namespace in sections else ""
 
 
