@@ -63,6 +63,10 @@ system-deps:
 	@if [ ! -x "$(CHROMIUM)" ] || ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito >/dev/null; \
 		else echo "Cần cài: sudo apt-get install chromium poppler-utils libreoffice-writer-nogui fonts-liberation2" >&2; fi; fi
+	@# Vietnamese speech of the loudspeaker bulletins (xaso/notify/tts.py): espeak-ng with its `vi` voice, sox's soxi
+	@if ! command -v espeak-ng >/dev/null || ! command -v soxi >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox >/dev/null; \
+		else echo "Cần cài: sudo apt-get install espeak-ng sox" >&2; fi; fi
 	@# the streaming-replica test (xaso/core/tests/test_read_replica.py) starts its own primary and replica with the
 	@# server's initdb, pg_ctl and pg_basebackup: postgresql-15 on Debian 12, else the release's `postgresql`
 	@if ! ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1; then \

@@ -359,6 +359,7 @@ XASO_NOTIFY_LIMITS = {
     "loudspeaker": {"daily_cap": 2000},
 }
 XASO_NOTIFY_CODE_MINUTES = 10  # a one-time code holds this long
+XASO_NOTIFY_RECORD_DAYS = 180  # finished deliveries (they hold the address) and the local outbox are kept this long
 # Feedback: at most this many items per phone/e-mail a day and per network address an hour; the sender's contact
 # is erased this many days after the item closed.
 XASO_FEEDBACK = {"per_contact_per_day": 5, "per_ip_per_hour": 10, "contact_days": 365}

@@ -31,9 +31,11 @@ from django.utils import timezone
 from xaso.accounts.authentication import token_lifetime
 from xaso.accounts.models import ApiKey
 from xaso.census.services import households_retention_cleanup
+from xaso.feedback.services import feedback_contacts_cleanup
 from xaso.indicators.importjobs import import_jobs_cleanup
 from xaso.indicators.models import ImportJob
 from xaso.indicators.partitions import partitions_ensure
+from xaso.notify.services import notify_records_cleanup
 from xaso.privacy.services import access_logs_cleanup
 from xaso.registers.services import register_imports_cleanup
 from xaso.reports.services import report_jobs_cleanup
@@ -61,5 +63,7 @@ def housekeeping_run() -> dict[str, int]:
     done["api_keys_expired"] = ApiKey.objects.filter(created_at__lte=now - token_lifetime()).delete()[0]
     done["census_households_expired"] = households_retention_cleanup(now=now)
     done["access_logs_deleted"] = access_logs_cleanup(now=now)
+    done["feedback_contacts_erased"] = feedback_contacts_cleanup(now=now)
+    done["notify_records_deleted"] = notify_records_cleanup(now=now)
     done["partitions_created"] = len(partitions_ensure())
     return done

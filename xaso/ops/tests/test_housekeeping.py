@@ -90,7 +90,8 @@ def test_housekeeping_removes_only_what_is_past_its_retention(records):
     assert out.getvalue().split() == [
         "imports_stale=1", "imports_deleted=1", "register_imports_stale=0", "exports_stale=0", "export_files_deleted=1",
         "login_attempts_expired=1", "login_logs_deleted=1", "login_failures_deleted=1", "api_keys_expired=1",
-        "census_households_expired=0", "access_logs_deleted=0",
+        "census_households_expired=0", "access_logs_deleted=0", "feedback_contacts_erased=0",
+        "notify_records_deleted=0",
         "partitions_created=0",  # migrate made this year's and next year's (PostgreSQL; none on SQLite)
     ]  # fmt: skip
 
