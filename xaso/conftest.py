@@ -159,3 +159,27 @@ def administrator(db) -> User:
 @pytest.fixture
 def nga_dien_villages(nga_dien, nga_dien_officer) -> list[AdminUnit]:
     return [village_create(commune=nga_dien, name=f"Thôn {i}", user=nga_dien_officer) for i in (1, 2, 3)]
+
+
+def catalog_cut(directory, codes: set[str], name: str = "catalog.yaml"):
+    """The shipped catalog cut to these data elements, with the indicators and validation rules over them only,
+    written as `directory/name` (for `catalog_load`): a test loads what it counts, not 170 elements."""
+    import re
+
+    import yaml
+
+    from xaso.indicators.catalog import CATALOG_PATH
+
+    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+
+    def within(*texts: str) -> bool:
+        return set(re.findall(r"[a-z_][a-z0-9_]*", " ".join(texts))) <= codes
+
+    cut = {
+        "data_elements": [e for e in data["data_elements"] if e["code"] in codes],
+        "indicators": [i for i in data["indicators"] if within(i["formula"])],
+        "validation_rules": [r for r in data["validation_rules"] if within(r["left"], r["right"])],
+    }
+    path = directory / name
+    path.write_text(yaml.safe_dump(cut, allow_unicode=True), encoding="utf-8")
+    return path

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from xaso.indicators.models import ChangeSource, DataElement
 from xaso.indicators.services import ValueInput, values_write
+from xaso.registers.figures import REGISTER_WRITER
 
 from .models import Feedback
 
@@ -33,21 +33,6 @@ ELEMENTS = (
 COMMENT = "Tính từ sổ phản ánh, kiến nghị"
 #: a rating counted as satisfied
 SATISFIED = 4
-
-
-class _FeedbackWriter(AnonymousUser):
-    """The feedback book writing its counts: the change was authorised on the item; the figure is a count."""
-
-    @property
-    def is_authenticated(self):
-        return True
-
-    is_superuser = True
-    role = "admin"
-    unit_id = None
-
-
-WRITER = _FeedbackWriter()
 
 
 def _month_bounds(moment: datetime) -> tuple[datetime, datetime]:
@@ -96,4 +81,4 @@ def feedback_figures_refresh(*, unit, moments) -> None:
             if code in known
         ]
     if rows:
-        values_write(user=WRITER, rows=rows, source=ChangeSource.REGISTER)
+        values_write(user=REGISTER_WRITER, rows=rows, source=ChangeSource.REGISTER)

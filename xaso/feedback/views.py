@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xaso.accounts.client_ip import client_ip
 from xaso.accounts.models import User
 from xaso.accounts.permissions import can_read_unit, can_write_unit
+from xaso.core.forms import add_service_errors
 from xaso.core.limits import parse_id
 from xaso.files.serving import file_response
-from xaso.geo.models import AdminUnit, Level
+from xaso.notify.web import commune_or_404, user_commune
 from xaso.privacy.models import AccessAction
 from xaso.privacy.services import log_access
 
@@ -24,35 +25,18 @@ from . import selectors, services
 from .forms import AnswerForm, CodeForm, FeedbackForm, PublishForm, RateForm, RefuseForm, TrackForm
 from .models import Feedback, FeedbackPhoto, Status
 
-
-def _commune(code: str) -> AdminUnit:
-    unit = AdminUnit.objects.filter(code=code[:64], level=Level.COMMUNE).first()
-    if unit is None:
-        raise Http404(_("Không tìm thấy xã."))
-    return unit
-
-
-def _apply(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: field errors where the field exists, else the form's."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # the citizen's pages (no account)
 
 
 def public_list(request, code: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     items = selectors.public_feedback(unit=unit)
     return render(request, "feedback/public_list.html", {"unit": unit, "items": items, "track_form": TrackForm()})
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request, code: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     form = FeedbackForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:  # the honeypot: only a robot sees this field
@@ -72,7 +56,7 @@ def submit(request, code: str):
                 ip=client_ip(request) or "",
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("feedback:confirm", code=unit.code, token=feedback.token)
     return render(request, "feedback/submit.html", {"unit": unit, "form": form}, status=400 if form.errors else 200)
@@ -80,7 +64,7 @@ def submit(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def confirm(request, code: str, token):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     feedback = get_object_or_404(Feedback, unit=unit, token=token)
     if feedback.status != Status.RECEIVED:
         return redirect("feedback:track", code=unit.code, tracking=feedback.tracking_code)
@@ -96,7 +80,7 @@ def confirm(request, code: str, token):
         try:
             feedback = services.feedback_confirm(feedback=feedback, code=form.cleaned_data["code"])
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Phản ánh đã được xác nhận. Ghi lại mã theo dõi: %(c)s.") % {"c": feedback.tracking_code}
@@ -111,7 +95,7 @@ def confirm(request, code: str, token):
 
 
 def track_lookup(request, code: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     form = TrackForm(request.GET or None)
     if form.is_valid():
         found = selectors.feedback_track(unit=unit, tracking=form.cleaned_data["tracking"])
@@ -125,7 +109,7 @@ def track_lookup(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def track(request, code: str, tracking: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     feedback = selectors.feedback_track(unit=unit, tracking=tracking)
     if feedback is None:
         raise Http404(_("Không có phản ánh nào mang mã này."))
@@ -136,7 +120,7 @@ def track(request, code: str, tracking: str):
                 feedback=feedback, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Cảm ơn bạn đã đánh giá."))
             return redirect("feedback:track", code=unit.code, tracking=feedback.tracking_code)
@@ -169,9 +153,8 @@ def public_photo(request, code: str, pk: int):
 
 @login_required
 def manage_home(request):
-    """The menu's entry: the feedback of the user's commune (a province's user picks a commune on its page)."""
-    unit = request.user.unit
-    commune = unit.commune if unit is not None and unit.commune_id else None
+    """The menu's entry: the feedback of the user's commune (a province's user picks a commune first)."""
+    commune = user_commune(request.user)
     if commune is None:
         return redirect("coc:units")
     return redirect("feedback:manage", code=commune.code)
@@ -179,7 +162,7 @@ def manage_home(request):
 
 @login_required
 def manage_list(request, code: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     if not can_read_unit(request.user, unit):
         raise PermissionDenied(_("Bạn không có quyền xem phản ánh của xã này."))
     show = request.GET.get("show", "open")

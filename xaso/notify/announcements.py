@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,6 +27,7 @@ from xaso.accounts.permissions import can_write_unit
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import ChangeSource, DataElement
 from xaso.indicators.services import ValueInput, values_write
+from xaso.registers.figures import REGISTER_WRITER
 
 from . import deliveries as sending
 from . import tts
@@ -312,18 +312,6 @@ def loudspeaker_inventory(*, unit: AdminUnit) -> Inventory:
     )
 
 
-class _InventoryWriter(AnonymousUser):
-    """The loudspeaker inventory writing its counts: the change was authorised on the inventory."""
-
-    @property
-    def is_authenticated(self):
-        return True
-
-    is_superuser = True
-    role = "admin"
-    unit_id = None
-
-
 INVENTORY_ELEMENTS = {
     "loudspeaker_points": "points",
     "loudspeaker_clusters": "clusters",
@@ -346,4 +334,4 @@ def loudspeaker_figures_write(*, unit: AdminUnit, year: int | None = None) -> No
         for code, field in INVENTORY_ELEMENTS.items()
         if code in known
     ]  # fmt: skip
-    values_write(user=_InventoryWriter(), rows=rows, source=ChangeSource.REGISTER)
+    values_write(user=REGISTER_WRITER, rows=rows, source=ChangeSource.REGISTER)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xaso.core.forms import DayMonthYearDateInput
 from xaso.geo.models import AdminUnit, Level
 
 from .announcements import BODY_MAX, TITLE_MAX
@@ -36,7 +37,7 @@ class AnnouncementForm(forms.Form):
     )
     day = forms.DateField(
         label=_("Ngày phát trên loa"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayMonthYearDateInput(),
     )  # fmt: skip
     slots = forms.MultipleChoiceField(
         label=_("Khung giờ phát trên loa"),

@@ -20,9 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit
+from xaso.core.forms import add_service_errors
 from xaso.core.limits import PLAN_DATE_MAX, PLAN_DATE_MIN
 from xaso.feedback.forms import CodeForm
-from xaso.geo.models import AdminUnit, Level
+from xaso.geo.models import AdminUnit
+from xaso.notify.web import commune_or_404, user_commune
 
 from . import announcements, deliveries, selectors, services
 from .forms import AnnouncementForm, PointForm, SubscribeForm
@@ -80,32 +82,16 @@ def unsubscribe(request, token: str):
 # announcements: the officer's screens
 
 
-def _commune(code: str) -> AdminUnit:
-    unit = AdminUnit.objects.filter(code=code[:64], level=Level.COMMUNE).first()
-    if unit is None:
-        raise Http404(_("Không tìm thấy xã."))
-    return unit
-
-
 def _readable(request, code: str) -> AdminUnit:
-    unit = _commune(code)
+    unit = commune_or_404(code)
     if not can_read_unit(request.user, unit):
         raise PermissionDenied(_("Bạn không có quyền xem thông báo của xã này."))
     return unit
 
 
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def manage_home(request):
-    unit = request.user.unit
-    commune = unit.commune if unit is not None and unit.commune_id else None
+    commune = user_commune(request.user)
     if commune is None:
         return redirect("coc:units")
     return redirect("notify:manage", code=commune.code)
@@ -137,7 +123,7 @@ def compose(request, code: str):
                 channels=data["channels"], villages=list(data["villages"]), day=data["day"], slots=data["slots"],
             )  # fmt: skip
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã gửi thông báo."))
             return redirect("notify:announcement", code=unit.code, pk=sent.pk)
@@ -174,7 +160,7 @@ def loudspeakers(request, code: str):
                     clusters=data["clusters"].split(",")[:40],
                 )  # fmt: skip
             except ValidationError as exc:
-                _apply(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã thêm vị trí loa."))
                 return redirect("notify:loudspeakers", code=unit.code)
@@ -191,7 +177,7 @@ def loudspeakers(request, code: str):
 
 
 def public(request, code: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     latest = Announcement.objects.filter(unit=unit, sent_at__isnull=False).select_related("bulletin")
     rows = [a for a in latest.order_by("-sent_at")[:200] if Channel.WEB in a.channels][:50]
     return render(request, "notify/public.html", {"unit": unit, "rows": rows})
@@ -199,7 +185,7 @@ def public(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request, code: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     form = SubscribeForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -208,7 +194,7 @@ def subscribe(request, code: str):
                 unit=unit, channel=data["channel"], address=data["address"], village=data["village"]
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             token = signing.dumps(subscriber.pk, salt=SUBSCRIBE_SALT)
             return redirect("notify:subscribe_confirm", code=unit.code, token=token)
@@ -220,7 +206,7 @@ SUBSCRIBE_SALT = "xaso.notify.subscribe"
 
 @require_http_methods(["GET", "POST"])
 def subscribe_confirm(request, code: str, token: str):
-    unit = _commune(code)
+    unit = commune_or_404(code)
     try:
         pk = signing.loads(token[:200], salt=SUBSCRIBE_SALT, max_age=3600)
     except signing.BadSignature:
@@ -231,7 +217,7 @@ def subscribe_confirm(request, code: str, token: str):
         try:
             announcements.subscriber_confirm(subscriber=subscriber, code=form.cleaned_data["code"])
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã đăng ký nhận thông báo của xã."))
             return redirect("notify:public", code=unit.code)
@@ -264,7 +250,7 @@ def _playlist_day(request):
 
 def playlist(request, code: str, fmt: str):
     """The day's playlist of every cluster (or `?cluster=C01`) for the loudspeaker controller: JSON or M3U."""
-    unit = _commune(code)
+    unit = commune_or_404(code)
     day = _playlist_day(request)
     if day is None:
         return JsonResponse({"detail": _("date: ngày theo dạng 2026-12-31."), "code": "invalid"}, status=400)

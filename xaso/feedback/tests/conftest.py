@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
-import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from xaso.conftest import catalog_cut
 from xaso.feedback.figures import ELEMENTS
 from xaso.feedback.models import Category
 from xaso.geo.services import village_create
-from xaso.indicators.catalog import CATALOG_PATH, catalog_load
+from xaso.indicators.catalog import catalog_load
 
 
 @pytest.fixture(scope="session")
 def feedback_catalog_path(tmp_path_factory) -> Path:
-    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
-    codes = set(ELEMENTS)
-
-    def within(*texts: str) -> bool:
-        return set(re.findall(r"[a-z_][a-z0-9_]*", " ".join(texts))) <= codes
-
-    cut = {
-        "data_elements": [e for e in data["data_elements"] if e["code"] in codes],
-        "indicators": [i for i in data["indicators"] if within(i["formula"])],
-        "validation_rules": [r for r in data["validation_rules"] if within(r["left"], r["right"])],
-    }
-    path = tmp_path_factory.mktemp("catalog") / "feedback.yaml"
-    path.write_text(yaml.safe_dump(cut, allow_unicode=True), encoding="utf-8")
-    return path
+    return catalog_cut(tmp_path_factory.mktemp("catalog"), set(ELEMENTS), "feedback.yaml")
 
 
 @pytest.fixture

@@ -89,18 +89,38 @@ def test_only_the_communes_officers_announce(an_vien, tri_an_officer, province_a
 def test_a_slot_in_the_past_is_refused(an_vien, an_vien_officer, villages):
     loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Nhà văn hóa", clusters=["C01"])
     with pytest.raises(ValidationError, match="đã qua"):
-        announcement_send(user=an_vien_officer, unit=an_vien, title="Tiêm chủng", body=BODY, channels=["loudspeaker"],
-                          day=timezone.localdate() - timedelta(days=1), slots=["morning"])  # fmt: skip
+        announcement_send(
+            user=an_vien_officer,
+            unit=an_vien,
+            title="Tiêm chủng",
+            body=BODY,
+            channels=["loudspeaker"],
+            day=timezone.localdate() - timedelta(days=1),
+            slots=["morning"],
+        )
 
 
 def test_an_emergency_plays_now_first_and_interrupts(an_vien, an_vien_officer, villages):
     loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Nhà văn hóa", clusters=["C01"])
     today = timezone.localdate()
     tomorrow = today + timedelta(days=1)
-    announcement_send(user=an_vien_officer, unit=an_vien, title="Họp dân", body=BODY, channels=["loudspeaker"],
-                      day=tomorrow, slots=["morning"])  # fmt: skip
-    announcement_send(user=an_vien_officer, unit=an_vien, title="Bão số 5 đổ bộ", body="Người dân ở trong nhà, "
-                      "tránh xa bờ sông.", channels=["loudspeaker"], level="emergency")  # fmt: skip
+    announcement_send(
+        user=an_vien_officer,
+        unit=an_vien,
+        title="Họp dân",
+        body=BODY,
+        channels=["loudspeaker"],
+        day=tomorrow,
+        slots=["morning"],
+    )
+    announcement_send(
+        user=an_vien_officer,
+        unit=an_vien,
+        title="Bão số 5 đổ bộ",
+        body="Người dân ở trong nhà, tránh xa bờ sông.",
+        channels=["loudspeaker"],
+        level="emergency",
+    )
     [now] = playlist(unit=an_vien, day=today)
     assert now.title == "Bão số 5 đổ bộ" and now.interrupts and now.slot == "now" and now.level == "emergency"
     assert [i.title for i in playlist(unit=an_vien, day=tomorrow)] == ["Họp dân"]
@@ -110,8 +130,16 @@ def test_priority_plays_before_normal_in_the_same_slot(an_vien, an_vien_officer,
     loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Nhà văn hóa", clusters=["C01"])
     tomorrow = timezone.localdate() + timedelta(days=1)
     for title, level in (("Lịch thu gom rác", "normal"), ("Cắt điện ngày mai", "priority")):
-        announcement_send(user=an_vien_officer, unit=an_vien, title=title, body=BODY, channels=["loudspeaker"],
-                          level=level, day=tomorrow, slots=["morning"])  # fmt: skip
+        announcement_send(
+            user=an_vien_officer,
+            unit=an_vien,
+            title=title,
+            body=BODY,
+            channels=["loudspeaker"],
+            level=level,
+            day=tomorrow,
+            slots=["morning"],
+        )
     assert [i.title for i in playlist(unit=an_vien, day=tomorrow)] == ["Cắt điện ngày mai", "Lịch thu gom rác"]
 
 
@@ -119,16 +147,27 @@ def test_the_controller_reads_the_playlist_and_reports_the_play(an_vien, an_vien
     settings.XASO_NOTIFY_PROVIDERS = {"loudspeaker": {"backend": "playlist", "receipt_token": "controller-key"}}
     loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Nhà văn hóa", clusters=["C01"])
     tomorrow = timezone.localdate() + timedelta(days=1)
-    announcement_send(user=an_vien_officer, unit=an_vien, title="Tiêm chủng", body=BODY, channels=["loudspeaker"],
-                      day=tomorrow, slots=["evening"])  # fmt: skip
+    announcement_send(
+        user=an_vien_officer,
+        unit=an_vien,
+        title="Tiêm chủng",
+        body=BODY,
+        channels=["loudspeaker"],
+        day=tomorrow,
+        slots=["evening"],
+    )
     answer = client.get(f"/notify/{an_vien.code}/playlist.json", {"date": tomorrow.isoformat()})
     [item] = answer.json()["items"]
     assert item["cluster"] == "C01" and item["play_at"].startswith(f"{tomorrow.isoformat()}T17:00:00+07:00")
     audio = client.get(item["audio_url"].removeprefix("http://testserver"))
     assert audio.status_code == 200 and audio["Content-Type"] == "audio/wav"
     assert Delivery.objects.get(channel="loudspeaker").status == "sending"
-    receipt = client.post("/notify/receipts/loudspeaker/", {"reference": item["receipt_reference"], "status": "delivered"},
-                          content_type="application/json", headers={"Authorization": "Bearer controller-key"})  # fmt: skip
+    receipt = client.post(
+        "/notify/receipts/loudspeaker/",
+        {"reference": item["receipt_reference"], "status": "delivered"},
+        content_type="application/json",
+        headers={"Authorization": "Bearer controller-key"},
+    )
     assert receipt.status_code == 200
     assert Delivery.objects.get(channel="loudspeaker").status == "delivered"
     m3u = client.get(f"/notify/{an_vien.code}/playlist.m3u", {"date": tomorrow.isoformat()}).content.decode()

@@ -9,7 +9,6 @@ import unicodedata
 import wave
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from xaso.notify import tts
@@ -71,9 +70,15 @@ def test_an_announcement_to_the_loudspeakers_stores_its_speech_and_schedule(an_v
     loudspeaker_point_add(user=an_vien_officer, village=villages[1], name="Chợ ấp 2", clusters=["C03"])
     tomorrow = timezone.localdate() + timedelta(days=1)
     announcement = announcement_send(
-        user=an_vien_officer, unit=an_vien, title="Tiêm chủng mở rộng", body=BULLETIN, channels=["loudspeaker"],
-        villages=[villages[0]], day=tomorrow, slots=["morning", "evening"],
-    )  # fmt: skip
+        user=an_vien_officer,
+        unit=an_vien,
+        title="Tiêm chủng mở rộng",
+        body=BULLETIN,
+        channels=["loudspeaker"],
+        villages=[villages[0]],
+        day=tomorrow,
+        slots=["morning", "evening"],
+    )
     bulletin = Bulletin.objects.get(announcement=announcement)
     assert bulletin.text == f"Tiêm chủng mở rộng. {BULLETIN}"  # the marks kept, NFC
     assert bulletin.audio_seconds > 15
@@ -81,5 +86,9 @@ def test_an_announcement_to_the_loudspeakers_stores_its_speech_and_schedule(an_v
         assert handle.read(4) == b"RIFF"
     items = playlist(unit=an_vien, day=tomorrow)
     assert [(i.cluster, timezone.localtime(i.play_at).strftime("%H:%M")) for i in items] == [
-        ("C01", "06:00"), ("C01", "17:00"), ("C02", "06:00"), ("C02", "17:00")]  # fmt: skip
+        ("C01", "06:00"),
+        ("C01", "17:00"),
+        ("C02", "06:00"),
+        ("C02", "17:00"),
+    ]
     assert announcement.deliveries.filter(channel="loudspeaker").count() == 4
