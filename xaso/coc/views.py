@@ -21,7 +21,6 @@ from xaso.core import fragments
 from xaso.core.db_router import using_replica
 from xaso.core.versions import province_version
 from xaso.geo.hot import unit_and_version
-from xaso.feedback.selectors import feedback_counts
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
 from xaso.indicators.selectors import indicators_active
@@ -146,10 +145,8 @@ def unit_overview(request, code: str):
                 if can_read_unit(request.user, u)
             ],
             "can_publish": unit.level == Level.COMMUNE and can_write_unit(request.user, unit),
-            # citizens' feedback still owed an answer, and how much of it is past its deadline (one query)
-            "feedback": feedback_counts(user=request.user, unit=unit)
-            if unit.level == Level.COMMUNE and not unit.is_legacy
-            else None,
+            # citizens' feedback owed an answer and overdue: loaded by the page (no query here, nothing cached)
+            "feedback_flag": unit.level == Level.COMMUNE and not unit.is_legacy,
         },
     )
 

@@ -8,6 +8,7 @@ app_name = "feedback"
 urlpatterns = [
     path("manage/", views.manage_home, name="home"),
     path("manage/<str:code>/", views.manage_list, name="manage"),
+    path("manage/<str:code>/flag/", views.flag, name="flag"),
     path("manage/item/<int:pk>/", views.manage_item, name="item"),
     path("manage/item/<int:pk>/<str:action>/", views.manage_action, name="action"),
     path("<str:code>/", views.public_list, name="public"),

@@ -161,6 +161,16 @@ def manage_home(request):
 
 
 @login_required
+def flag(request, code: str):
+    """The operations centre's line on a commune page: feedback owed an answer, and how much is overdue."""
+    unit = commune_or_404(code)
+    if not can_read_unit(request.user, unit):
+        raise PermissionDenied(_("Bạn không có quyền xem phản ánh của xã này."))
+    counts = selectors.feedback_counts(user=request.user, unit=unit)
+    return render(request, "feedback/_flag.html", {"unit": unit, "counts": counts})
+
+
+@login_required
 def manage_list(request, code: str):
     unit = commune_or_404(code)
     if not can_read_unit(request.user, unit):

@@ -6,19 +6,23 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from .models import Announcement, Delivery, DeliveryStatus
+from .models import Announcement, Channel, Delivery, DeliveryStatus
 
 PAGE = 50
 
 
-def delivery_counts(*, announcement: Announcement) -> dict[str, dict[str, int]]:
-    """{channel: {status: n}} of one announcement."""
+def delivery_counts(*, announcement: Announcement) -> list[tuple[str, dict[str, int]]]:
+    """[(channel's name, {status: n})] of one announcement, in the channels' order."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for channel, status, n in (
         Delivery.objects.filter(announcement=announcement).values_list("channel", "status").annotate(n=Count("id"))
     ):
         counts[channel][status] = n
-    return {channel: {s: counts[channel].get(s, 0) for s in DeliveryStatus.values} for channel in counts}
+    return [
+        (label, {s: counts[channel].get(s, 0) for s in DeliveryStatus.values})
+        for channel, label in Channel.choices
+        if channel in counts
+    ]
 
 
 def announcements_with_counts(*, unit) -> list[Announcement]:
