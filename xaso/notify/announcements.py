@@ -143,13 +143,16 @@ def _send_personal(announcement: Announcement, channel: str, villages: list[Admi
     audience = Subscriber.objects.filter(unit=announcement.unit, channel=channel, confirmed_at__isnull=False)
     audience = audience.filter(Q(village__isnull=True) | Q(village__in=villages)) if villages else audience
     label = announcement.unit.name
-    for address in audience.values_list("address", flat=True).distinct():
-        link = unsubscribe_link(channel=channel, address=address)
-        body = f"{label}: {announcement.title}. {announcement.body}\n{_('Ngừng nhận')}: {link}"
-        deliveries_create(
-            channel=channel, unit=announcement.unit, addresses=[address], body=body, purpose=Purpose.ANNOUNCEMENT,
-            subject=announcement.title, announcement=announcement,
-        )  # fmt: skip
+    text = f"{label}: {announcement.title}. {announcement.body}"
+
+    def body_for(address: str) -> str:
+        return f"{text}\n{_('Ngừng nhận')}: {unsubscribe_link(channel=channel, address=address)}"
+
+    deliveries_create(
+        channel=channel, unit=announcement.unit, addresses=list(audience.values_list("address", flat=True)),
+        body=text, body_for=body_for, purpose=Purpose.ANNOUNCEMENT, subject=announcement.title,
+        announcement=announcement,
+    )  # fmt: skip
 
 
 def _bulletin(announcement: Announcement, plays, *, now) -> Bulletin:

@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -63,9 +63,18 @@ def daily_count(*, channel: str, unit) -> int:
 
 @transaction.atomic
 def deliveries_create(
-    *, channel: str, unit, addresses: Iterable[str], body: str, purpose: str, subject: str = "", announcement=None
+    *,
+    channel: str,
+    unit,
+    addresses: Iterable[str],
+    body: str,
+    purpose: str,
+    subject: str = "",
+    announcement=None,
+    body_for: Callable[[str], str] | None = None,
 ) -> list[Delivery]:
-    """Queue one message per address (duplicates once); ValidationError beyond the daily cap, nothing queued."""
+    """Queue one message per address (duplicates once; `body_for(address)` when each has its own text, such as
+    its unsubscribe link); ValidationError beyond the daily cap, nothing queued."""
     if channel not in Channel.values:
         raise ValidationError(_("Kênh gửi không hợp lệ."))
     wanted = list(dict.fromkeys(a.strip() for a in addresses if a and a.strip()))
@@ -88,7 +97,7 @@ def deliveries_create(
                 channel=channel,
                 unit=unit,
                 address=a[:254],
-                body=body[:2000],
+                body=(body_for(a) if body_for else body)[:2000],
                 subject=subject[:200],
                 purpose=purpose,
                 announcement=announcement,
