@@ -202,20 +202,22 @@ def feedback_submit(
         contact_digest=contact_digest,
         ip_digest=ip_digest,
     )
-    for upload, ok in zip(photos, accepted, strict=True):
-        photo = FeedbackPhoto(feedback=feedback, name=ok.download_name[:200])
-        photo.image.save(ok.content.name, ok.content, save=False)
-        photo.save()
-        del upload
-    _event(feedback, status=Status.RECEIVED, at=now)
-    verification_send(
-        subject=f"feedback:{feedback.pk}",
-        purpose="feedback",
-        channel=contact_channel,
-        address=contact,
-        unit=unit,
-        text=code_text(feedback),
-    )
+    saved: list = []
+    try:
+        for ok in accepted:  # the re-encoded bytes: no EXIF, nothing appended
+            photo = FeedbackPhoto(feedback=feedback, name=ok.download_name[:200])
+            photo.image.save(ok.content.name, ok.content, save=False)
+            saved.append(photo.image)
+            photo.save()
+        _event(feedback, status=Status.RECEIVED, at=now)
+        verification_send(
+            subject=f"feedback:{feedback.pk}", purpose="feedback", channel=contact_channel, address=contact,
+            unit=unit, text=code_text(feedback),
+        )  # fmt: skip
+    except Exception:  # the transaction is rolled back: no file may outlive its row
+        for image in saved:
+            image.delete(save=False)
+        raise
     return feedback
 
 

@@ -240,3 +240,26 @@ def test_figures_count_received_on_time_and_satisfied(an_vien, roads, an_vien_of
         DataValue.objects.filter(unit=an_vien, period__code="2026-12").values_list("data_element__code", "value")
     )
     assert stored == {k: float(v) for k, v in counts.items()}
+
+
+def test_a_refused_send_leaves_no_photo_behind(an_vien, roads, photo_upload, settings):
+    from xaso.files.storage import private_storage
+
+    storage = private_storage()
+
+    def stored() -> set[str]:
+        found, pending = set(), ["feedback"]
+        while pending:
+            folder = pending.pop()
+            if not storage.exists(folder):
+                continue
+            dirs, files = storage.listdir(folder)
+            found |= {f"{folder}/{f}" for f in files}
+            pending += [f"{folder}/{d}" for d in dirs]
+        return found
+
+    before = stored()
+    settings.XASO_NOTIFY_LIMITS = {"sms": {"daily_cap": 0}}
+    with pytest.raises(ValidationError, match="giới hạn 0 tin một ngày"):
+        send(an_vien, roads, photos=[photo_upload])
+    assert stored() == before and not Feedback.objects.exists()

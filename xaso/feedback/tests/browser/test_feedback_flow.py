@@ -119,3 +119,15 @@ def test_citizen_sends_follows_and_reads_the_answer(
         exif = image.getexif()
         assert 0x010F not in exif and 0x0110 not in exif and not exif.get_ifd(0x8825)
     assert not citizen.foreign_requests() and not citizen.errors
+
+    # the officer's screens on a phone
+    phone = open_session(PHONE)
+    phone.login(an_vien_officer.username)
+    for url, name in (
+        (f"/feedback/manage/{an_vien.code}/?show=done", "officer-list-phone"),
+        (f"/feedback/manage/item/{feedback.pk}/", "officer-item-phone"),
+    ):
+        phone.page.goto(url)
+        assert phone.page.evaluate(OVERFLOW), url
+        _shot(phone.page, name)
+    assert not phone.errors and not officer.errors
