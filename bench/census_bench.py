@@ -224,13 +224,10 @@ def run_one(args) -> dict:
 
 
 def main(argv=None) -> None:
-    args = parse_args(argv)
-    if args.database != "all":
-        run_one(args)
-        return
-    from bench.run import run_each_database
+    from bench.run import bench_main
 
-    run_each_database(args, __file__, ["--households", str(args.households), "--people", str(args.people),
+    args = parse_args(argv)
+    bench_main(args, __file__, run_one, ["--households", str(args.households), "--people", str(args.people),
                                        "--villages", str(args.villages), "--repeats", str(args.repeats)])  # fmt: skip
 
 

@@ -101,13 +101,10 @@ def run_one(args) -> dict:
 
 
 def main(argv=None) -> None:
-    args = parse_args(argv)
-    if args.database != "all":
-        run_one(args)
-        return
-    from bench.run import run_each_database
+    from bench.run import bench_main
 
-    run_each_database(args, __file__, ["--communes", str(args.communes), "--villages", str(args.villages),
+    args = parse_args(argv)
+    bench_main(args, __file__, run_one, ["--communes", str(args.communes), "--villages", str(args.villages),
                                        "--elements", str(args.elements), "--years", str(args.years)])  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
@@ -36,7 +37,7 @@ def user_with_unit(user_id):
     model = get_user_model()
     try:
         user_id = model._meta.pk.to_python(user_id)
-    except Exception:  # noqa: BLE001 - a session holding something that is not an id: nobody
+    except (ValidationError, TypeError, ValueError):  # a session holding something that is not an id: nobody
         return None
     using = router.db_for_read(model)
     connection = connections[using]
