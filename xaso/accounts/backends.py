@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 
 from xaso.core import rows
