@@ -123,6 +123,15 @@ def nav_section(namespace: str, url_name: str) -> str:
     return namespace if namespace in sections else ""
 
 
+# the menu's groups (components/nav.html) and the sections each holds
+NAV_GROUPS = {
+    **dict.fromkeys(("entry", "import", "reportforms", "correspondence", "violations"), "data"),
+    **dict.fromkeys(("census", "feedback", "notify"), "people"),
+    **dict.fromkeys(("dti",), "judge"),
+    **dict.fromkeys(("reports", "exchange"), "out"),
+}
+
+
 def offers_exchange(user) -> bool:
     """The exchange screens are in the menu of administrators and province analysts (xaso.exchange.views)."""
     if not user.is_authenticated:
@@ -148,13 +157,15 @@ def head_assets():
 
 @lru_cache(maxsize=256)
 def _main_nav(language: str, prefix: str, current: str, exchange: bool) -> str:
-    return render_to_string("components/nav.html", {"current": current, "exchange": exchange})
+    return render_to_string(
+        "components/nav.html", {"current": current, "group": NAV_GROUPS.get(current, ""), "exchange": exchange}
+    )
 
 
 @register.simple_tag(takes_context=True)
 def main_nav(context):
     """The main menu, the same for every signed-in user of a language: rendered once per process for each language,
-    script prefix and current section (its ten links and labels were most of the layout's rendering time)."""
+    script prefix and current section (its links and labels were most of the layout's rendering time)."""
     match = getattr(context.get("request"), "resolver_match", None)
     current = nav_section(match.namespace, match.url_name or "") if match else ""
     key = (translation.get_language(), get_script_prefix(), current, offers_exchange(context["user"]))

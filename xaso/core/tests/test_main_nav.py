@@ -9,14 +9,21 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from xaso.core.templatetags.ui import nav_section
+from xaso.core.templatetags.ui import NAV_GROUPS, nav_section
 
 pytestmark = pytest.mark.django_db
 
 
+def menu_of(html: str) -> str:
+    return html[html.index('<ul class="usa-nav__primary') : html.index('<div class="xaso-account"')]
+
+
 def current_items(html: str) -> list[str]:
-    menu = html[html.index('<ul class="usa-nav__primary') : html.index("</ul>", html.index("usa-nav__primary"))]
-    return re.findall(r'usa-nav-link usa-current"[^>]*><span>([^<]+)</span>', menu)
+    return re.findall(r'usa-nav-link usa-current"[^>]*><span>([^<]+)</span>', menu_of(html))
+
+
+def current_groups(html: str) -> list[str]:
+    return re.findall(r'usa-nav__link usa-current"[^>]*><span>([^<]+)</span>', menu_of(html))
 
 
 @pytest.mark.parametrize(
@@ -46,6 +53,37 @@ def test_the_menu_marks_the_page_shown_on_every_request(client, an_vien, an_vien
     assert current_items(client.get(reverse("indicators:import")).content.decode()) == ["Nhập từ tệp"]
     assert current_items(client.get(reverse("indicators:entry")).content.decode()) == ["Nhập số liệu"]
     assert current_items(client.get(reverse("coc:unit", args=["26296"])).content.decode()) == ["Điều hành"]
+
+
+def test_the_menu_marks_the_group_holding_the_page_shown(client, an_vien, an_vien_officer, catalog):
+    """Six entries fit a desktop's header on one line: the sections a commune opens less often sit in four groups,
+    and the group holding the page shown is marked as well as the page."""
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("indicators:import")).content.decode()
+    assert current_groups(page) == ["Số liệu"] and current_items(page) == ["Nhập từ tệp"]
+    page = client.get(reverse("census:home"), follow=True).content.decode()
+    assert current_groups(page) == ["Người dân"] and current_items(page) == ["Điều tra hộ"]
+    page = client.get(reverse("coc:unit", args=["26296"])).content.decode()
+    assert current_groups(page) == [] and current_items(page) == ["Điều hành"]
+    top = re.findall(r'<li class="usa-nav__primary-item">\s*<(?:a|button)[^>]*><span>([^<]+)</span>', menu_of(page))
+    assert top == ["Điều hành", "Kế hoạch", "Số liệu", "Người dân", "Đánh giá", "Báo cáo"]
+
+
+def test_every_section_of_a_group_is_in_that_groups_drop_down(client, an_vien, province_analyst, catalog):
+    client.force_login(province_analyst)  # the analyst's menu holds every item, the exchange one included
+    menu = menu_of(client.get(reverse("indicators:import")).content.decode())
+    submenus = dict(re.findall(r'<ul id="nav-(\w+)" class="usa-nav__submenu" hidden>(.*?)</ul>', menu, re.S))
+    assert set(submenus) == set(NAV_GROUPS.values())
+    for section, group in NAV_GROUPS.items():
+        sections = {nav_section(*_resolve(link)) for link in re.findall(r'href="([^"]+)"', submenus[group])}
+        assert section in sections, (section, group)
+
+
+def _resolve(path: str) -> tuple[str, str]:
+    from django.urls import resolve
+
+    match = resolve(path)
+    return match.namespace, match.url_name or ""
 
 
 def test_the_menu_speaks_the_readers_language(client, an_vien, an_vien_officer, catalog):
