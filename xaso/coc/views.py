@@ -122,19 +122,11 @@ def unit_overview(request, code: str):
             "years": selectors.year_choices(selected=year),
         }
 
-    if chosen:  # a village breakdown asked for in the address: rendered each time, never stored
-        fragment = page()
-    else:
-        parts = (unit.id, asked or "latest", area, fragments.reader_scope(request.user), version)
-        fragment = fragments.cached("coc-unit", parts, page)
-    year = fragment["year"]
-    ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
-    return render(
-        request,
-        "coc/unit.html",
-        {
+    def context(fragment: dict) -> dict:
+        ancestors = [u for u in (unit.province, unit.district, unit.parent if unit.is_village else None) if u]
+        return {
             "unit": unit,
-            "year": year,
+            "year": fragment["year"],
             "year_error": year_error,
             "years": fragment["years"],
             "indicator_count": fragment["indicator_count"],
@@ -147,7 +139,14 @@ def unit_overview(request, code: str):
             "can_publish": unit.level == Level.COMMUNE and can_write_unit(request.user, unit),
             # citizens' feedback owed an answer and overdue: loaded by the page (no query here, nothing cached)
             "feedback_flag": unit.level == Level.COMMUNE and not unit.is_legacy,
-        },
+        }
+
+    if chosen:  # a village breakdown asked for in the address: rendered each time, never stored
+        return render(request, "coc/unit.html", context(page()))
+    parts = (unit.id, asked or "latest", area, fragments.reader_scope(request.user), version)
+    # the body is kept for every reader of the same scope, the whole page for this reader (decision 0058)
+    return fragments.render_page(
+        request, "coc-unit", parts, "coc/unit.html", lambda: context(fragments.cached("coc-unit", parts, page))
     )
 
 
@@ -312,6 +311,23 @@ def _cached_body(request, page: str, province: AdminUnit, compute) -> str:
     return fragments.cached(page, parts, lambda: {"html": compute()})["html"]
 
 
+def _province_page(request, page: str, province: AdminUnit, template: str, body) -> HttpResponse:
+    """A province page: its body kept for every reader of the same scope and query, the whole page for this reader
+    (decision 0058); an over-long query is rendered each time."""
+    parts = _province_parts(request, province)
+
+    def context() -> dict:
+        if parts is None:
+            html = body(request, province)
+        else:
+            html = fragments.cached(page, parts, lambda: {"html": body(request, province)})["html"]
+        return {"province": province, "body": mark_safe(html)}  # our own templates, escaped there  # noqa: S308
+
+    if parts is None:
+        return render(request, template, context())
+    return fragments.render_page(request, page, parts, template, context)
+
+
 @login_required
 def province_overview(request, code: str):
     """The communes of a province (or district) side by side for chosen indicators; sortable by any column.
@@ -319,11 +335,9 @@ def province_overview(request, code: str):
     The body is kept in the fragments cache until a write changes what it shows (`province_version`: a figure of
     any of its communes, a province plan, a commune added), for the same reader scope and the same query."""
     province = _readable_unit(request, code, PROVINCE_LEVELS)
-    body = _cached_body(request, "coc-province", province, lambda: _province_body(request, province))
     if request.htmx:
-        return HttpResponse(body)
-    context = {"province": province, "body": mark_safe(body)}  # our own templates, escaped there  # noqa: S308
-    return render(request, "coc/province.html", context)
+        return HttpResponse(_cached_body(request, "coc-province", province, lambda: _province_body(request, province)))
+    return _province_page(request, "coc-province", province, "coc/province.html", _province_body)
 
 
 def _province_body(request, province: AdminUnit) -> str:
@@ -383,9 +397,7 @@ def province_scorecard(request, code: str):
     is (statuses are judged on today's date, which is part of every fragment's key).
     """
     province = _readable_unit(request, code, PROVINCE_LEVELS)
-    body = _cached_body(request, "coc-scorecard", province, lambda: _scorecard_body(request, province))
-    context = {"province": province, "body": mark_safe(body)}  # our own templates, escaped there  # noqa: S308
-    return render(request, "coc/scorecard.html", context)
+    return _province_page(request, "coc-scorecard", province, "coc/scorecard.html", _scorecard_body)
 
 
 def _scorecard_body(request, province: AdminUnit) -> str:

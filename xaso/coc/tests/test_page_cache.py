@@ -158,11 +158,15 @@ def test_the_fragment_holds_nothing_personal(client, an_vien_officer, an_vien_20
     store = caches["fragments"]
     stored = [store.get(k.split(":", 2)[-1]) for k in list(store._cache)]  # LocMemCache's keys: ":1:<key>"
     folded = client.get(URL).content.decode().count('hx-trigger="toggle once"')
-    assert folded == 2 and len(stored) == 1 + folded  # the page and each area's table (the test catalog has two)
-    for entry in stored:
+    fragments = [entry for entry in stored if isinstance(entry, dict)]
+    whole = [entry for entry in stored if isinstance(entry, str)]  # this reader's whole page (decision 0058)
+    assert folded == 2 and len(fragments) == 1 + folded  # the page and each area's table (the test catalog has two)
+    for entry in fragments:
         html = entry["html"]
         assert "csrfmiddlewaretoken" not in html and "an_vien_officer" not in html and "nonce" not in html
         assert "Nguyễn Văn An" not in html  # the officer's name, shown in the header around the fragment
+    assert len(whole) == 1 and "Nguyễn Văn An" in whole[0]  # kept for this reader only: their name is in its key
+    assert client.cookies["csrftoken"].value not in whole[0]  # the token is a hole, filled per request
 
 
 # --- what the heading needs is kept with the fragment (issue 12: the page from the cache asks for 4 things) ------
