@@ -167,14 +167,11 @@ def run_one(args) -> dict:
 
 
 def main(argv=None) -> None:
-    args = parse_args(argv)
-    if args.database != "all":
-        run_one(args)
-        return
-    from bench.run import run_each_database
+    from bench.run import bench_main
 
-    run_each_database(args, __file__, ["--repeats", str(args.repeats), "--villages", str(args.villages),
-                                       "--elements", str(args.elements)])  # fmt: skip
+    args = parse_args(argv)
+    options = ["--repeats", str(args.repeats), "--villages", str(args.villages), "--elements", str(args.elements)]
+    bench_main(args, __file__, run_one, options)
 
 
 if __name__ == "__main__":
