@@ -171,18 +171,24 @@ def _date(raw) -> dt.date:
         raise ValidationError(_("Ngày quyết định “%(d)s” không đúng dạng YYYY-MM-DD.") % {"d": raw}) from None
 
 
-@transaction.atomic
-def index_load(*, user, data: dict, province: AdminUnit | None) -> IndexVersion:
-    """Check a whole index, then store it as a new version (the next number for this province and code)."""
-    from xaso.accounts.permissions import is_admin
+@dataclass
+class CheckedIndex:
+    """A whole index, checked: what `index_load` stores and what the on-screen builder shows before issuing."""
 
-    if province is None:
-        if not is_admin(user):
-            raise ValidationError(_("Chỉ quản trị hệ thống được nạp bộ chỉ số dùng chung."))
-    elif province.level != Level.PROVINCE or not (
-        is_admin(user) or (user.unit_id == province.id and user.role == "analyst")
-    ):
-        raise ValidationError(_("Chỉ chuyên viên của tỉnh được nạp bộ chỉ số của tỉnh."))
+    code: str
+    title: str
+    number: str
+    issuer: str
+    decided: dt.date
+    total: float
+    min_points: float | None
+    example: bool
+    note: str
+    roots: list[_Node]
+
+
+def index_check(data: dict, *, indicators: dict[str, Indicator] | None = None) -> CheckedIndex:
+    """Check a whole index (a file's or the builder's draft) without writing; the first error is raised."""
     head, criteria = data.get("index"), data.get("criteria")
     if not isinstance(head, dict) or not isinstance(criteria, list) or not criteria:
         raise ValidationError(_("Tệp bộ chỉ số phải có phần “index” và danh sách “criteria”."))
@@ -196,9 +202,11 @@ def index_load(*, user, data: dict, province: AdminUnit | None) -> IndexVersion:
         raise ValidationError(_("Phần “decision” cần số quyết định và cơ quan ban hành."))
     decided = _date(decision.get("date"))
     total = _number(head.get("total_points"), "index", _("tổng điểm"))
-    indicators = {i.code: i for i in Indicator.objects.all()}
+    if indicators is None:
+        indicators = {i.code: i for i in Indicator.objects.all()}
     seen: set[str] = set()
-    roots = [_node(c, None, 0, seen, indicators, [0]) for c in criteria]
+    count = [0]
+    roots = [_node(c, None, 0, seen, indicators, count) for c in criteria]
     found = sum(r.points for r in roots)
     if abs(found - total) > 1e-6:
         raise ValidationError(_("Tổng điểm các nhóm cao nhất là %(f)s, khác tổng điểm công bố %(t)s.")
@@ -208,14 +216,42 @@ def index_load(*, user, data: dict, province: AdminUnit | None) -> IndexVersion:
     min_points = None if min_points is None else _number(min_points, "completion", "min_points")
     if min_points is not None and not 0 <= min_points <= total:
         raise ValidationError(_("Điểm tối thiểu để hoàn thành chuyển đổi số phải từ 0 đến tổng điểm."))
+    return CheckedIndex(code=code, title=title, number=number, issuer=issuer, decided=decided, total=total,
+                        min_points=min_points, example=bool(head.get("example", False)),
+                        note=str(head.get("note", ""))[:4000], roots=roots)  # fmt: skip
+
+
+def can_issue_for(user, province: AdminUnit | None) -> bool:
+    """Who issues a province's index (loads it from a file or builds it on screen): its analyst or an administrator
+    of the province; a shared index (no province): an administrator."""
+    from xaso.accounts.permissions import is_admin
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if province is None:
+        return is_admin(user)
+    return province.level == Level.PROVINCE and (
+        is_admin(user) or (user.unit_id == province.id and user.role == "analyst")
+    )
+
+
+@transaction.atomic
+def index_load(*, user, data: dict, province: AdminUnit | None) -> IndexVersion:
+    """Check a whole index, then store it as a new version (the next number for this province and code)."""
+    if not can_issue_for(user, province):
+        if province is None:
+            raise ValidationError(_("Chỉ quản trị hệ thống được nạp bộ chỉ số dùng chung."))
+        raise ValidationError(_("Chỉ chuyên viên của tỉnh được nạp bộ chỉ số của tỉnh."))
+    checked = index_check(data)
+    code, total = checked.code, checked.total
     if province is None:
         last = IndexVersion.objects.filter(province__isnull=True, code=code).aggregate(m=Max("version"))["m"]
     else:
         last = IndexVersion.objects.filter(province=province, code=code).aggregate(m=Max("version"))["m"]
     index = IndexVersion.objects.create(
-        province=province, code=code, version=(last or 0) + 1, title=title, decision_number=number,
-        decision_date=decided, issuer=issuer, is_example=bool(head.get("example", False)),
-        note=str(head.get("note", ""))[:4000], total_points=total, completion_min_points=min_points,
+        province=province, code=code, version=(last or 0) + 1, title=checked.title, decision_number=checked.number,
+        decision_date=checked.decided, issuer=checked.issuer, is_example=checked.example,
+        note=checked.note, total_points=total, completion_min_points=checked.min_points,
         created_by=user if getattr(user, "pk", None) else None,
     )  # fmt: skip
     order = [0]
@@ -236,9 +272,48 @@ def index_load(*, user, data: dict, province: AdminUnit | None) -> IndexVersion:
         for child in node.children:
             store(child, row, pillar or row, scale)
 
-    for root in roots:
+    for root in checked.roots:
         store(root, None, None, 1.0)
     return index
+
+
+def index_as_data(index: IndexVersion) -> dict:
+    """An issued version as the document `index_load` takes (its rules as they were loaded): the start of a copy."""
+    criteria = list(index.criteria.select_related("indicator").order_by("sort_order"))
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for c in criteria:
+        node: dict = {"code": c.code, "name": c.name, "points": c.points}
+        if c.is_mandatory:
+            node["mandatory"] = True
+        if c.pass_share != 1.0:
+            node["pass_share"] = c.pass_share
+        if c.guidance:
+            node["guidance"] = c.guidance
+        if c.rule_kind == RuleKind.GROUP:
+            node["children"] = []
+        else:
+            rule: dict = {"kind": c.rule_kind}
+            if c.indicator_id:
+                rule["indicator"] = c.indicator.code
+            if c.rule_kind == RuleKind.THRESHOLDS:
+                rule["thresholds"] = c.params.get("thresholds", [])
+                rule["direction"] = c.params.get("direction", "higher")
+            elif c.rule_kind == RuleKind.LINEAR:
+                rule["min"], rule["max"] = c.params.get("min"), c.params.get("max")
+            elif c.rule_kind == RuleKind.FACT:
+                rule["options"] = c.params.get("options", [])
+            node["rule"] = rule
+        nodes[c.id] = node
+        (nodes[c.parent_id]["children"] if c.parent_id else roots).append(node)
+    head: dict = {"code": index.code, "title": index.title, "total_points": index.total_points,
+                  "decision": {"number": index.decision_number, "date": index.decision_date.isoformat(),
+                               "issuer": index.issuer}}  # fmt: skip
+    if index.completion_min_points is not None:
+        head["completion"] = {"min_points": index.completion_min_points}
+    if index.note:
+        head["note"] = index.note
+    return {"index": head, "criteria": roots}
 
 
 SHEET_FIELDS = ("code", "parent", "name", "points", "kind", "indicator", "min", "max", "thresholds", "mandatory")

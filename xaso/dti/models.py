@@ -120,6 +120,10 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    #: the province's reason the last time it returned the assessment to the commune (trả lại để bổ sung)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,6 +177,7 @@ ACTION_LABELS = {
     "accepted": _("tỉnh chấp nhận"),
     "adjusted": _("tỉnh điều chỉnh"),
     "publish": _("công bố"),
+    "return": _("tỉnh trả lại để bổ sung"),
 }
 
 
@@ -197,3 +202,27 @@ class ScoreChange(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class IndexDraft(models.Model):
+    """An index a province builds on screen: the same document a file holds (`loader.index_check` checks both),
+    edited until it is issued. Issuing stores it as the next `IndexVersion` of its code; the draft is then frozen."""
+
+    province = models.ForeignKey(AdminUnit, models.PROTECT, related_name="+", verbose_name=_("tỉnh ban hành"))
+    data = models.JSONField(default=dict)
+    decision_file = PrivateFileField(_("tệp quyết định"), folder="dti/decisions", blank=True)
+    decision_file_name = models.CharField(_("tên tệp quyết định"), max_length=200, blank=True)
+    source = models.ForeignKey(IndexVersion, models.SET_NULL, null=True, blank=True, related_name="+")
+    issued = models.OneToOneField(IndexVersion, models.SET_NULL, null=True, blank=True, related_name="draft")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("bộ chỉ số đang soạn")
+        verbose_name_plural = pgettext_lazy("plural", "bộ chỉ số đang soạn")
+
+    def __str__(self) -> str:
+        head = self.data.get("index") or {}
+        return str(head.get("title") or head.get("code") or self.pk)

@@ -114,8 +114,10 @@ def assessment_refresh(*, user, assessment: Assessment) -> int:
         if (s.value, s.points) != (value, points):
             _log(assessment, user, "auto", criterion=s.criterion, old=s.points, new=points)
             s.value, s.points = value, points
+            s.review_status, s.review_reason, s.reviewed_by, s.reviewed_at = "pending", "", None, None
             changed.append(s)
-    CriterionScore.objects.bulk_update(changed, ["value", "points"])
+    fields = ["value", "points", "review_status", "review_reason", "reviewed_by", "reviewed_at"]
+    CriterionScore.objects.bulk_update(changed, fields)
     return len(changed)
 
 
@@ -155,6 +157,8 @@ def score_self_assess(
     old = score.points
     score.self_points = score.points = new_points
     score.explanation = explanation
+    if score.review_status != ReviewStatus.PENDING:  # a returned assessment: the corrected answer is reviewed again
+        score.review_status, score.review_reason, score.reviewed_by, score.reviewed_at = "pending", "", None, None
     if accepted:
         score.evidence, score.evidence_name = accepted.content, accepted.download_name
     score.save()
@@ -214,6 +218,24 @@ def score_review(*, user, score: CriterionScore, points: float | None = None, re
     score.save()
     _log(assessment, user, score.review_status, criterion=score.criterion, old=old, new=score.points, note=reason)
     return score
+
+
+@transaction.atomic
+def assessment_return(*, user, assessment: Assessment, reason: str) -> Assessment:
+    """The province returns a submitted assessment to the commune to complete (trả lại để bổ sung), with a reason
+    the commune reads; the commune corrects and submits again. The province's reviews so far are kept; a criterion
+    the commune changes is reviewed again."""
+    assessment = _locked(assessment)
+    _require_reviewer(user, assessment)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_EXPLANATION:
+        raise ValidationError({"reason": _("Nhập lý do trả lại để xã bổ sung (tối đa %(n)s ký tự).")
+                               % {"n": MAX_EXPLANATION}})  # fmt: skip
+    assessment.status = AssessmentStatus.DRAFT
+    assessment.return_reason, assessment.returned_at, assessment.returned_by = reason, timezone.now(), user
+    assessment.save(update_fields=["status", "return_reason", "returned_at", "returned_by"])
+    _log(assessment, user, "return", note=reason)
+    return assessment
 
 
 @transaction.atomic

@@ -11,14 +11,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
+from xaso.accounts.permissions import can_read_unit, can_write_unit
 from xaso.geo.models import AdminUnit, Level
+from xaso.indicators.models import Indicator
 
-from . import selectors, services
+from . import builder, selectors, services
 from .exports import ranking_docx, ranking_xlsx
-from .forms import IndexSheetForm, IndexUploadForm, ReviewForm, SelfAssessForm, StartForm
-from .loader import MAX_FILE_BYTES, index_load, parse_text, rows_to_tree, sheet_rows
-from .models import AssessmentStatus, CriterionScore, RuleKind
+from .forms import (
+    DecisionFileForm,
+    DraftHeadForm,
+    IndexSheetForm,
+    IndexUploadForm,
+    NodeForm,
+    ReturnForm,
+    ReviewForm,
+    SelfAssessForm,
+    StartForm,
+)
+from .loader import MAX_FILE_BYTES, can_issue_for, index_load, parse_text, rows_to_tree, sheet_rows
+from .models import AssessmentStatus, CriterionScore, IndexDraft, RuleKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,10 +53,11 @@ def home(request):
     years = selectors.published_years(user) if can_rank else {}
     for index in indexes:
         index.ranked_years = years.get(index.pk, [])
+    can_load = province is not None and user.unit_id == province.id and can_issue_for(user, province)
+    drafts = list(IndexDraft.objects.filter(province=province, issued__isnull=True)[:50]) if can_load else []
     return render(request, "dti/home.html", {
         "indexes": indexes, "start_form": start, "assessments": assessments, "commune": commune,
-        "province": province, "can_load": province is not None and (is_admin(user) or user.role == "analyst")
-        and user.unit_id == province.id,
+        "province": province, "can_load": can_load, "drafts": drafts,
     })  # fmt: skip
 
 
@@ -108,8 +120,12 @@ def index_upload(request):
 def index_detail(request, pk: int):
     index = get_object_or_404(selectors.indexes_for_user(request.user), pk=pk)
     criteria = list(index.criteria.select_related("indicator"))
-    return render(request, "dti/index.html", {"index": index, "criteria": criteria,
-                                              "total": selectors.tree_total(index)})  # fmt: skip
+    province = _province_of(request.user)
+    can_build = province is not None and request.user.unit_id == province.id and can_issue_for(request.user, province)
+    return render(request, "dti/index.html", {
+        "index": index, "criteria": criteria, "total": selectors.tree_total(index), "can_build": can_build,
+        "can_attach": can_build and index.province_id == province.id, "file_form": DecisionFileForm(prefix="f"),
+    })  # fmt: skip
 
 
 def _assessment(request, pk: int):
@@ -143,6 +159,7 @@ def assessment_detail(request, pk: int):
         "assessment": assessment, "rows": rows, "editing": editing, "reviewing": reviewing, "total": total,
         "position": position, "position_count": position_count, "lost": lost[:10],
         "changes": assessment.changes.select_related("criterion", "changed_by")[:100],
+        "return_form": ReturnForm() if reviewing else None,
     })  # fmt: skip
 
 
@@ -225,3 +242,191 @@ def ranking(request, pk: int, year: int):
                      if p.points else 0) for p in pillars]  # fmt: skip
     return render(request, "dti/ranking.html", {"index": index, "year": year, "province": province, "rows": rows,
                                                 "pillars": pillars})  # fmt: skip
+
+
+# --- building an index on screen (xaso/dti/builder.py) ----------------------------------------------------------
+
+
+def _builder_province(user) -> AdminUnit:
+    province = _province_of(user)
+    if province is None or not can_issue_for(user, province) or user.unit_id != province.id:
+        raise PermissionDenied(_("Chỉ chuyên viên của tỉnh được soạn và ban hành bộ chỉ số của tỉnh."))
+    return province
+
+
+def _draft(request, pk: int) -> IndexDraft:
+    province = _builder_province(request.user)
+    return get_object_or_404(IndexDraft.objects.select_related("province", "issued"), pk=pk, province=province)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def draft_new(request):
+    province = _builder_province(request.user)
+    form = DraftHeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = builder.draft_create(user=request.user, province=province, head=form.cleaned_data)
+        messages.success(request, _("Đã tạo bộ chỉ số nháp; thêm các trụ cột và tiêu chí."))
+        return redirect("dti:draft", pk=draft.pk)
+    return render(request, "dti/draft_new.html", {"form": form, "province": province})
+
+
+def _builder_context(draft: IndexDraft, *, node_form=None, head_form=None, file_form=None) -> dict:
+    summary = builder.draft_summary(draft)
+    groups = [(r.node.get("code", ""), f"{'— ' * r.depth}{r.node.get('code')}. {r.node.get('name', '')}"[:120])
+              for r in summary.rows if r.is_group]  # fmt: skip
+    indicators = list(Indicator.objects.order_by("code").values_list("code", "name"))
+    indicators = [(code, f"{code} — {name}"[:140]) for code, name in indicators]
+    return {
+        "draft": draft, "summary": summary, "head": draft.data.get("index") or {},
+        "node_form": node_form or NodeForm(groups=groups, indicators=indicators, prefix="n"),
+        "head_form": head_form or DraftHeadForm(initial=DraftHeadForm.initial_from(draft.data), prefix="h"),
+        "file_form": file_form or DecisionFileForm(prefix="f"), "groups": groups, "indicators": indicators,
+    }  # fmt: skip
+
+
+@login_required
+def draft_detail(request, pk: int):
+    draft = _draft(request, pk)
+    context = _builder_context(draft)
+    edit, parent = request.GET.get("edit", "")[:40], request.GET.get("parent", "")[:40]
+    if not draft.issued_id and (edit or parent):
+        row = next((r for r in context["summary"].rows if r.node.get("code") == edit), None)
+        initial = NodeForm.initial_from(row.node, row.parent_code) if row else {"parent": parent}
+        context["node_form"] = NodeForm(initial=initial, groups=context["groups"],
+                                        indicators=context["indicators"], prefix="n")  # fmt: skip
+        context["editing_code"] = edit if row else ""
+    return render(request, "dti/draft.html", context)
+
+
+@login_required
+@require_POST
+def draft_node(request, pk: int):
+    draft = _draft(request, pk)
+    context = _builder_context(draft)
+    form = NodeForm(request.POST, groups=context["groups"], indicators=context["indicators"], prefix="n")
+    if form.is_valid():
+        try:
+            node = builder.draft_node_save(user=request.user, draft=draft, node=form.node(),
+                                           parent_code=form.cleaned_data["parent"],
+                                           original_code=form.cleaned_data["original"])  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã lưu tiêu chí %(c)s.") % {"c": node["code"]})
+            return redirect(reverse("dti:draft", args=[draft.pk]) + f"#n-{node['code']}")
+    context["node_form"] = form
+    context["editing_code"] = request.POST.get("n-original", "")[:40]
+    return render(request, "dti/draft.html", context, status=400)
+
+
+@login_required
+@require_POST
+def draft_node_delete(request, pk: int):
+    draft = _draft(request, pk)
+    try:
+        count = builder.draft_node_delete(user=request.user, draft=draft, code=request.POST.get("code", "")[:40])
+        messages.success(request, _("Đã xóa %(n)s tiêu chí.") % {"n": count})
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("dti:draft", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def draft_head(request, pk: int):
+    draft = _draft(request, pk)
+    form = DraftHeadForm(request.POST, prefix="h")
+    if form.is_valid():
+        try:
+            builder.draft_head_save(user=request.user, draft=draft, head=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, _("Đã lưu thông tin quyết định."))
+            return redirect("dti:draft", pk=draft.pk)
+    return render(request, "dti/draft.html", _builder_context(draft, head_form=form), status=400)
+
+
+@login_required
+@require_POST
+def draft_decision(request, pk: int):
+    draft = _draft(request, pk)
+    form = DecisionFileForm(request.POST, request.FILES, prefix="f")
+    if form.is_valid():
+        try:
+            builder.draft_decision_attach(user=request.user, draft=draft, upload=form.cleaned_data["decision_file"])
+        except ValidationError as exc:
+            form.add_error("decision_file", _errors(exc))
+        else:
+            messages.success(request, _("Đã đính kèm tệp quyết định."))
+            return redirect("dti:draft", pk=draft.pk)
+    return render(request, "dti/draft.html", _builder_context(draft, file_form=form), status=400)
+
+
+@login_required
+@require_POST
+def draft_issue(request, pk: int):
+    draft = _draft(request, pk)
+    try:
+        index = builder.draft_issue(user=request.user, draft=draft)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("dti:draft", pk=draft.pk)
+    messages.success(request, _("Đã ban hành %(i)s.") % {"i": index})
+    return redirect("dti:index", pk=index.pk)
+
+
+@login_required
+@require_POST
+def draft_discard(request, pk: int):
+    draft = _draft(request, pk)
+    try:
+        builder.draft_discard(user=request.user, draft=draft)
+        messages.success(request, _("Đã xóa bộ chỉ số nháp."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("dti:draft", pk=draft.pk)
+    return redirect("dti:home")
+
+
+@login_required
+@require_POST
+def index_copy(request, pk: int):
+    province = _builder_province(request.user)
+    index = get_object_or_404(selectors.indexes_for_user(request.user), pk=pk)
+    draft = builder.draft_copy(user=request.user, index=index, province=province)
+    messages.success(request, _("Đã sao chép thành bộ chỉ số nháp: sửa rồi ban hành thành phiên bản mới."))
+    return redirect("dti:draft", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def index_decision(request, pk: int):
+    _builder_province(request.user)
+    index = get_object_or_404(selectors.indexes_for_user(request.user), pk=pk)
+    form = DecisionFileForm(request.POST, request.FILES, prefix="f")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Chọn tệp quyết định."))
+        builder.index_decision_attach(user=request.user, index=index, upload=form.cleaned_data["decision_file"])
+        messages.success(request, _("Đã đính kèm tệp quyết định."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("dti:index", pk=index.pk)
+
+
+@login_required
+@require_POST
+def assessment_return(request, pk: int):
+    assessment = _assessment(request, pk)
+    try:
+        reason = request.POST.get("reason", "")[:5000]
+        services.assessment_return(user=request.user, assessment=assessment, reason=reason)
+        messages.success(request, _("Đã trả lại bản đánh giá để xã bổ sung."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("dti:assessment", pk=assessment.pk)

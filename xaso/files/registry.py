@@ -42,6 +42,10 @@ SOURCES: dict[str, Source] = {
     "dti-decision": Source(
         "dti.IndexVersion", "decision_file", "decision_file_name", lambda o: o.province, related=("province",)
     ),  # fmt: skip
+    # the decision of an index a province is building on screen (becomes the version's when it is issued)
+    "dti-draft-decision": Source(
+        "dti.IndexDraft", "decision_file", "decision_file_name", lambda o: o.province, related=("province",)
+    ),  # fmt: skip
     # a province-wide export holds what its creator could read when it ran: only they download it
     "report": Source(
         "reports.ReportJob", "result", "result_name", lambda o: o.unit, related=("unit",), owner_field="created_by_id"

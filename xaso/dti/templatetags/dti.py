@@ -9,3 +9,14 @@ register = template.Library()
 def points(value) -> str:
     """Index points in Vietnamese style, without trailing zeros: 1.000 · 61,4 · 14,12."""
     return _points(value)
+
+
+@register.filter
+def rule_label(kind) -> str:
+    """The Vietnamese name of a rule kind stored in a draft (thresholds → “Theo ngưỡng của chỉ số”)."""
+    from xaso.dti.models import RuleKind
+
+    try:
+        return str(RuleKind(kind).label)
+    except ValueError:
+        return str(kind or "")
