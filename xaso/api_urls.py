@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("xaso.plans.api.urls")),
     path("", include("xaso.reports.api.urls")),
     path("", include("xaso.exchange.api.urls")),
+    path("", include("xaso.dti.api.urls")),
 ]

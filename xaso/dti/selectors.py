@@ -29,6 +29,7 @@ class RankRow:
     commune_name: str
     total: float
     rank: int
+    commune_code: str = ""
     previous_total: float | None = None
     change: float | None = None
     completed: bool = False
@@ -68,7 +69,12 @@ def _ranked(index: IndexVersion, year: int, province: AdminUnit) -> list[RankRow
     )
     totals = (
         CriterionScore.objects.filter(_published(index, year, province))
-        .values("assessment__commune_id", "assessment__commune__name", "assessment__index__completion_min_points")
+        .values(
+            "assessment__commune_id",
+            "assessment__commune__name",
+            "assessment__commune__code",
+            "assessment__index__completion_min_points",
+        )  # fmt: skip
         .annotate(total=Round(Sum(EARNED, output_field=FloatField()), 2), unmet=Sum(unmet))
         .annotate(rank=Window(Rank(), order_by=F("total").desc()))
         .order_by("rank", "assessment__commune__name")
@@ -85,6 +91,7 @@ def _ranked(index: IndexVersion, year: int, province: AdminUnit) -> list[RankRow
         before = previous.get(t["assessment__commune_id"])
         rows.append(RankRow(
             commune_id=t["assessment__commune_id"], commune_name=t["assessment__commune__name"],
+            commune_code=t["assessment__commune__code"],
             total=t["total"], rank=t["rank"], previous_total=before,
             change=None if before is None else round(t["total"] - before, 2),
             completed=t["unmet"] == 0 and (minimum is None or t["total"] >= minimum - 1e-9),
@@ -215,3 +222,89 @@ def assessment_tree(assessment: Assessment) -> list[TreeRow]:
 
 def pillars_of(index: IndexVersion) -> list[Criterion]:
     return list(index.criteria.filter(parent__isnull=True).order_by("sort_order"))
+
+
+@dataclass
+class PillarCompare:
+    code: str
+    name: str
+    points: float
+    commune: float | None  # what the commune earned in this pillar (None on the ranking page)
+    average: float | None  # the province's average over its published communes of the year (None: none yet)
+
+    @property
+    def commune_share(self) -> float | None:
+        return None if self.commune is None or not self.points else round(100 * self.commune / self.points, 1)
+
+    @property
+    def average_share(self) -> float | None:
+        return None if self.average is None or not self.points else round(100 * self.average / self.points, 1)
+
+
+def province_pillar_average(index: IndexVersion, year: int, province: AdminUnit) -> tuple[dict[str, float], int]:
+    """Pillar code → the average points of the province's published communes of the year, and how many: two
+    aggregates in SQL (whatever the number of communes)."""
+    published = _published(index, year, province)
+    count = (
+        CriterionScore.objects.filter(published).values("assessment_id").distinct().count()
+    )  # fmt: skip
+    if not count:
+        return {}, 0
+    sums = (
+        CriterionScore.objects.filter(published)
+        .values("criterion__pillar__code")
+        .annotate(total=Sum(EARNED, output_field=FloatField()))
+        .order_by()
+    )
+    return {r["criterion__pillar__code"]: round(r["total"] / count, 2) for r in sums}, count
+
+
+def pillar_comparison(*, user, assessment: Assessment, tree: list | None = None) -> tuple[list[PillarCompare], int]:
+    """Each pillar: what the commune earned and the province's average that year (readers of the commune: the
+    average tells nothing of any one other commune)."""
+    if not can_read_unit(user, assessment.commune):
+        raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
+    tree = tree if tree is not None else assessment_tree(assessment)
+    province = assessment.commune.province
+    average, count = ({}, 0) if province is None else province_pillar_average(assessment.index, assessment.year,
+                                                                               province)  # fmt: skip
+    return [
+        PillarCompare(
+            code=r.criterion.code,
+            name=r.criterion.name,
+            points=r.criterion.points,
+            commune=r.earned,
+            average=average.get(r.criterion.code) if count else None,
+        )  # fmt: skip
+        for r in tree
+        if r.criterion.parent_id is None
+    ], count
+
+
+def assessment_summary(*, user, assessment: Assessment) -> dict:
+    """A commune's assessment for the API: totals per pillar, its position once published, every leaf's score."""
+    if not can_read_unit(user, assessment.commune):
+        raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
+    tree = assessment_tree(assessment)
+    codes = {r.criterion.id: r.criterion.code for r in tree}
+    position, count = commune_position(user=user, assessment=assessment)
+    scores = [
+        {"code": r.criterion.code, "name": r.criterion.name, "pillar": codes.get(r.criterion.pillar_id, ""),
+         "rule_kind": r.criterion.rule_kind, "max_points": r.criterion.points, "points": r.score.points,
+         "earned": round(r.score.points * r.criterion.factor, 2), "self_points": r.score.self_points,
+         "value": r.score.value, "fact": r.score.fact, "explanation": r.score.explanation,
+         "has_evidence": bool(r.score.evidence), "review_status": r.score.review_status,
+         "review_reason": r.score.review_reason}
+        for r in tree
+        if r.score is not None
+    ]  # fmt: skip
+    return {
+        "id": assessment.pk, "index_id": assessment.index_id, "commune": assessment.commune, "year": assessment.year,
+        "status": assessment.status, "submitted_at": assessment.submitted_at, "published_at": assessment.published_at,
+        "total": round(sum(r.earned for r in tree if r.criterion.parent_id is None), 2),
+        "return_reason": assessment.return_reason if assessment.status == AssessmentStatus.DRAFT else "",
+        "pillars": {r.criterion.code: r.earned for r in tree if r.criterion.parent_id is None},
+        "position": None if position is None else {"rank": position.rank, "ranked": count, "change": position.change,
+                                                   "completed": position.completed},
+        "scores": scores,
+    }  # fmt: skip
