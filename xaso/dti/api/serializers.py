@@ -80,7 +80,7 @@ class ScoreSerializer(serializers.Serializer):
     fact = serializers.CharField(allow_blank=True)
     explanation = serializers.CharField(allow_blank=True)
     has_evidence = serializers.BooleanField()
-    review_status = serializers.CharField()
+    review_status = serializers.CharField(help_text="pending, accepted hoặc adjusted (tỉnh điều chỉnh).")
     review_reason = serializers.CharField(allow_blank=True)
 
 
@@ -94,6 +94,7 @@ class PositionSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     commune = UnitRefSerializer()
     index = serializers.IntegerField(source="index_id")
+    status = serializers.CharField(help_text="draft (xã đang tự đánh giá), submitted (đã gửi tỉnh), published.")
 
     class Meta:
         model = Assessment

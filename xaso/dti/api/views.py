@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from xaso.dti import selectors
-from xaso.dti.models import Criterion
+from xaso.dti.models import Assessment, Criterion, IndexVersion
 from xaso.dti.services import MAX_YEAR, MIN_YEAR
 from xaso.geo.models import Level
 
@@ -38,6 +38,8 @@ class IndexVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IndexVersionSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IndexVersion.objects.none()
         return selectors.indexes_for_user(self.request.user).order_by("code", "-version", "id")
 
     def get_serializer_class(self):
@@ -101,9 +103,11 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AssessmentSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assessment.objects.none()
         return selectors.assessments_for_user(self.request.user).order_by("-year", "commune__name", "id")
 
     def retrieve(self, request, *args, **kwargs):
         assessment = self.get_object()
-        return Response(AssessmentDetailSerializer(selectors.assessment_summary(user=request.user,
-                                                                                assessment=assessment)).data)  # fmt: skip
+        summary = selectors.assessment_summary(user=request.user, assessment=assessment)
+        return Response(AssessmentDetailSerializer(summary).data)

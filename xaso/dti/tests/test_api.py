@@ -8,13 +8,13 @@ from rest_framework.test import APIClient
 
 from xaso.conftest import make_user
 from xaso.dti.services import assessment_publish, assessment_submit, score_review
-from xaso.dti.tests.test_assessment import an_vien_2025, index, score, tri_an_2025  # noqa: F401
+from xaso.dti.tests.test_assessment import an_vien_2025, score, tri_an_2025
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(index, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst):  # noqa: F811
+def published(index, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst):
     av, ta = an_vien_2025(index, an_vien, an_vien_officer), tri_an_2025(index, tri_an, tri_an_officer)
     for a, officer in ((av, an_vien_officer), (ta, tri_an_officer)):
         assessment_submit(user=officer, assessment=a)
@@ -31,7 +31,7 @@ def api(user=None) -> APIClient:
     return client
 
 
-def test_the_index_tree(index, province_analyst):  # noqa: F811
+def test_the_index_tree(index, province_analyst):
     listed = api(province_analyst).get("/api/v1/dti/indexes/").json()
     assert [(i["code"], i["version"], i["province"]) for i in listed["results"]] == [("xa-thu", 1, "75")]
     tree = api(province_analyst).get(f"/api/v1/dti/indexes/{index.pk}/").json()
@@ -44,7 +44,7 @@ def test_the_index_tree(index, province_analyst):  # noqa: F811
     assert tree["total_points"] == 100 and tree["decision_number"] == "12/QĐ-UBND"
 
 
-def test_the_provinces_ranking_with_pillars_and_change(published, index, province_analyst):  # noqa: F811
+def test_the_provinces_ranking_with_pillars_and_change(published, index, province_analyst):
     body = api(province_analyst).get(f"/api/v1/dti/indexes/{index.pk}/ranking/2025/").json()
     assert body["province"] == {"code": "75", "name": "Thành phố Đồng Nai"} and body["year"] == 2025
     assert [p["code"] for p in body["pillars"]] == ["A", "B"]
@@ -58,7 +58,7 @@ def test_the_provinces_ranking_with_pillars_and_change(published, index, provinc
 def test_a_commune_reads_its_own_assessment_with_its_rank_not_the_ranking(
     published,
     index,
-    an_vien_officer,  # noqa: F811
+    an_vien_officer,
 ):
     av, ta = published
     body = api(an_vien_officer).get(f"/api/v1/dti/assessments/{av.pk}/").json()
@@ -72,7 +72,7 @@ def test_a_commune_reads_its_own_assessment_with_its_rank_not_the_ranking(
     assert api(an_vien_officer).get(f"/api/v1/dti/indexes/{index.pk}/ranking/2025/").status_code == 403
 
 
-def test_another_provinces_analyst_gets_nothing(published, index, thanh_hoa):  # noqa: F811
+def test_another_provinces_analyst_gets_nothing(published, index, thanh_hoa):
     other = make_user("thanh_hoa_analyst", "analyst", thanh_hoa)
     client = api(other)
     assert client.get(f"/api/v1/dti/indexes/{index.pk}/").status_code == 404
@@ -82,7 +82,7 @@ def test_another_provinces_analyst_gets_nothing(published, index, thanh_hoa):  #
     assert client.get("/api/v1/dti/assessments/").json()["results"] == []
 
 
-def test_the_public_gets_nothing(published, index):  # noqa: F811
+def test_the_public_gets_nothing(published, index):
     for path in ("/api/v1/dti/indexes/", f"/api/v1/dti/indexes/{index.pk}/",
                  f"/api/v1/dti/indexes/{index.pk}/ranking/2025/", "/api/v1/dti/assessments/",
                  f"/api/v1/dti/assessments/{published[0].pk}/"):  # fmt: skip
@@ -91,7 +91,7 @@ def test_the_public_gets_nothing(published, index):  # noqa: F811
         assert "results" not in response.json() and "rows" not in response.json()
 
 
-def test_a_year_out_of_bounds_is_a_400_naming_the_year(index, province_analyst):  # noqa: F811
+def test_a_year_out_of_bounds_is_a_400_naming_the_year(index, province_analyst):
     response = api(province_analyst).get(f"/api/v1/dti/indexes/{index.pk}/ranking/1999/")
     assert response.status_code == 400 and "year" in response.json()["errors"]
 

@@ -15,14 +15,14 @@ from xaso.dti.services import (
     score_review,
     score_self_assess,
 )
-from xaso.dti.tests.test_assessment import an_vien_2025, evidence, index, score  # noqa: F401
+from xaso.dti.tests.test_assessment import an_vien_2025, evidence, score
 
 pytestmark = pytest.mark.django_db
 REASON = "Biên bản mô hình điểm B1 chưa có chữ ký; bổ sung biên bản có chữ ký."
 
 
 @pytest.fixture
-def submitted(index, an_vien, an_vien_officer):  # noqa: F811
+def submitted(index, an_vien, an_vien_officer):
     a = an_vien_2025(index, an_vien, an_vien_officer)
     assessment_submit(user=an_vien_officer, assessment=a)
     return a
@@ -71,7 +71,7 @@ def test_only_the_provinces_reviewer_returns(submitted, an_vien_officer, thanh_h
     assert submitted.status == "submitted"
 
 
-def test_only_a_submitted_assessment_is_returned(index, an_vien, an_vien_officer, province_analyst):  # noqa: F811
+def test_only_a_submitted_assessment_is_returned(index, an_vien, an_vien_officer, province_analyst):
     a = an_vien_2025(index, an_vien, an_vien_officer)
     with pytest.raises(ValidationError):  # still a draft
         assessment_return(user=province_analyst, assessment=a, reason=REASON)
