@@ -31,6 +31,7 @@ from .forms import (
 from .loader import MAX_FILE_BYTES, can_issue_for, index_load, parse_text, rows_to_tree, sheet_rows
 from .models import AssessmentStatus, CriterionScore, IndexDraft, RuleKind
 
+CHART_COMMUNES = 40  # the ranking's bar chart shows the first 40 communes; its table lists them all
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -154,13 +155,25 @@ def assessment_detail(request, pk: int):
             row.form = ReviewForm(prefix=f"r{row.score.pk}", initial={"decision": "accept"})
     position, position_count = selectors.commune_position(user=user, assessment=assessment)
     lost = selectors.lost_points(user=user, assessment=assessment)
+    pillars, averaged = selectors.pillar_comparison(user=user, assessment=assessment, tree=rows)
+    chart = _pillar_chart(pillars, assessment.commune.name, averaged)
     total = round(sum(r.earned for r in rows if r.criterion.parent_id is None), 2)
     return render(request, "dti/assessment.html", {
         "assessment": assessment, "rows": rows, "editing": editing, "reviewing": reviewing, "total": total,
         "position": position, "position_count": position_count, "lost": lost[:10],
         "changes": assessment.changes.select_related("criterion", "changed_by")[:100],
         "return_form": ReturnForm() if reviewing else None,
+        "pillars": pillars, "averaged": averaged, "chart": chart,
     })  # fmt: skip
+
+
+def _pillar_chart(pillars, commune_name: str, averaged: int) -> dict:
+    """Radar and bars of the commune's share of each pillar's points, beside the province's average."""
+    series = [{"label": commune_name, "data": [p.commune_share for p in pillars]}]
+    if averaged:
+        label = _("Trung bình tỉnh (%(n)s xã, phường đã công bố)") % {"n": averaged}
+        series.append({"label": label, "data": [p.average_share for p in pillars]})
+    return {"labels": [p.name for p in pillars], "series": series, "percent": True, "max": 100}
 
 
 @login_required
@@ -240,8 +253,23 @@ def ranking(request, pk: int, year: int):
     for row in rows:
         row.bars = [(p, row.pillars.get(p.code, 0.0), round(100 * row.pillars.get(p.code, 0.0) / p.points, 1)
                      if p.points else 0) for p in pillars]  # fmt: skip
-    return render(request, "dti/ranking.html", {"index": index, "year": year, "province": province, "rows": rows,
-                                                "pillars": pillars})  # fmt: skip
+    average, averaged = selectors.province_pillar_average(index, year, province) if rows else ({}, 0)
+    compare = [selectors.PillarCompare(code=p.code, name=p.name, points=p.points, commune=None,
+                                       average=average.get(p.code)) for p in pillars]  # fmt: skip
+    radar = {"labels": [p.name for p in pillars], "percent": True, "max": 100,
+             "series": [{"label": _("Trung bình tỉnh"), "data": [c.average_share for c in compare]}]}  # fmt: skip
+    if rows:
+        first = rows[0]
+        radar["series"].append({"label": _("Hạng 1: %(c)s") % {"c": first.commune_name},
+                                "data": [b[2] for b in first.bars]})  # fmt: skip
+    shown = rows[:CHART_COMMUNES]
+    series = [{"label": p.name, "data": [r.pillars.get(p.code, 0.0) for r in shown]} for p in pillars]
+    labels = [f"{r.rank}. {r.commune_name}" for r in shown]
+    stacked = {"labels": labels, "percent": False, "max": index.total_points, "series": series}
+    return render(request, "dti/ranking.html", {
+        "index": index, "year": year, "province": province, "rows": rows, "pillars": pillars, "compare": compare,
+        "averaged": averaged, "radar": radar, "stacked": stacked, "shown": len(shown),
+    })  # fmt: skip
 
 
 # --- building an index on screen (xaso/dti/builder.py) ----------------------------------------------------------
