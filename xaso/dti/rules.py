@@ -57,3 +57,18 @@ def leaf_points(*, kind: str, points: float, params: dict, value: float | None =
     else:
         raise ValueError(kind)
     return round(points * share, 2)
+
+
+def full_marks_at(*, kind: str, params: dict) -> tuple[str, float] | None:
+    """The figure that earns the leaf its best share: (">=", 80) for thresholds [[50, 0,5], [80, 1]], ("<=", 5) for
+    a linear rule from 20 down to 5, (">", 0) for yes/no; None for the other kinds."""
+    if kind == RuleKind.THRESHOLDS and params.get("thresholds"):
+        best = max(float(s) for _b, s in params["thresholds"])
+        bounds = [float(b) for b, s in params["thresholds"] if float(s) == best]
+        return ("<=", max(bounds)) if params.get("direction") == "lower" else (">=", min(bounds))
+    if kind == RuleKind.LINEAR:
+        low, high = float(params["min"]), float(params["max"])
+        return (">=", high) if low < high else ("<=", high)
+    if kind == RuleKind.YES_NO:
+        return (">", 0.0)
+    return None

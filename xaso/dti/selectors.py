@@ -18,7 +18,8 @@ from xaso.accounts.permissions import can_read_unit
 from xaso.core.db_router import using_replica
 from xaso.geo.models import AdminUnit
 
-from .models import Assessment, AssessmentStatus, Criterion, CriterionScore, IndexVersion, RuleKind
+from .models import AUTOMATIC_KINDS, Assessment, AssessmentStatus, Criterion, CriterionScore, IndexVersion, RuleKind
+from .rules import full_marks_at, leaf_points
 
 EARNED = F("points") * F("criterion__factor")
 
@@ -117,6 +118,8 @@ class LostPoints:
     value: float | None
     review_reason: str
     targets: list = field(default_factory=list)
+    #: the figure that earns full points (">=", 80), for a leaf scored from an indicator
+    full_marks: tuple[str, float] | None = None
 
 
 def assessment_for_user(*, user, pk: int) -> Assessment:
@@ -129,7 +132,7 @@ def assessment_for_user(*, user, pk: int) -> Assessment:
 def lost_points(*, user, assessment: Assessment) -> list[LostPoints]:
     """Each leaf that did not earn its full points, the largest loss first, with the commune's plan targets on the
     leaf's indicator (what the plan already commits to that would gain them)."""
-    from xaso.plans.models import Target
+    from xaso.plans.models import PlanStatus, Target
 
     if not can_read_unit(user, assessment.commune):
         raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
@@ -142,11 +145,29 @@ def lost_points(*, user, assessment: Assessment) -> list[LostPoints]:
                       value=s.value, review_reason=s.review_reason) for s in scores]  # fmt: skip
     indicator_ids = {o.criterion.indicator_id for o in out if o.criterion.indicator_id}
     targets: dict[int, list] = {}
-    wanted = Target.objects.filter(plan__unit=assessment.commune, indicator_id__in=indicator_ids)
-    for t in wanted.select_related("plan").prefetch_related("tasks"):
+    # the commune's plans in force (not replaced by a later version, not closed), each target with its tasks
+    wanted = (
+        Target.objects.filter(plan__unit=assessment.commune, indicator_id__in=indicator_ids,
+                              plan__superseded_by__isnull=True)
+        .exclude(plan__status=PlanStatus.CLOSED)
+        .select_related("plan")
+        .prefetch_related("tasks")
+        .order_by("horizon_year", "plan_id", "id")
+    )  # fmt: skip
+    for t in wanted:
         targets.setdefault(t.indicator_id, []).append(t)
     for o in out:
-        o.targets = targets.get(o.criterion.indicator_id, [])
+        c = o.criterion
+        if c.rule_kind not in AUTOMATIC_KINDS:
+            continue
+        marks = full_marks_at(kind=c.rule_kind, params=c.params)
+        o.full_marks = None if marks is None else ({">=": "≥", "<=": "≤"}.get(marks[0], marks[0]), marks[1])
+        o.targets = []
+        for t in targets.get(c.indicator_id, []):
+            # what meeting the target would earn, against what the leaf earns now: the points it gains back
+            at_target = leaf_points(kind=c.rule_kind, points=c.points, params=c.params, value=t.value) * c.factor
+            t.gain = max(0.0, round(at_target - o.earned, 2))
+            o.targets.append(t)
     out.sort(key=lambda o: (-o.lost, o.criterion.sort_order))
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -306,9 +308,18 @@ def _builder_context(draft: IndexDraft, *, node_form=None, head_form=None, file_
     summary = builder.draft_summary(draft)
     groups = [(r.node.get("code", ""), f"{'— ' * r.depth}{r.node.get('code')}. {r.node.get('name', '')}"[:120])
               for r in summary.rows if r.is_group]  # fmt: skip
-    indicators = list(Indicator.objects.order_by("code").values_list("code", "name"))
-    indicators = [(code, f"{code} — {name}"[:140]) for code, name in indicators]
+    indicators = list(Indicator.objects.order_by("name", "code").values_list("code", "name"))
+    names = dict(indicators)
+    for row in summary.rows:
+        row.indicator_name = names.get((row.node.get("rule") or {}).get("indicator"), "")
+    indicators = [(code, f"{name} ({code})"[:160]) for code, name in indicators]
+    head = draft.data.get("index") or {}
+    try:
+        decision_date = dt.date.fromisoformat(str((head.get("decision") or {}).get("date")))
+    except ValueError:
+        decision_date = None
     return {
+        "decision_date": decision_date,
         "draft": draft, "summary": summary, "head": draft.data.get("index") or {},
         "node_form": node_form or NodeForm(groups=groups, indicators=indicators, prefix="n"),
         "head_form": head_form or DraftHeadForm(initial=DraftHeadForm.initial_from(draft.data), prefix="h"),

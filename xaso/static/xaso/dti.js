@@ -5,6 +5,7 @@
  * <canvas data-dti-chart="ID" data-kind="bars">    horizontal bars, one group per label, one bar per series
  * <canvas data-dti-chart="ID" data-kind="stacked"> horizontal stacked bars (a commune's points, pillar by pillar)
  * JSON: {labels: [...], series: [{label, data: [number|null, ...]}], percent: bool, max: number|null}
+ * <form data-kind-form>  the index builder's criterion form: only the fields of the chosen rule kind are shown
  */
 (function () {
   "use strict";
@@ -86,8 +87,32 @@
     new Chart(canvas, config(JSON.parse(node.textContent), canvas.dataset.kind));
   }
 
+  /* The builder's criterion form shows only the fields of the chosen way of scoring (the rest stay in the page
+   * without JavaScript). A field with an error always stays visible. */
+  var LEAF = ["thresholds", "linear", "yes_no", "fact", "manual"];
+  var FIELDS = {
+    indicator: ["thresholds", "linear", "yes_no"], thresholds: ["thresholds"], direction: ["thresholds"],
+    minimum: ["linear"], maximum: ["linear"], options: ["fact"], mandatory: LEAF, pass_share: LEAF,
+  };
+
+  function kindForm(form) {
+    var select = form.querySelector("select[name$='-kind']");
+    if (!select) return;
+    var prefix = select.name.slice(0, -4);
+    function apply() {
+      Object.keys(FIELDS).forEach(function (name) {
+        var group = form.querySelector("[data-field='" + prefix + name + "']");
+        if (!group) return;
+        group.hidden = FIELDS[name].indexOf(select.value) < 0 && !group.classList.contains("usa-form-group--error");
+      });
+    }
+    select.addEventListener("change", apply);
+    apply();
+  }
+
   function start() {
     document.querySelectorAll("canvas[data-dti-chart]").forEach(draw);
+    document.querySelectorAll("form[data-kind-form]").forEach(kindForm);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
