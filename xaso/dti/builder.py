@@ -184,7 +184,7 @@ def draft_decision_attach(*, user, draft: IndexDraft, upload) -> IndexDraft:
 def index_decision_attach(*, user, index: IndexVersion, upload) -> IndexVersion:
     """Attach (or replace) the decision's file of an issued version (one loaded from a file, for example): the file
     is the record of the decision; the criteria and the scores do not change."""
-    index = IndexVersion.objects.select_for_update().select_related("province").get(pk=index.pk)
+    index = IndexVersion.objects.select_for_update(of=("self",)).select_related("province").get(pk=index.pk)
     if index.province is None:
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa bộ chỉ số dùng chung."))
     _require(user, index.province)
