@@ -27,6 +27,7 @@ urlpatterns = [
     path("census/", include("xaso.census.urls")),
     path("teams/", include("xaso.teams.urls")),
     path("dti/", include("xaso.dti.urls")),
+    path("steering/", include("xaso.steering.urls")),
     path("feedback/", include("xaso.feedback.urls")),
     path("notify/", include("xaso.notify.urls")),
     path("open311/v2/", include("xaso.feedback.open311.urls")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xaso.teams",
     "xaso.census",
     "xaso.dti",
+    "xaso.steering",
     "xaso.notify",
     "xaso.feedback",
     "xaso.demo",

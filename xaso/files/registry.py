@@ -46,6 +46,10 @@ SOURCES: dict[str, Source] = {
     "dti-draft-decision": Source(
         "dti.IndexDraft", "decision_file", "decision_file_name", lambda o: o.province, related=("province",)
     ),  # fmt: skip
+    # the decision establishing a commune's steering committee: the commune's readers (and its province's)
+    "steering-decision": Source(
+        "steering.Committee", "decision_file", "decision_file_name", lambda o: o.commune, related=("commune",)
+    ),  # fmt: skip
     # a province-wide export holds what its creator could read when it ran: only they download it
     "report": Source(
         "reports.ReportJob", "result", "result_name", lambda o: o.unit, related=("unit",), owner_field="created_by_id"

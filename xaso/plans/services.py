@@ -308,6 +308,35 @@ def task_save(*, user, plan: Plan | None = None, task: Task | None = None, targe
     return task
 
 
+#: the plans a steering committee's follow-up task may enter: any but a closed one (docs/decisions/0043)
+DIRECTED_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
+
+
+@transaction.atomic
+def task_add_directed(*, user, plan: Plan, **fields) -> Task:
+    """A task the commune's steering committee assigns in a concluded review (xaso.steering).
+
+    It enters the plan even once the plan is issued: the committee's signed conclusion is its authority, as the
+    issued plan is for the others (docs/decisions/0043-steering-committee.md). So it must carry the "6 rõ" in full
+    whatever the plan's status; a closed plan takes no new task. Authorised against the plan as stored."""
+    plan = _stored(plan)
+    _require_writer(user, plan.unit)
+    if plan.status not in DIRECTED_STATUSES:
+        raise ValidationError(
+            _("Kế hoạch “%(p)s” đã tổng kết: không nhận thêm nhiệm vụ.") % {"p": plan.title}
+        )
+    task = Task(plan=plan)
+    _assign(task, fields)
+    missing = task_missing_six(task)
+    if missing:
+        raise ValidationError(
+            _("Nhiệm vụ “%(task)s” còn thiếu: %(fields)s.") % {"task": task.title[:80], "fields": ", ".join(missing)}
+        )
+    task.full_clean()
+    task.save()
+    return task
+
+
 @transaction.atomic
 def budget_line_save(*, user, plan: Plan | None = None, line: BudgetLine | None = None, **fields) -> BudgetLine:
     """Add a line to `plan`, or change `line` (authorised against its own plan; `plan`, if given, must be it)."""

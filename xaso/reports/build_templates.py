@@ -697,5 +697,58 @@ def build_evaluation() -> Path:
     return b.save("bc_tong_ket.docx")
 
 
+# --- the steering committee's periodic review (Báo cáo sơ kết / tổng kết of the Ban Chỉ đạo, xaso.steering) ------
+
+REVIEW_TARGET_WIDTHS = [12, 63, 26, 30, 34]  # 165 mm
+REVIEW_TARGET_HEADS = ["STT", "Chỉ tiêu", "Mục tiêu", "Hiện đạt", "Tình trạng"]
+REVIEW_TARGET_CELLS = ["{{ r.number }}", "{{ r.indicator }}", "{{ r.target }}", "{{ r.latest }}", "{{ r.status }}"]
+REVIEW_TARGET_STYLES = ["D30 Table Center", "D30 Table", "D30 Table Number", "D30 Table Number", "D30 Table"]
+REVIEW_TASK_WIDTHS = [12, 65, 38, 25, 25]
+REVIEW_TASK_HEADS = ["STT", "Nhiệm vụ", "Người chịu trách nhiệm", "Hạn", "Quá hạn (ngày)"]
+REVIEW_TASK_CELLS = ["{{ r.number }}", "{{ r.title }}", "{{ r.person }}", "{{ r.due }}", "{{ r.days_late }}"]
+REVIEW_TASK_STYLES = ["D30 Table Center", "D30 Table", "D30 Table", "D30 Table Center", "D30 Table Number"]
+FOLLOW_UP_WIDTHS = [10, 45, 27, 27, 20, 20, 16]
+FOLLOW_UP_HEADS = ["STT", "Nội dung nhiệm vụ", "Người chịu trách nhiệm", "Đơn vị chủ trì", "Thời hạn",
+                   "Sản phẩm", "Thẩm quyền"]  # fmt: skip
+FOLLOW_UP_CELLS = ["{{ r.number }}", "{{ r.title }}", "{{ r.person }}", "{{ r.lead_unit }}", "{{ r.time }}",
+                   "{{ r.deliverable }}", "{{ r.approver }}"]  # fmt: skip
+FOLLOW_UP_STYLES = ["D30 Table Center", "D30 Table", "D30 Table", "D30 Table", "D30 Table Center", "D30 Table",
+                    "D30 Table"]  # fmt: skip
+
+
+def build_steering_review() -> Path:
+    """Sections without content are left out and the numbering stays continuous (`rv.sec`, `rv.sub`)."""
+    b = Builder("Báo cáo sơ kết, tổng kết của Ban Chỉ đạo chuyển đổi số")
+    b.header_block("BÁO CÁO")
+    b.paragraphs("rv.intro")
+    b.p("{{ rv.sec.results }}. KẾT QUẢ THỰC HIỆN {{ rv.period_upper }}", "D30 Heading 1")
+    b.paragraphs("rv.overview")
+    b.tag("if rv.targets")
+    b.p("{{ rv.sub.targets }}. Các chỉ tiêu chậm tiến độ, có nguy cơ chậm", "D30 Heading 2")
+    _simple_table(b, REVIEW_TARGET_WIDTHS, REVIEW_TARGET_HEADS, "rv.targets", REVIEW_TARGET_CELLS,
+                  styles=REVIEW_TARGET_STYLES, caption="xaso:review-targets")  # fmt: skip
+    b.tag("endif")
+    b.tag("if rv.overdue")
+    b.p("{{ rv.sub.overdue }}. Các nhiệm vụ quá hạn", "D30 Heading 2")
+    _simple_table(b, REVIEW_TASK_WIDTHS, REVIEW_TASK_HEADS, "rv.overdue", REVIEW_TASK_CELLS,
+                  styles=REVIEW_TASK_STYLES, caption="xaso:review-overdue")  # fmt: skip
+    b.tag("endif")
+    b.tag("if rv.gaps")
+    b.p("{{ rv.sub.gaps }}. Các chỉ tiêu chưa có số liệu để đánh giá", "D30 Heading 2")
+    b.paragraphs("rv.gaps")
+    b.tag("endif")
+    b.p("{{ rv.sec.conclusions }}. KẾT LUẬN CỦA BAN CHỈ ĐẠO", "D30 Heading 1")
+    b.paragraphs("rv.conclusions")
+    b.tag("if rv.follow_ups")
+    b.p("{{ rv.sec.follow_ups }}. NHIỆM VỤ GIAO", "D30 Heading 1")
+    b.p("{{ rv.follow_up_intro }}")
+    _simple_table(b, FOLLOW_UP_WIDTHS, FOLLOW_UP_HEADS, "rv.follow_ups", FOLLOW_UP_CELLS, styles=FOLLOW_UP_STYLES,
+                  caption="xaso:review-follow-ups")  # fmt: skip
+    b.tag("endif")
+    b.p("{{ rv.closing }}")
+    b.signature_block()
+    return b.save("bc_ban_chi_dao.docx")
+
+
 def build_all() -> list[Path]:
-    return [build_plan(), build_progress_report(), build_evaluation()]
+    return [build_plan(), build_progress_report(), build_evaluation(), build_steering_review()]
