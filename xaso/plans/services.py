@@ -322,9 +322,7 @@ def task_add_directed(*, user, plan: Plan, **fields) -> Task:
     plan = _stored(plan)
     _require_writer(user, plan.unit)
     if plan.status not in DIRECTED_STATUSES:
-        raise ValidationError(
-            _("Kế hoạch “%(p)s” đã tổng kết: không nhận thêm nhiệm vụ.") % {"p": plan.title}
-        )
+        raise ValidationError(_("Kế hoạch “%(p)s” đã tổng kết: không nhận thêm nhiệm vụ.") % {"p": plan.title})
     task = Task(plan=plan)
     _assign(task, fields)
     missing = task_missing_six(task)

@@ -92,9 +92,7 @@ def review_context(review: Review) -> dict:
     else:
         overview.append(f"Đến ngày {as_of_text}, {unit_phrase(commune)} chưa có kế hoạch chuyển đổi số đang thực hiện.")
     overdue = content.get("overdue") or []
-    overview.append(
-        f"Có {len(overdue)} nhiệm vụ quá hạn chưa hoàn thành." if overdue else "Không có nhiệm vụ quá hạn."
-    )
+    overview.append(f"Có {len(overdue)} nhiệm vụ quá hạn chưa hoàn thành." if overdue else "Không có nhiệm vụ quá hạn.")
     dti = content.get("dti")
     if dti:
         sentence = (

@@ -31,9 +31,7 @@ class Committee(TimeStampedModel):
     )
     name = models.CharField(_("tên"), max_length=200, default=_("Ban Chỉ đạo chuyển đổi số"))
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=60, blank=True)
-    decision_date = models.DateField(
-        _("ngày quyết định"), null=True, blank=True, validators=plan_date_validators()
-    )
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True, validators=plan_date_validators())
     decision_signer = models.CharField(_("người ký quyết định"), max_length=150, blank=True)
     decision_file = PrivateFileField(_("tệp quyết định"), folder="steering/decisions", blank=True)
     decision_file_name = models.CharField(_("tên tệp quyết định"), max_length=200, blank=True)

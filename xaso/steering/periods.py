@@ -23,7 +23,7 @@ def bounds(kind: str, year: int, part: int) -> tuple[date, date]:
 
 
 def period_phrase(kind: str, year: int, part: int) -> str:
-    """"quý III năm 2026", "6 tháng đầu năm 2026", "năm 2026"."""
+    """ "quý III năm 2026", "6 tháng đầu năm 2026", "năm 2026"."""
     if kind == "quarter":
         return _("quý %(q)s năm %(y)s") % {"q": ROMAN.get(part, part), "y": year}
     if kind == "half":
@@ -34,7 +34,7 @@ def period_phrase(kind: str, year: int, part: int) -> str:
 
 
 def review_title(kind: str, year: int, part: int) -> str:
-    """"Sơ kết quý III năm 2026", "Tổng kết năm 2026"."""
+    """ "Sơ kết quý III năm 2026", "Tổng kết năm 2026"."""
     phrase = period_phrase(kind, year, part)
     if kind == "year":
         return _("Tổng kết %(p)s") % {"p": phrase}

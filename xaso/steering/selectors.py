@@ -16,7 +16,7 @@ from xaso.geo.models import AdminUnit
 from xaso.plans.models import Plan, PlanStatus
 from xaso.plans.status import AT_RISK, NO_DATA, OFF_TRACK, STATUS_LABELS
 
-from .models import ROLE_ORDER, Committee, Leadership, Member, MemberRole, Review
+from .models import ROLE_ORDER, Committee, Leadership, Member, MemberRole, Review, ReviewEvent
 
 #: the statuses a review lists as needing the committee's attention, most urgent first
 ATTENTION = (OFF_TRACK, AT_RISK)
@@ -101,7 +101,7 @@ def reviews_for(*, user, commune: AdminUnit) -> QuerySet[Review]:
 def review_for_user(*, user, pk: int) -> Review:
     review = (
         Review.objects.select_related("committee__commune", "plan")
-        .prefetch_related(Prefetch("follow_ups"), Prefetch("events"))
+        .prefetch_related(Prefetch("follow_ups"), Prefetch("events", queryset=ReviewEvent.objects.select_related("by")))
         .filter(pk=pk)
         .first()
     )
@@ -215,9 +215,7 @@ def review_content(*, user, commune: AdminUnit, year: int, as_of: date) -> dict:
         }
         for t in summary.late
     ]
-    gaps = [
-        {"indicator": g.indicator.name, "horizons": ", ".join(str(h) for h in g.horizons)} for g in summary.gaps
-    ]
+    gaps = [{"indicator": g.indicator.name, "horizons": ", ".join(str(h) for h in g.horizons)} for g in summary.gaps]
     counts = summary.totals
     return {
         "as_of": as_of.isoformat(),

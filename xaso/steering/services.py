@@ -40,7 +40,10 @@ def _require_writer(user, commune: AdminUnit) -> None:
 def _require_date(value: object, field: str) -> None:
     if not isinstance(value, date) or not PLAN_DATE_MIN <= value <= PLAN_DATE_MAX:
         raise ValidationError(
-            {field: _("Ngày phải từ %(lo)s đến %(hi)s.") % {"lo": format_date(PLAN_DATE_MIN), "hi": format_date(PLAN_DATE_MAX)}}
+            {
+                field: _("Ngày phải từ %(lo)s đến %(hi)s.")
+                % {"lo": format_date(PLAN_DATE_MIN), "hi": format_date(PLAN_DATE_MAX)}
+            }
         )
 
 
@@ -167,7 +170,9 @@ def review_create(*, user, commune: AdminUnit, kind: str, year: int, part: int, 
     if kind not in ReviewKind.values:
         raise ValidationError({"kind": _("Chọn kỳ sơ kết, tổng kết.")})
     if isinstance(year, bool) or not isinstance(year, int) or not PLAN_YEAR_MIN <= year <= PLAN_YEAR_MAX:
-        raise ValidationError({"year": _("Năm phải từ %(lo)s đến %(hi)s.") % {"lo": PLAN_YEAR_MIN, "hi": PLAN_YEAR_MAX}})
+        raise ValidationError(
+            {"year": _("Năm phải từ %(lo)s đến %(hi)s.") % {"lo": PLAN_YEAR_MIN, "hi": PLAN_YEAR_MAX}}
+        )
     if kind == ReviewKind.YEAR:
         part = 0
     if part not in PARTS[kind]:

@@ -25,8 +25,10 @@ def an_vien_figures(an_vien_plan, an_vien_officer):  # noqa: F811
 
 @pytest.fixture
 def an_vien_committee(an_vien, an_vien_officer):
-    committee = services.committee_save(user=an_vien_officer, commune=an_vien, decision_number="15/QĐ-UBND",
-                                        decision_date=date(2025, 7, 10), decision_signer="Chủ tịch UBND xã")  # fmt: skip
+    committee = services.committee_save(
+        user=an_vien_officer, commune=an_vien, decision_number="15/QĐ-UBND", decision_date=date(2025, 7, 10),
+        decision_signer="Chủ tịch UBND xã",
+    )  # fmt: skip
     services.member_add(user=an_vien_officer, committee=committee, full_name="Hoàng Minh Tuấn",
                         position="Chủ tịch UBND xã", role="head", leadership="chairman", valid_from=date(2025, 7, 10),
                         phone="0912345678")  # fmt: skip

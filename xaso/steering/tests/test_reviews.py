@@ -205,7 +205,9 @@ def test_member_input_is_checked(an_vien_committee, an_vien_officer, tri_an_offi
     with pytest.raises(ValidationError, match="Nhập họ và tên"):
         services.member_add(user=an_vien_officer, committee=an_vien_committee, **{**base, "full_name": "  "})
     with pytest.raises(ValidationError, match="Ngày phải từ 01/01/2000"):
-        services.member_add(user=an_vien_officer, committee=an_vien_committee, **{**base, "valid_from": date(1999, 1, 1)})
+        services.member_add(
+            user=an_vien_officer, committee=an_vien_committee, **{**base, "valid_from": date(1999, 1, 1)}
+        )
     assert Member.objects.filter(full_name="Phan Thị Lan").count() == 0
 
 
