@@ -4,6 +4,8 @@ criterion, publication. Each is atomic, authorised against the stored assessment
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -77,6 +79,21 @@ def _auto_scores(assessment: Assessment, leaves: list[Criterion], user) -> dict[
     return out
 
 
+def _register_facts(assessment: Assessment, leaves: list[Criterion]) -> dict[int, tuple[str, float]]:
+    """(fact, points) of the facts a register answers: "who heads the steering committee" (a fact leaf whose options
+    are coded chairman, deputy, none) from the commune's steering committee on 31 December of the year
+    (xaso.steering, docs/decisions/0043). A commune without its committee in xaso states the fact itself."""
+    from xaso.steering.selectors import HEAD_FACT_CODES, head_fact
+
+    out = {}
+    for c in leaves:
+        if c.rule_kind == RuleKind.FACT and {o["code"] for o in c.params.get("options", [])} == HEAD_FACT_CODES:
+            fact = head_fact(assessment.commune, date(assessment.year, 12, 31))
+            if fact is not None:
+                out[c.id] = (fact, leaf_points(kind=RuleKind.FACT, points=c.points, params=c.params, fact=fact))
+    return out
+
+
 @transaction.atomic
 def assessment_start(*, user, index: IndexVersion, commune: AdminUnit, year: int) -> Assessment:
     """Open (or return) a commune's assessment of a year, with every leaf and its automatic score."""
@@ -91,9 +108,11 @@ def assessment_start(*, user, index: IndexVersion, commune: AdminUnit, year: int
         return assessment
     leaves = list(index.criteria.exclude(rule_kind=RuleKind.GROUP).select_related("indicator"))
     auto = _auto_scores(assessment, leaves, user)
+    facts = _register_facts(assessment, leaves)
     CriterionScore.objects.bulk_create(
         CriterionScore(assessment=assessment, criterion=c, value=auto.get(c.id, (None, 0.0))[0],
-                       points=auto.get(c.id, (None, 0.0))[1])
+                       points=facts[c.id][1] if c.id in facts else auto.get(c.id, (None, 0.0))[1],
+                       fact=facts.get(c.id, ("", 0.0))[0])
         for c in leaves
     )  # fmt: skip
     _log(assessment, user, "start")

@@ -69,10 +69,17 @@ def head_on(commune: AdminUnit, day: date) -> Member | None:
     )
 
 
-def head_fact(commune: AdminUnit, day: date) -> str:
+#: the option codes of the index's fact "who heads the steering committee" (xaso/dti/data/dti-922-example.yaml, 1.2):
+#: a fact leaf with exactly these options is answered from this register (docs/decisions/0043)
+HEAD_FACT_CODES = frozenset({"chairman", "deputy", "none"})
+
+
+def head_fact(commune: AdminUnit, day: date) -> str | None:
     """What the index's fact "who heads the steering committee" reads from the register on `day`: `chairman`,
-    `deputy` (a vice-chairman heads it) or `none` (no committee, no head, or a head outside the commune's
-    leadership). The codes are the options of the index's fact (xaso/dti/data/dti-922-example.yaml, 1.2)."""
+    `deputy` (a vice-chairman heads it) or `none` (no head that day, or a head outside the commune's leadership);
+    None when the commune has not entered its committee (the register cannot answer: the commune states it)."""
+    if not Committee.objects.filter(commune=commune).exists():
+        return None
     head = head_on(commune, day)
     if head is None:
         return "none"
