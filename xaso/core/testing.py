@@ -14,6 +14,7 @@ APPS_WITH_DATA = {
     "reportforms",
     "registers",
     "dossiers",
+    "steering",
 }
 #: reference data a migration loads (the procedure list): every test expects it, so it is kept
 KEPT_MODELS = {"dossiers.Procedure"}

@@ -20,6 +20,7 @@ from xaso.geo.services import village_create
 from xaso.indicators.models import ChangeSource
 from xaso.indicators.services import ValueInput, values_write
 from xaso.plans.loader import PLANS_PATH, plans_load
+from xaso.steering.demo import demo_steering_load
 
 DEMO_PATH = Path(__file__).parent / "data" / "demo.yaml"
 DEMO_PASSWORD = "xaso-demo-2026"
@@ -96,4 +97,5 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
     plans = plans_load().created if PLANS_PATH.exists() else 0
     documents = demo_register_load(user=admin)  # the demo commune's document figures are computed from it
     demo_dossiers_load(user=admin)  # An Viễn's dossier register: its rates are the figures above, from the register
+    demo_steering_load(user=admin)  # An Viễn's steering committee and one concluded quarterly review
     return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans, documents=documents)

@@ -237,3 +237,14 @@ def test_another_commune_and_the_province_cannot_write(an_vien_figures, an_vien_
     member.refresh_from_db()
     assert member.valid_to is None and an_vien_committee.members.count() == 3
     assert not FollowUp.objects.exists()
+
+
+def test_demo_commune_gets_a_committee_and_one_concluded_review(an_vien, administrator):
+    from xaso.steering.demo import demo_steering_load
+
+    assert demo_steering_load(user=administrator) is True
+    review = Review.objects.get()
+    assert review.status == ReviewStatus.CONCLUDED and review.signer_name == "Hoàng Minh Tuấn"
+    assert selectors.head_fact(an_vien, date(2026, 12, 31)) == "chairman"
+    assert demo_steering_load(user=administrator) is False  # loading again changes nothing
+    assert Review.objects.count() == 1 and Member.objects.count() == 5
