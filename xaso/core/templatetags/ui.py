@@ -117,6 +117,7 @@ def nav_section(namespace: str, url_name: str) -> str:
         "exchange",
         "census",
         "dti",
+        "steering",
         "feedback",
         "notify",
     )
@@ -127,7 +128,7 @@ def nav_section(namespace: str, url_name: str) -> str:
 NAV_GROUPS = {
     **dict.fromkeys(("entry", "import", "reportforms", "correspondence", "violations"), "data"),
     **dict.fromkeys(("census", "feedback", "notify"), "people"),
-    **dict.fromkeys(("dti",), "judge"),
+    **dict.fromkeys(("dti", "steering"), "judge"),
     **dict.fromkeys(("reports", "exchange"), "out"),
 }
 

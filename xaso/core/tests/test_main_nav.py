@@ -39,6 +39,7 @@ def current_groups(html: str) -> list[str]:
         ("exchange", "list", "exchange"),
         ("correspondence", "list", "correspondence"),
         ("reportforms", "list", "reportforms"),
+        ("steering", "review", "steering"),
         ("accounts", "login", ""),
         ("", "import", ""),  # a url named "import" elsewhere is not the import screen
     ],
