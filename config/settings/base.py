@@ -368,3 +368,7 @@ XASO_FEEDBACK = {"per_contact_per_day": 5, "per_ip_per_hour": 10, "contact_days"
 # the Vietnamese voice of espeak-ng (`vi` Northern, `vi-vn-x-central`, `vi-vn-x-south`) and its speed.
 XASO_LOUDSPEAKER_SLOTS = {"morning": "06:00", "evening": "17:00"}
 XASO_TTS = {"voice": "vi", "words_per_minute": 130}
+# Zalo OA webhook (docs/decisions/0050-zalo-followers.md): `XASO_NOTIFY_PROVIDERS["zalo"]` also holds the app's
+# `app_id`, the OA's `oa_secret_key` (and optionally `oa_id`); an event is accepted within `window_seconds` of its
+# timestamp, at most `per_minute` events a minute per commune.
+XASO_ZALO_WEBHOOK = {"window_seconds": 300, "per_minute": 120}

@@ -292,3 +292,16 @@ class BulletinPlay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bulletin_id} {self.cluster_id} {self.play_at:%Y-%m-%d %H:%M}"
+
+
+class ZaloEvent(models.Model):
+    """A Zalo OA webhook event already applied (its signature, i.e. a digest of body and timestamp): the same request
+    sent again is refused. Kept for twice the accepted timestamp window, then deleted; holds no address."""
+
+    unit = models.ForeignKey("geo.AdminUnit", models.CASCADE, related_name="+")
+    mac = models.CharField(max_length=64, unique=True)
+    event = models.CharField(max_length=40)
+    received_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.received_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ app_name = "notify"
 urlpatterns = [
     path("receipts/<str:channel>/", views.receipt, name="receipt"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("zalo/<str:code>/events/", views.zalo_webhook, name="zalo_webhook"),
     path("manage/", views.manage_home, name="home"),
     path("manage/<str:code>/", views.manage, name="manage"),
     path("manage/<str:code>/new/", views.compose, name="compose"),

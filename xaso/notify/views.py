@@ -26,7 +26,7 @@ from xaso.feedback.forms import CodeForm
 from xaso.geo.models import AdminUnit
 from xaso.notify.web import commune_or_404, user_commune
 
-from . import announcements, deliveries, selectors, services
+from . import announcements, deliveries, selectors, services, zalo
 from .forms import AnnouncementForm, PointForm, SubscribeForm
 from .models import Announcement, Bulletin, Channel, LoudspeakerPoint, Subscriber
 
@@ -62,6 +62,27 @@ def receipt(request, channel: str):
     except ValidationError as exc:
         return JsonResponse({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
     return JsonResponse({"status": delivery.status})
+
+
+@csrf_exempt
+@require_POST
+def zalo_webhook(request, code: str):
+    """Zalo OA's events for a commune's OA (follow, unfollow; others acknowledged): 200 with what was done, or
+    400/403/413/429 with `{"detail", "code"}` and nothing changed (xaso/notify/zalo.py)."""
+    unit = commune_or_404(code)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    try:
+        if length > zalo.BODY_MAX:
+            raise zalo.Refused(413, "too_large", _("Nội dung quá lớn."))
+        status = zalo.zalo_event_receive(
+            unit=unit, body=request.body, header=request.headers.get("X-ZEvent-Signature", "")[:200]
+        )
+    except zalo.Refused as exc:
+        return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status)
+    return JsonResponse({"status": status})
 
 
 @require_http_methods(["GET", "POST"])
