@@ -372,3 +372,32 @@ XASO_TTS = {"voice": "vi", "words_per_minute": 130}
 # `app_id`, the OA's `oa_secret_key` (and optionally `oa_id`); an event is accepted within `window_seconds` of its
 # timestamp, at most `per_minute` events a minute per commune.
 XASO_ZALO_WEBHOOK = {"window_seconds": 300, "per_minute": 120}
+# The feedback form's map (docs/decisions/0049-map-points.md). No tile server: the form offers "use my location" and
+# typed coordinates. A province's own tile server, or OpenStreetMap's within its usage policy (with its attribution):
+#   XASO_MAP_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#   XASO_MAP_ATTRIBUTION='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+# The tile host is added to the Content-Security-Policy's img-src (that host only). `communes`: a commune's centre and
+# radius, to open the map there and refuse a point farther away: {"26296": {"centre": [10.95, 107.05], "radius_km": 15}}.
+XASO_MAP = {
+    "tile_url": os.environ.get("XASO_MAP_TILE_URL", ""),
+    "attribution": os.environ.get("XASO_MAP_ATTRIBUTION", ""),
+    "max_zoom": 19,
+    "communes": {},
+}
+
+
+def _tile_source(url: str) -> str:
+    """The CSP source of a tile URL template: its scheme and host ("{s}." subdomains as "*.")."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    parts = urlsplit(url.replace("{s}", "tile-subdomain"))
+    host = parts.netloc.replace("tile-subdomain", "*")
+    if parts.scheme not in ("https", "http") or not host or "{" in host:
+        raise ImproperlyConfigured("XASO_MAP_TILE_URL: an http(s) URL template such as https://host/{z}/{x}/{y}.png")
+    return f"{parts.scheme}://{host}"
+
+
+if XASO_MAP["tile_url"]:
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _tile_source(XASO_MAP["tile_url"])]

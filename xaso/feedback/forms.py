@@ -39,8 +39,20 @@ class FeedbackForm(forms.Form):
     village = forms.ModelChoiceField(
         label=_("Thôn, tổ dân phố"), queryset=AdminUnit.objects.none(), required=False, empty_label=_("— chọn thôn —")
     )
-    latitude = forms.CharField(label=_("Vĩ độ"), required=False, max_length=20, widget=forms.HiddenInput)
-    longitude = forms.CharField(label=_("Kinh độ"), required=False, max_length=20, widget=forms.HiddenInput)
+    latitude = forms.CharField(
+        label=_("Vĩ độ"),
+        required=False,
+        max_length=20,
+        help_text=_("Độ Bắc, số thập phân, ví dụ 11.09271."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    longitude = forms.CharField(
+        label=_("Kinh độ"),
+        required=False,
+        max_length=20,
+        help_text=_("Độ Đông, số thập phân, ví dụ 107.17031."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
+    )
     photos = MultipleFileField(
         label=_("Ảnh"),
         required=False,
@@ -63,6 +75,20 @@ class FeedbackForm(forms.Form):
     )
     #: a field people never see (hidden by CSS, not by type): a robot that fills every field fills it too
     website = forms.CharField(label=_("Để trống ô này"), required=False, max_length=200)
+
+    fieldsets = [
+        (_("Nội dung"), "", False, ["category", "text"]),
+        (
+            _("Nơi xảy ra"),
+            _(
+                "Chọn thôn; nếu muốn chỉ rõ hơn, chạm vào bản đồ, dùng vị trí hiện tại của điện thoại hoặc nhập vĩ độ, "
+                "kinh độ. Vị trí chính xác chỉ cán bộ xã xem; trang công khai chỉ ghi tên thôn."
+            ),
+            False,
+            ["village", "latitude", "longitude"],
+        ),
+        (_("Ảnh và liên hệ"), "", False, ["photos", "contact_channel", "contact", "website"]),
+    ]
 
     def __init__(self, *args, unit: AdminUnit, **kwargs):
         super().__init__(*args, **kwargs)

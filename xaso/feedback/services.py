@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,8 +49,10 @@ CODE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"
 PHONE = re.compile(r"^0[35789]\d{8}$")
 #: a phone number written in a text ("0912 345 678", "+84 912.345.678")
 PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
-#: Việt Nam's bounding box, for a point on the map
-LAT_RANGE, LON_RANGE = (Decimal("8.0"), Decimal("23.5")), (Decimal("102.0"), Decimal("110.0"))
+#: Việt Nam's bounding box with its islands (Côn Đảo, Phú Quốc, Trường Sa, Hoàng Sa), for a point on the map, and an
+#: example shown in the error; a commune's own radius (`XASO_MAP["communes"]`) is the closer check
+LAT_RANGE = (Decimal("6.5"), Decimal("23.5"), "11.09271")
+LON_RANGE = (Decimal("102.0"), Decimal("117.5"), "107.17031")
 
 
 def _digest(text: str) -> str:
@@ -89,13 +92,23 @@ def contact_clean(channel: str, value: str) -> str:
     raise ValidationError({"contact_channel": _("Chọn nhận mã xác nhận qua tin nhắn SMS hoặc thư điện tử.")})
 
 
+#: a point is stored to 5 decimals (about 1 m): what a phone's position is worth, no false precision
+POINT_STEP = Decimal("0.00001")
+
+
 def _coordinate(value, bounds, field: str, label: str) -> Decimal | None:
     if value in (None, ""):
         return None
+    text = str(value).strip().replace(",", ".")
     try:
-        number = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.000001"))
+        number = Decimal(text[:30]) if len(text) <= 30 else None
+        if number is None or not number.is_finite():
+            raise InvalidOperation
+        number = number.quantize(POINT_STEP, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("%(label)s phải là một số.") % {"label": label}}) from None
+        raise ValidationError(
+            {field: _("%(label)s phải là một số thập phân, ví dụ %(example)s.") % {"label": label, "example": bounds[2]}}
+        ) from None
     if not bounds[0] <= number <= bounds[1]:
         raise ValidationError(
             {
@@ -104,6 +117,40 @@ def _coordinate(value, bounds, field: str, label: str) -> Decimal | None:
             }
         )
     return number
+
+
+def point_clean(*, unit: AdminUnit, latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    """A point on the map: both coordinates or neither, numbers inside Việt Nam's bounding box, and within the
+    commune's radius when `XASO_MAP["communes"]` knows its centre; ValidationError naming the field."""
+    lat = _coordinate(latitude, LAT_RANGE, "latitude", _("Vĩ độ"))
+    lon = _coordinate(longitude, LON_RANGE, "longitude", _("Kinh độ"))
+    if lat is None and lon is not None:
+        raise ValidationError({"latitude": _("Vĩ độ: cần cả vĩ độ và kinh độ (hoặc bỏ trống cả hai).")})
+    if lon is None and lat is not None:
+        raise ValidationError({"longitude": _("Kinh độ: cần cả vĩ độ và kinh độ (hoặc bỏ trống cả hai).")})
+    if lat is None:
+        return None, None
+    area = (settings.XASO_MAP.get("communes") or {}).get(unit.code)
+    if area:
+        km = distance_km(float(lat), float(lon), *area["centre"])
+        if km > area["radius_km"]:
+            raise ValidationError(
+                {
+                    "latitude": _(
+                        "Vị trí cách trung tâm %(unit)s %(km)s km, xa hơn %(max)s km: chọn một điểm trong xã."
+                    )
+                    % {"unit": unit.name, "km": round(km), "max": area["radius_km"]}
+                }
+            )
+    return lat, lon
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
 
 
 def _new_code() -> str:
@@ -174,10 +221,7 @@ def feedback_submit(
         )
     if village is not None and (village.level != Level.VILLAGE or village.parent_id != unit.pk):
         raise ValidationError({"village": _("Thôn được chọn không thuộc xã này.")})
-    lat = _coordinate(latitude, LAT_RANGE, "latitude", _("Vĩ độ"))
-    lon = _coordinate(longitude, LON_RANGE, "longitude", _("Kinh độ"))
-    if (lat is None) != (lon is None):
-        raise ValidationError({"latitude": _("Vị trí trên bản đồ cần cả vĩ độ và kinh độ.")})
+    lat, lon = point_clean(unit=unit, latitude=latitude, longitude=longitude)
     photos = list(photos)
     if len(photos) > PHOTOS_MAX:
         raise ValidationError({"photos": _("Tối đa %(n)s ảnh cho một phản ánh.") % {"n": PHOTOS_MAX}})

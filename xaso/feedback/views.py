@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,22 @@ from .forms import AnswerForm, CodeForm, FeedbackForm, PublishForm, RateForm, Re
 from .models import Feedback, FeedbackPhoto, Status
 
 # the citizen's pages (no account)
+
+
+def map_options(unit) -> dict:
+    """What the map needs (XASO_MAP): the tile URL and attribution (empty: no map, only "use my location" and typed
+    coordinates), and where it opens: the commune's centre when known, else the whole country."""
+    options = settings.XASO_MAP
+    area = (options.get("communes") or {}).get(unit.code)
+    centre, zoom = (area["centre"], 14) if area else ((16.0, 106.0), 5)
+    return {
+        "tiles": options.get("tile_url", ""),
+        "attribution": options.get("attribution", ""),
+        "max_zoom": options.get("max_zoom", 19),
+        "lat": centre[0],
+        "lon": centre[1],
+        "zoom": zoom,
+    }
 
 
 def public_list(request, code: str):
@@ -59,7 +76,12 @@ def submit(request, code: str):
             add_service_errors(form, exc)
         else:
             return redirect("feedback:confirm", code=unit.code, token=feedback.token)
-    return render(request, "feedback/submit.html", {"unit": unit, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "feedback/submit.html",
+        {"unit": unit, "form": form, "map": map_options(unit)},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,6 +230,7 @@ def manage_item(request, pk: int):
         "photos": photos,
         "officers": officers,
         "events": feedback.events.select_related("by"),
+        "map": map_options(feedback.unit),
         "show_contact": show_contact,
         "can_write": can_write_unit(request.user, feedback.unit),
         "answer_form": AnswerForm(),

@@ -3,7 +3,7 @@ so existing Open311 apps can list, send and follow them. JSON and XML, chosen by
 
 - `jurisdiction_id` is the commune's code (required: one xaso serves many communes).
 - Services are the feedback categories (no extra attributes: `metadata` false).
-- GET requests lists only items an officer published (moderated text, location rounded to ~100 m, public photos);
+- GET requests lists only items an officer published (moderated text, location rounded to 0.01°, about 1.1 km: a village, not a house; public photos);
   `requests/<id>` of an unpublished item shows its state and the answer, not its text (as the tracking page does).
 - POST requests needs `phone` or `email`: the item waits for the code sent there (as on the web form) and the answer
   is a `token`; `tokens/<token>` gives the `service_request_id` (the tracking code) once confirmed. `media_url` is
@@ -77,8 +77,12 @@ def _when(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
+#: a public position is rounded to 0.01° (about 1.1 km: a village, not a house; decision 0049)
+PUBLIC_STEP = Decimal("0.01")
+
+
 def _rounded(value) -> float | None:
-    return float(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)) if value is not None else None
+    return float(Decimal(value).quantize(PUBLIC_STEP, rounding=ROUND_HALF_UP)) if value is not None else None
 
 
 def _service(category: Category) -> dict:
@@ -300,8 +304,8 @@ def _create(request, fmt: str) -> HttpResponse:
             category=category,
             text=(post.get("description") or "")[:4001],
             village=village,
-            latitude=post.get("lat") or None,
-            longitude=post.get("long") or None,
+            latitude=(post.get("lat") or "")[:40] or None,
+            longitude=(post.get("long") or "")[:40] or None,
             contact_channel=Channel.SMS if phone else Channel.EMAIL,
             contact=phone or email,
             ip=client_ip(request) or "",

@@ -71,7 +71,7 @@ def test_post_then_token_then_request_then_published_list(endpoint, live_server,
         assert row["service_request_id"] == feedback.tracking_code
         assert row["status"] == "closed" and row["status_notes"] == "Đã vá ổ gà ngày 03/12."
         assert row["description"] == "Ổ gà giữa đường liên ấp."
-        assert float(row["lat"]) == 11.093 and float(row["long"]) == 107.17  # rounded to ~100 m
+        assert float(row["lat"]) == 11.09 and float(row["long"]) == 107.17  # 0.01°: a village, not a house
         assert "0912345678" not in str(row)
     assert GeoReport(endpoint, jurisdiction=an_vien.code).get_service_requests(status="open") == []
 

@@ -87,7 +87,7 @@ def test_an_expired_code_is_refused(an_vien, roads):
         ("contact", {"contact": "12345"}, "10 chữ số"),
         ("contact", {"contact": "khong-phai-thu", "channel": "email"}, "thư điện tử không hợp lệ"),
         ("latitude", {"latitude": "48.85", "longitude": "2.35"}, "lãnh thổ Việt Nam"),
-        ("latitude", {"latitude": "11.1"}, "cả vĩ độ và kinh độ"),
+        ("longitude", {"latitude": "11.1"}, "cả vĩ độ và kinh độ"),
     ],
 )
 def test_bad_input_is_named_and_saves_nothing(an_vien, roads, field, extra, message):
