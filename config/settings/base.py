@@ -376,8 +376,9 @@ XASO_ZALO_WEBHOOK = {"window_seconds": 300, "per_minute": 120}
 # typed coordinates. A province's own tile server, or OpenStreetMap's within its usage policy (with its attribution):
 #   XASO_MAP_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 #   XASO_MAP_ATTRIBUTION='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-# The tile host is added to the Content-Security-Policy's img-src (that host only). `communes`: a commune's centre and
-# radius, to open the map there and refuse a point farther away: {"26296": {"centre": [10.95, 107.05], "radius_km": 15}}.
+# The tile host is added to the Content-Security-Policy's img-src (that host only). `communes`: a commune's centre
+# and radius, to open the map there and refuse a point farther away:
+#   {"26296": {"centre": [10.95, 107.05], "radius_km": 15}}.
 XASO_MAP = {
     "tile_url": os.environ.get("XASO_MAP_TILE_URL", ""),
     "attribution": os.environ.get("XASO_MAP_ATTRIBUTION", ""),

@@ -106,9 +106,8 @@ def _coordinate(value, bounds, field: str, label: str) -> Decimal | None:
             raise InvalidOperation
         number = number.quantize(POINT_STEP, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
-        raise ValidationError(
-            {field: _("%(label)s phải là một số thập phân, ví dụ %(example)s.") % {"label": label, "example": bounds[2]}}
-        ) from None
+        message = _("%(label)s phải là một số thập phân, ví dụ %(example)s.")
+        raise ValidationError({field: message % {"label": label, "example": bounds[2]}}) from None
     if not bounds[0] <= number <= bounds[1]:
         raise ValidationError(
             {

@@ -3,7 +3,8 @@ so existing Open311 apps can list, send and follow them. JSON and XML, chosen by
 
 - `jurisdiction_id` is the commune's code (required: one xaso serves many communes).
 - Services are the feedback categories (no extra attributes: `metadata` false).
-- GET requests lists only items an officer published (moderated text, location rounded to 0.01°, about 1.1 km: a village, not a house; public photos);
+- GET requests lists only items an officer published (moderated text, location rounded to 0.01°, about 1.1 km:
+  a village, not a house; public photos);
   `requests/<id>` of an unpublished item shows its state and the answer, not its text (as the tracking page does).
 - POST requests needs `phone` or `email`: the item waits for the code sent there (as on the web form) and the answer
   is a `token`; `tokens/<token>` gives the `service_request_id` (the tracking code) once confirmed. `media_url` is
