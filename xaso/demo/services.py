@@ -6,7 +6,7 @@ are marked as sample data: villages carry `is_sample`, values the comment "Dữ 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -14,6 +14,7 @@ from django.db import transaction
 
 from xaso.accounts.models import Role, User
 from xaso.correspondence.demo import demo_register_load
+from xaso.demo.citizens import demo_citizens_load
 from xaso.dossiers.demo import demo_dossiers_load
 from xaso.geo.models import AdminUnit, Level
 from xaso.geo.services import village_create
@@ -51,6 +52,10 @@ class DemoResult:
     values: int
     plans: int = 0
     documents: int = 0
+    feedback: int = 0
+    loudspeaker_points: int = 0
+    announcements: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def _demo_users() -> dict[str, User]:
@@ -98,4 +103,9 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
     documents = demo_register_load(user=admin)  # the demo commune's document figures are computed from it
     demo_dossiers_load(user=admin)  # An Viễn's dossier register: its rates are the figures above, from the register
     demo_steering_load(user=admin)  # An Viễn's steering committee and one concluded quarterly review
-    return DemoResult(users=len(users), villages=villages, values=result.total, plans=plans, documents=documents)
+    citizens = demo_citizens_load(users=users)  # feedback, loudspeakers, an announcement (xaso/demo/citizens.py)
+    return DemoResult(
+        users=len(users), villages=villages, values=result.total, plans=plans, documents=documents,
+        feedback=citizens.feedback, loudspeaker_points=citizens.points, announcements=citizens.announcements,
+        warnings=citizens.warnings,
+    )  # fmt: skip

@@ -189,3 +189,79 @@ def test_an_vien_dossier_figures_are_computed_from_its_register(demo):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Dossier.objects.filter(unit=an_vien).count() == 9562
     assert not DossierChange.objects.exists()
+
+
+def test_demo_citizen_services_hold_seed_003_loudspeakers_and_feedback_in_every_state(demo):
+    """Nga Điền's loudspeaker inventory is seed 003's 21 points and 36 clusters (its 2023 figures), spread over the
+    five sample villages as their 2024 sample figures; An Viễn's sample feedback has one item in each state, one
+    overdue, two published; the demo announcement reached every channel with a delivery record each."""
+    from collections import Counter
+
+    from xaso.demo.citizens import ANNOUNCEMENT_TITLE
+    from xaso.feedback.models import Feedback
+    from xaso.feedback.selectors import feedback_counts, public_feedback
+    from xaso.notify.announcements import Inventory, loudspeaker_inventory
+    from xaso.notify.models import Announcement, BulletinPlay, LoudspeakerCluster, LoudspeakerPoint
+
+    nga_dien = AdminUnit.objects.get(code="legacy:16150")
+    assert loudspeaker_inventory(unit=nga_dien) == Inventory(points=21, clusters=36, villages_covered=5)
+    seed = dict(
+        DataValue.objects.filter(
+            unit=nga_dien, period__code="2023", data_element__code__startswith="loudspeaker_"
+        ).values_list("data_element__code", "value")
+    )
+    assert seed == {"loudspeaker_points": 21, "loudspeaker_clusters": 36}
+    per_village = {
+        v.code: (
+            LoudspeakerPoint.objects.filter(village=v).count(),
+            LoudspeakerCluster.objects.filter(point__village=v).count(),
+        )
+        for v in AdminUnit.objects.filter(parent=nga_dien, is_sample=True)
+    }
+    sample = {
+        (unit, code): value
+        for unit, code, value in DataValue.objects.filter(
+            unit__parent=nga_dien,
+            period__code="2024",
+            data_element__code__in=["loudspeaker_points", "loudspeaker_clusters"],
+        ).values_list("unit__code", "data_element__code", "value")
+    }
+    assert per_village == {
+        code: (sample[(code, "loudspeaker_points")], sample[(code, "loudspeaker_clusters")]) for code in per_village
+    }
+
+    an_vien = AdminUnit.objects.get(code="26296")
+    officer = User.objects.get(username="anvien")
+    items = Feedback.objects.filter(unit=an_vien)
+    assert Counter(items.values_list("status", flat=True)) == {
+        "received": 1, "assigned": 1, "in_progress": 2, "answered": 1, "closed": 1, "refused": 1,
+    }  # fmt: skip
+    counts = feedback_counts(user=officer, unit=an_vien)
+    assert (counts.waiting, counts.overdue, counts.answered, counts.unconfirmed) == (3, 1, 3, 1)
+    assert [f.tracking_code for f in items if f.is_overdue()] == ["PA-AVRW4C"]  # 7-day category, confirmed 10 days ago
+    published = public_feedback(unit=an_vien)
+    assert sorted(f.tracking_code for f in published) == ["PA-AVCY6E", "PA-AVHN9D"]
+    assert items.filter(latitude__isnull=False).count() == 3
+    figures = Counter()
+    for code, value in DataValue.objects.filter(unit=an_vien, data_element__code__startswith="feedback_").values_list(
+        "data_element__code", "value"
+    ):
+        figures[code] += value
+    assert figures == {  # six confirmed; answered: PA-AVHN9D and PA-AVCY6E, both on time; one rating, 4 of 5
+        "feedback_received": 6, "feedback_answered": 2, "feedback_answered_on_time": 2,
+        "feedback_rated": 1, "feedback_satisfied": 1,
+    }  # fmt: skip
+
+    announcement = Announcement.objects.get(unit=nga_dien, title=ANNOUNCEMENT_TITLE)
+    by_channel = Counter(announcement.deliveries.values_list("channel", "status"))
+    assert by_channel[("web", "delivered")] == 1
+    assert by_channel[("sms", "delivered")] == 2 and by_channel[("zalo", "delivered")] == 1
+    if "loudspeaker" in announcement.channels:  # espeak-ng installed: read out, 36 clusters × 2 slots
+        assert BulletinPlay.objects.filter(bulletin__announcement=announcement).count() == 72
+        # on the controller's playlist: 60 a minute (the channel's rate), the rest queued for the next minute
+        assert (by_channel[("loudspeaker", "sending")], by_channel[("loudspeaker", "created")]) == (60, 12)
+        assert announcement.bulletin.audio_seconds > 5 and announcement.bulletin.audio.name.endswith(".wav")
+
+    before = (items.count(), LoudspeakerCluster.objects.count(), Announcement.objects.count())
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (items.count(), LoudspeakerCluster.objects.count(), Announcement.objects.count()) == before
