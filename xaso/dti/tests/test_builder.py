@@ -276,3 +276,21 @@ def test_self_assessment_still_uses_the_version_it_started_under(
     score_self_assess(user=an_vien_officer, score=score(a, "B1"), points=30, explanation="Ba mô hình",
                       evidence=decision_pdf())  # fmt: skip
     assert score(a, "B1").criterion.index == v1
+
+
+def test_the_builder_page_queries_do_not_grow_with_the_tree(client, draft, province_analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(province_analyst)
+    url = reverse("dti:draft", args=[draft.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    build(draft, province_analyst, ("", P1), ("P1", L1))
+    small = count()
+    build(draft, province_analyst, ("P1", L2), ("", P2), ("P2", M1), ("P2", M2))
+    assert count() == small <= 12
