@@ -231,7 +231,7 @@ class NodeForm(forms.Form):
 
         return {
             "original": node.get("code"), "parent": parent, "code": node.get("code"), "name": node.get("name"),
-            "points": node.get("points"), "kind": kind, "indicator": rule.get("indicator", ""),
+            "points": f"{float(node.get('points') or 0):g}", "kind": kind, "indicator": rule.get("indicator", ""),
             "thresholds": "; ".join(f"{num(b)}:{num(s)}" for b, s in rule.get("thresholds", [])),
             "direction": rule.get("direction", "higher"), "minimum": num(rule.get("min")),
             "maximum": num(rule.get("max")),

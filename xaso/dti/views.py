@@ -338,6 +338,7 @@ def draft_detail(request, pk: int):
         context["node_form"] = NodeForm(initial=initial, groups=context["groups"],
                                         indicators=context["indicators"], prefix="n")  # fmt: skip
         context["editing_code"] = edit if row else ""
+        context["editing_row"] = row
     return render(request, "dti/draft.html", context)
 
 

@@ -108,6 +108,32 @@
     }
     select.addEventListener("change", apply);
     apply();
+    liveTotal(form);
+  }
+
+  /* While the analyst types a pillar's points, the total the pillars will add up to once saved, against the
+   * decision's declared total (the server checks it again on save, with the file loader's rules). */
+  function liveTotal(form) {
+    var out = form.querySelector("[data-live-total]");
+    var points = form.querySelector("input[name$='-points']");
+    var parent = form.querySelector("select[name$='-parent']");
+    if (!out || !points || !parent) return;
+    var pillars = parseFloat(form.dataset.pillars) || 0;
+    var declared = parseFloat(form.dataset.declared);
+    var wasPillar = form.dataset.originalParent === "";
+    var before = wasPillar ? parseFloat(form.dataset.originalPoints) || 0 : 0;
+    function apply() {
+      var typed = parseFloat(String(points.value).replace(",", "."));
+      if (isNaN(typed)) typed = 0;
+      var total = pillars - before + (parent.value === "" ? typed : 0);
+      var text = out.dataset.label + ": " + nf.format(total);
+      if (!isNaN(declared)) text += " / " + nf.format(declared);
+      out.textContent = text;
+      out.hidden = false;
+    }
+    points.addEventListener("input", apply);
+    parent.addEventListener("change", apply);
+    apply();
   }
 
   function start() {

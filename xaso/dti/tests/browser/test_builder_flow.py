@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
-def add_node(page, **fields):
+def add_node(page, live_total: str = "", **fields):
     form = page.locator('[data-testid="node-form"]')
     for name, value in fields.items():
         target = form.locator(f"[name=n-{name}]")
@@ -32,6 +32,8 @@ def add_node(page, **fields):
             target.check()
         else:
             target.fill(value)
+    if live_total:  # what the pillars will add up to once saved, shown while typing
+        assert form.locator("[data-live-total]").inner_text() == live_total
     with page.expect_navigation():
         form.locator("button:has-text('Lưu tiêu chí')").click()
 
@@ -57,7 +59,8 @@ def test_a_province_builds_an_index_on_a_phone_issues_it_and_a_commune_assesses_
     with page.expect_navigation():
         page.click("button:has-text('Tạo bộ chỉ số nháp')")
 
-    add_node(page, code="P1", name="Hạ tầng và chính quyền số", points="100", kind="group")
+    add_node(page, code="P1", name="Hạ tầng và chính quyền số", points="100", kind="group",
+             live_total="Tổng điểm các trụ cột sau khi lưu: 100 / 100")  # fmt: skip
     assert page.locator('[data-testid="pillars-total"]').inner_text() == "100"
     assert page.locator('[data-testid="draft-error"]').inner_text() == (
         "Tiêu chí “P1”: tiêu chí lá phải có cách chấm (rule)."
@@ -75,6 +78,14 @@ def test_a_province_builds_an_index_on_a_phone_issues_it_and_a_commune_assesses_
     assert page.locator('[data-testid="decision-file"]').inner_text() == "qd-45-ubnd.pdf"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SCREENSHOTS / "dti-builder-phone.png"), full_page=True)
+    # the form shows only the fields of the rule kind chosen
+    page.select_option("select[name=n-kind]", "linear")
+    assert page.locator("[data-field=n-minimum]").is_visible()
+    assert not page.locator("[data-field=n-options]").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page.url.split("#")[0] + "?edit=L1")
+    assert page.locator("input[name=n-minimum]").input_value() == "50"
+    page.screenshot(path=str(SCREENSHOTS / "dti-builder-desktop.png"), full_page=True)
     with page.expect_navigation():
         page.click('[data-testid="issue"]')
     index = IndexVersion.objects.get(code="xa-dong-nai")
