@@ -48,6 +48,8 @@ def test_a_province_builds_an_index_on_a_phone_issues_it_and_a_commune_assesses_
     analyst.login("province_analyst")
     page = analyst.page
     page.goto("/dti/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "dti-home-analyst-phone.png"), full_page=True)
     with page.expect_navigation():
         page.click('[data-testid="build-new"]')
     page.fill("input[name=code]", "xa-dong-nai")
@@ -86,12 +88,17 @@ def test_a_province_builds_an_index_on_a_phone_issues_it_and_a_commune_assesses_
     page.goto(page.url.split("#")[0] + "?edit=L1")
     assert page.locator("input[name=n-minimum]").input_value() == "50"
     page.screenshot(path=str(SCREENSHOTS / "dti-builder-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
     with page.expect_navigation():
         page.click('[data-testid="issue"]')
     index = IndexVersion.objects.get(code="xa-dong-nai")
     assert page.url.endswith(f"/dti/index/{index.pk}/")
     assert (index.version, index.decision_number, index.decision_file_name) == (1, "45/QĐ-UBND", "qd-45-ubnd.pdf")
     assert "Mô hình chuyển đổi số điểm" in page.locator('[data-testid="criteria"]').inner_text()
+    assert page.locator('[data-testid="decision-file"]').is_visible()
+    assert page.locator('[data-testid="copy"]').is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "dti-issued-index-phone.png"), full_page=True)
     assert analyst.errors == [] and analyst.foreign_requests() == []
 
     values_write(user=an_vien_officer, rows=[
