@@ -294,3 +294,27 @@ def test_the_builder_page_queries_do_not_grow_with_the_tree(client, draft, provi
     small = count()
     build(draft, province_analyst, ("P1", L2), ("", P2), ("P2", M1), ("P2", M2))
     assert count() == small <= 12
+
+
+def test_a_province_user_who_is_not_an_analyst_cannot_build(dong_nai, draft):
+    officer = make_user("dong_nai_officer", "officer", dong_nai)
+    with pytest.raises(PermissionDenied):
+        builder.draft_create(user=officer, province=dong_nai, head=HEAD)
+    with pytest.raises(PermissionDenied):
+        builder.draft_head_save(user=officer, draft=draft, head=HEAD)
+
+
+def test_the_decision_file_is_attached_to_a_loaded_index_through_its_page(
+    client, catalog, dong_nai, province_analyst, an_vien_officer
+):
+    index = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+    url = reverse("dti:index_decision", args=[index.pk])
+    client.force_login(an_vien_officer)
+    assert client.post(url, {"f-decision_file": decision_pdf()}).status_code == 403
+    client.force_login(province_analyst)
+    assert 'data-testid="copy"' in client.get(reverse("dti:index", args=[index.pk])).content.decode()
+    client.post(url, {"f-decision_file": decision_pdf()})
+    index.refresh_from_db()
+    assert index.decision_file_name == "qd-45.pdf"
+    page = client.get(reverse("dti:index", args=[index.pk])).content.decode()
+    assert f'href="/files/dti-decision/{index.pk}/"' in page and "qd-45.pdf" in page

@@ -107,3 +107,20 @@ def test_the_commune_reads_the_reason_on_its_page_and_the_province_has_the_butto
     assert submitted.status == "draft" and submitted.return_reason == REASON  # the officer's try changed nothing
     page = client.get(reverse("dti:assessment", args=[submitted.pk])).content.decode()
     assert REASON in page and 'data-testid="returned"' in page and 'data-testid="submit"' in page
+
+
+def test_a_score_recomputed_from_new_figures_after_a_return_is_reviewed_again(
+    submitted, an_vien_officer, province_analyst
+):
+    from xaso.dti.services import assessment_refresh
+    from xaso.indicators.services import ValueInput, values_write
+
+    score_review(user=province_analyst, score=score(submitted, "A1"), points=None)  # accepted at 10
+    score_review(user=province_analyst, score=score(submitted, "A2"), points=None)  # accepted, figures unchanged
+    assessment_return(user=province_analyst, assessment=submitted, reason=REASON)
+    # fibre 1.700 / 1.961 = 86,7% ≥ 80 → A1 20 points
+    values_write(user=an_vien_officer, rows=[ValueInput("households_fibre", "26296", "2025", 1700)])
+    assert assessment_refresh(user=an_vien_officer, assessment=submitted) == 1
+    a1, a2 = score(submitted, "A1"), score(submitted, "A2")
+    assert (a1.points, a1.review_status, a1.reviewed_by) == (20, "pending", None)
+    assert (a2.points, a2.review_status) == (10, "accepted")
