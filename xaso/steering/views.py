@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xaso.core.forms import add_service_errors
 from xaso.geo.models import AdminUnit, Level
+from xaso.privacy.models import AccessAction
+from xaso.privacy.services import log_access
 from xaso.reports.render import PdfUnavailable
 from xaso.reports.views import _pdf_unavailable, download
 
@@ -78,9 +80,13 @@ def committee(request, unit_id: int):
         raise PermissionDenied(_("Bạn không có quyền sửa Ban Chỉ đạo của %(u)s.") % {"u": commune.name})
     current = list(selectors.members_current(found)) if found else []
     past = list(selectors.members_past(found)[:100]) if found else []
+    show_phones = selectors.can_see_phones(user, commune)
+    with_phone = sum(1 for m in current if m.phone)
+    if show_phones and with_phone:  # a phone is personal data: its read is logged (docs/decisions/0034)
+        log_access(user=user, action=AccessAction.LIST, subject_type="steering_member", unit=commune, count=with_phone)
     return render(request, "steering/committee.html", {
         "commune": commune, "committee": found, "current": current, "past": past, "can_write": can_write,
-        "show_phones": selectors.can_see_phones(user, commune), "committee_form": committee_form,
+        "show_phones": show_phones, "committee_form": committee_form,
         "member_form": member_form, "end_form": MemberEndForm(initial={"valid_to": timezone.localdate()}),
     })  # fmt: skip
 

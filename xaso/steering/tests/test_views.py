@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from xaso.files.tests.samples import pdf
+from xaso.privacy.models import AccessLog
 from xaso.steering import services
 from xaso.steering.models import FollowUp, Member, Review
 
@@ -30,6 +33,8 @@ def test_officer_adds_a_member_and_creates_a_review(client, an_vien_committee, a
     assert Member.objects.get(full_name="Phan Thị Lan").valid_from == date(2026, 10, 1)
     page = client.get(url).content.decode()
     assert "Phan Thị Lan" in page and "0912345678" in page  # the commune sees its members' phones
+    log = AccessLog.objects.get(subject_type="steering_member")  # and reading them is logged
+    assert (log.user, log.unit, log.count, log.action) == (an_vien_officer, an_vien, 1, "list")
     response = client.post(reverse("steering:reviews", args=[an_vien.pk]),
                            {"kind": "half", "year": "2026", "part": "1", "meeting_date": "05/07/2026"})  # fmt: skip
     review = Review.objects.get()
@@ -51,6 +56,7 @@ def test_province_analyst_reads_but_cannot_write_and_sees_no_phone(client, revie
     client.force_login(province_analyst)
     page = client.get(reverse("steering:committee", args=[an_vien.pk])).content.decode()
     assert "Hoàng Minh Tuấn" in page and "0912345678" not in page
+    assert not AccessLog.objects.exists()  # no phone shown, nothing to log
     assert 'data-testid="member-form"' not in page
     page = client.get(reverse("steering:review", args=[review.pk])).content.decode()
     assert "Tỷ lệ phủ sóng 5G trên địa bàn xã" in page and 'data-testid="conclude"' not in page
@@ -118,3 +124,39 @@ def test_pages_query_counts_do_not_grow(client, review, an_vien, an_vien_officer
     for url, before in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(before) as ctx:
             assert client.get(url).status_code == 200
+
+
+def test_establishing_decision_file_is_read_by_the_commune_and_its_province_only(
+    client, an_vien_committee, an_vien, an_vien_officer, province_analyst, nga_an_officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(an_vien_officer)
+    upload = SimpleUploadedFile("qd-thanh-lap.pdf", pdf(), content_type="application/pdf")
+    response = client.post(reverse("steering:committee", args=[an_vien.pk]), {
+        "form": "committee", "name": "Ban Chỉ đạo chuyển đổi số", "decision_number": "15/QĐ-UBND",
+        "decision_date": "10/07/2025", "decision_signer": "Chủ tịch UBND xã", "decision_file": upload,
+    })  # fmt: skip
+    assert response.status_code == 302
+    an_vien_committee.refresh_from_db()
+    assert an_vien_committee.decision_file_name == "qd-thanh-lap.pdf"
+    url = reverse("files:download", args=["steering-decision", an_vien_committee.pk])
+    assert client.get(url).status_code == 200
+    client.force_login(province_analyst)
+    assert client.get(url).status_code == 200
+    client.force_login(nga_an_officer)
+    assert client.get(url).status_code == 404
+
+
+def test_regenerate_reads_the_new_figures_until_concluded(client, review, an_vien_officer):
+    from xaso.indicators.services import ValueInput, values_write
+
+    values_write(user=an_vien_officer, rows=[ValueInput("coverage_5g_stated", "26296", "2026", 55)])
+    services.review_regenerate(user=an_vien_officer, review=review, today=date(2026, 10, 10))
+    review.refresh_from_db()
+    assert "Tỷ lệ phủ sóng 5G trên địa bàn xã" not in [t["indicator"] for t in review.content["targets"]]
+    assert [e.action for e in review.events.all()] == ["create", "regenerate"]
+    services.review_conclusions_save(user=an_vien_officer, review=review, conclusions="Kết luận.")
+    services.review_conclude(user=an_vien_officer, review=review)
+    with pytest.raises(ValidationError, match="đã kết luận"):
+        services.review_regenerate(user=an_vien_officer, review=review)
