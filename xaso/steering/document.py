@@ -162,6 +162,7 @@ def review_pdf(review: Review) -> bytes:
     return docx_to_pdf(review_docx(review))
 
 
+@in_vietnamese
 def review_filename(review: Review, ext: str) -> str:
     from xaso.reports.services import _slug
 
