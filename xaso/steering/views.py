@@ -79,6 +79,9 @@ def committee(request, unit_id: int):
     elif request.method == "POST":
         raise PermissionDenied(_("Bạn không có quyền sửa Ban Chỉ đạo của %(u)s.") % {"u": commune.name})
     current = list(selectors.members_current(found)) if found else []
+    if can_write:  # one small form per member, with ids of its own (one page, no repeated id)
+        for m in current:
+            m.end_form = MemberEndForm(auto_id=f"end-{m.pk}-%s", initial={"valid_to": timezone.localdate()})
     past = list(selectors.members_past(found)[:100]) if found else []
     show_phones = selectors.can_see_phones(user, commune)
     with_phone = sum(1 for m in current if m.phone)
@@ -87,7 +90,7 @@ def committee(request, unit_id: int):
     return render(request, "steering/committee.html", {
         "commune": commune, "committee": found, "current": current, "past": past, "can_write": can_write,
         "show_phones": show_phones, "committee_form": committee_form,
-        "member_form": member_form, "end_form": MemberEndForm(initial={"valid_to": timezone.localdate()}),
+        "member_form": member_form,
     })  # fmt: skip
 
 

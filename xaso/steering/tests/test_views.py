@@ -160,3 +160,14 @@ def test_regenerate_reads_the_new_figures_until_concluded(client, review, an_vie
     services.review_conclude(user=an_vien_officer, review=review)
     with pytest.raises(ValidationError, match="đã kết luận"):
         services.review_regenerate(user=an_vien_officer, review=review)
+
+
+def test_committee_page_has_no_repeated_id(client, an_vien_committee, an_vien, an_vien_officer):
+    import re
+    from collections import Counter
+
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("steering:committee", args=[an_vien.pk])).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'id="end-' in page  # each member's own leaving form
