@@ -152,6 +152,9 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, photos=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not photos:  # nothing to choose: no empty "public photos" question
+            del self.fields["photos"]
+            return
         self.fields["photos"].choices = [
             (str(p.pk), p.name or _("Ảnh %(n)s") % {"n": i}) for i, p in enumerate(photos, 1)
         ]

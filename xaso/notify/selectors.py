@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from .models import Announcement, Channel, Delivery, DeliveryStatus
+from .models import Announcement, BulletinPlay, Channel, Delivery, DeliveryStatus, Slot
 
 PAGE = 50
 
@@ -38,3 +40,38 @@ def announcements_with_counts(*, unit) -> list[Announcement]:
     for row in rows:
         row.delivered, row.total = totals[row.pk]
     return rows
+
+
+@dataclass
+class ScheduleRow:
+    play_at: datetime
+    slot: str
+    clusters: int
+    played: int  # the controller's receipt said it played
+    waiting: int  # on the playlist (or queued for it), not played yet
+    failed: int
+
+    @property
+    def slot_label(self) -> str:
+        return Slot(self.slot).label
+
+
+def bulletin_schedule(*, bulletin) -> list[ScheduleRow]:
+    """A bulletin's plays grouped by time and slot, each with how many clusters played it, wait or failed (one
+    query, whatever the number of clusters): what a chairman reads instead of one line per cluster."""
+    failed = [DeliveryStatus.PERMANENT_FAILURE, DeliveryStatus.TECHNICAL_FAILURE]
+    rows = (
+        BulletinPlay.objects.filter(bulletin=bulletin)
+        .values("play_at", "slot")
+        .annotate(
+            clusters=Count("id"),
+            played=Count("id", filter=Q(delivery__status=DeliveryStatus.DELIVERED)),
+            failed=Count("id", filter=Q(delivery__status__in=failed)),
+        )
+        .order_by("play_at", "slot")
+    )
+    return [
+        ScheduleRow(r["play_at"], r["slot"], r["clusters"], r["played"], r["clusters"] - r["played"] - r["failed"],
+                    r["failed"])
+        for r in rows
+    ]  # fmt: skip

@@ -156,11 +156,11 @@ def announcement(request, code: str, pk: int):
     unit = _readable(request, code)
     item = get_object_or_404(Announcement, unit=unit, pk=pk)
     bulletin = Bulletin.objects.filter(announcement=item).first()
-    plays = list(bulletin.plays.select_related("cluster", "delivery")[:200]) if bulletin else []
+    schedule = selectors.bulletin_schedule(bulletin=bulletin) if bulletin else []
     return render(
         request, "notify/announcement.html",
         {"unit": unit, "item": item, "counts": selectors.delivery_counts(announcement=item), "bulletin": bulletin,
-         "plays": plays},
+         "schedule": schedule},
     )  # fmt: skip
 
 

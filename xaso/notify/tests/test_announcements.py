@@ -192,3 +192,32 @@ def test_seed_003_inventory_becomes_figures(an_vien, an_vien_officer, villages, 
     assert stored["smart_loudspeaker_clusters"] == 36 and stored["villages_loudspeaker_covered"] == 2
     with pytest.raises(ValidationError, match="C01"):
         loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Điểm 22", clusters=["c01"])
+
+
+def test_the_announcement_page_sums_the_plays_per_slot_in_one_query(
+    an_vien, an_vien_officer, villages, client, settings, django_assert_max_num_queries
+):
+    """Three clusters × two slots: two schedule rows of three clusters each; a play the controller reported is
+    counted as played, one whose delivery failed for good as failed, the others as waiting; the query count does
+    not grow with the clusters."""
+    settings.XASO_NOTIFY_PROVIDERS = {"loudspeaker": {"backend": "playlist", "receipt_token": "controller-key"}}
+    loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Nhà văn hóa", clusters=["C01", "C02"])
+    loudspeaker_point_add(user=an_vien_officer, village=villages[1], name="Chợ", clusters=["C03"])
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    announcement = announcement_send(
+        user=an_vien_officer, unit=an_vien, title="Tiêm chủng", body=BODY, channels=["loudspeaker"], day=tomorrow,
+        slots=["morning", "evening"],
+    )  # fmt: skip
+    plays = list(announcement.bulletin.plays.order_by("play_at", "cluster__code"))
+    Delivery.objects.filter(pk=plays[0].delivery_id).update(status="delivered")
+    Delivery.objects.filter(pk=plays[1].delivery_id).update(status="permanent_failure")
+    client.force_login(an_vien_officer)
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/notify/manage/{an_vien.code}/announcement/{announcement.pk}/").content.decode()
+    rows = re.findall(r'<tr><th scope="row" data-label="Phát lúc">([^<]+)</th>(.*?)</tr>', page)
+    cells = [(when, re.findall(r">(\d+)</td>", rest)) for when, rest in rows]
+    day = tomorrow.strftime("%d/%m/%Y")
+    assert cells == [
+        (f"{day} 06:00 · Buổi sáng", ["3", "1", "1", "1"]),
+        (f"{day} 17:00 · Buổi chiều", ["3", "0", "3", "0"]),
+    ]
