@@ -50,7 +50,7 @@ def test_pillar_charts_on_the_commune_page_and_the_ranking(
     assert rows.count() == 4
     # group I: 15 leaves → An Viễn 15 of 500 (3%); Trị An 30 → the average 22,5 (4,5%)
     cells = [c.inner_text() for c in rows.first.locator("th, td").all()]
-    assert cells == ["I. Nhóm chỉ số nền tảng chung", "500", "15 (3%)", "22,5 (4,5%)"]
+    assert cells == ["I. Nhóm chỉ số nền tảng chung\ntối đa 500 điểm", "15 (3%)", "22,5 (4,5%)"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator('[data-testid="pillar-charts"]').screenshot(path=str(SCREENSHOTS / "dti-pillars-phone.png"))
     assert officer.errors == [] and officer.foreign_requests() == []
