@@ -17,9 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit, can_write_unit, is_admin
-from xaso.core import fragments
+from xaso.core import fragments, periods
 from xaso.core.db_router import using_replica
 from xaso.core.versions import province_version
+from xaso.dossiers.service_index import service_index
 from xaso.geo.hot import unit_and_version
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import Area, Direction
@@ -186,6 +187,12 @@ def _unit_body(user, unit: AdminUnit, year: int, *, villages: bool, chosen: str,
         "open_area": area,
         **(_plan_context(user, unit) if unit.level == Level.COMMUNE else {}),
     }
+    if unit.level == Level.COMMUNE:  # the national service index from the dossier register (766/QĐ-TTg)
+        score = service_index(user=user, unit=unit, period=periods.year(year))
+        if score.has_data:
+            context["service_index"] = score
+            url = reverse("dossiers:service_index", kwargs={"code": unit.code})
+            context["service_index_url"] = f"{url}?period={year}"
     return {"html": render_to_string("coc/_unit_body.html", context), "indicator_count": overview.indicator_count}
 
 

@@ -38,6 +38,8 @@ class DossierList:
     page: int
     pages: int
     shows_personal: bool
+    quarter: int | None = None
+    has_ratio: bool = False
 
     @property
     def rate(self) -> float | None:
@@ -49,7 +51,15 @@ def _basis(element: str) -> tuple[str, Q]:
 
 
 def dossier_list(
-    *, user, unit, year: int, indicator: Indicator | None = None, month: int | None = None, page: int = 1
+    *,
+    user,
+    unit,
+    year: int,
+    indicator: Indicator | None = None,
+    month: int | None = None,
+    page: int = 1,
+    quarter: int | None = None,
+    ratio: tuple[str, str] | None = None,
 ) -> DossierList:
     """The dossiers behind `indicator` for the commune, year (and month): the denominator's dossiers, those in the
     numerator flagged `in_numerator`; late ones first (resolved after the due date, or past it and still open),
@@ -57,13 +67,17 @@ def dossier_list(
     if not can_read_unit(user, unit):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ của %(u)s.") % {"u": unit.name})
     numerator_q, basis, denominator_q = Q(pk__isnull=False), "received_on", Q()
-    if indicator is not None and indicator.code in INDICATORS:
-        numerator, denominator = INDICATORS[indicator.code]
+    if ratio is None and indicator is not None and indicator.code in INDICATORS:
+        ratio = INDICATORS[indicator.code]
+    if ratio is not None:  # an indicator's, or a sub-criterion's of the service index (xaso/dossiers/service_index.py)
+        numerator, denominator = ratio
         basis, denominator_q = _basis(denominator)
         numerator_q = _basis(numerator)[1]
     period = {f"{basis}__year": year}
     if month:
         period[f"{basis}__month"] = month
+    elif quarter:
+        period[f"{basis}__month__in"] = [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
     today = timezone.localdate()
     late = Q(finished_on__gt=F("due_on")) | Q(finished_on__isnull=True, due_on__lt=today, result="pending")
     rows: QuerySet[Dossier] = Dossier.objects.filter(denominator_q, unit=unit, **period).annotate(
@@ -85,8 +99,8 @@ def dossier_list(
             what=(f"dossiers {year}" + (f"-{month:02d}" if month else "") + (f" {indicator.code}" if indicator else
                                                                               ""))[:255],
         )  # fmt: skip
-    return DossierList(indicator, year, month, counts["numerator"] if indicator else total, total, dossiers, total,
-                       page, pages, shows_personal)  # fmt: skip
+    return DossierList(indicator, year, month, counts["numerator"] if ratio else total, total, dossiers, total,
+                       page, pages, shows_personal, quarter, ratio is not None)  # fmt: skip
 
 
 def drill_indicators() -> list[Indicator]:

@@ -292,8 +292,8 @@ def add_indicators(n: int) -> None:
 
 
 #: session, user, the user's unit, the page's unit, latest year, catalog, periods, elements, rollups, villages...
-COMMUNE_PAGE_QUERIES = 21  # 16 for the indicators + 3 for the plans in execution (plans, targets, tasks) + 2 registers
-# (whether the commune has dossiers, documents that year: their drill-down links)
+COMMUNE_PAGE_QUERIES = 22  # 16 for the indicators + 3 for the plans in execution (plans, targets, tasks) + 2 registers
+# (whether the commune has dossiers, documents that year: their drill-down links) + 1 the service index's sums (766)
 PROVINCE_PAGE_QUERIES = 15
 
 
