@@ -54,6 +54,10 @@ class Group:
     points: int
     criteria: tuple[SubCriterion, ...]
 
+    @property
+    def measured(self) -> bool:
+        return any(c.ratio for c in self.criteria)
+
 
 _PROCEDURE_DB = gettext_lazy("Cơ sở dữ liệu quốc gia về thủ tục hành chính")
 _PORTAL = gettext_lazy("Cổng Dịch vụ công quốc gia (dữ liệu đồng bộ hồ sơ)")
@@ -151,6 +155,14 @@ class GroupScore:
         return any(c.measured for c in self.criteria)
 
     @property
+    def scored(self) -> list[CriterionScore]:
+        return [c for c in self.criteria if c.measured]
+
+    @property
+    def unmeasured(self) -> list[CriterionScore]:
+        return [c for c in self.criteria if not c.measured]
+
+    @property
     def points(self) -> float | None:
         """Points earned on the sub-criteria xaso measures that had dossiers in the period; None if none had."""
         earned = [c.points for c in self.criteria if c.points is not None]
@@ -213,7 +225,7 @@ def _score(unit: AdminUnit, period: PeriodSpec, sums: dict[str, float], drill_ba
         for criterion in group.criteria:
             score = CriterionScore(criterion)
             if criterion.ratio:
-                numerator, denominator = (sums.get(code, 0) for code in criterion.ratio)
+                numerator, denominator = (round(sums.get(code, 0)) for code in criterion.ratio)  # counts
                 score.numerator, score.denominator = numerator, denominator
                 score.points = criterion_points(criterion, numerator, denominator)
                 if drill_base and denominator:

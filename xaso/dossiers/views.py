@@ -135,7 +135,8 @@ def service_index_province(request, code: str):
     communes = list(province_communes(province))
     scores = service_index_communes(user=request.user, province=province, communes=communes, period=period)
     return render(request, "dossiers/service_index_province.html", {
-        "province": province, "scores": scores, "period": period, "period_error": error, "groups": GROUPS,
+        "province": province, "scores": scores, "period": period, "period_error": error,
+        "groups": GROUPS,
         "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1), "choices": _period_choices(period.year),
         "with_data": sum(1 for s in scores if s.has_data),
     })  # fmt: skip
