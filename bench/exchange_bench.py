@@ -12,6 +12,7 @@ Baselines: the same figures read by one hand-written SQL join and written as JSO
 
     .venv/bin/python bench/exchange_bench.py                                  # SQLite, then PostgreSQL if one answers
     .venv/bin/python bench/exchange_bench.py --database postgres --communes 20 --villages 10 --elements 20
+    .venv/bin/python bench/exchange_bench.py --database postgres --communes 166 --pull-only --repeats 1  # Thanh Hóa
 
 The databases are created afresh: PostgreSQL `xaso_bench_exchange` (--pg-database) on --pg-url, SQLite
 `bench/out/exchange.sqlite3`; the JSON of each run is written to `bench/out/exchange-<database>.json`.
@@ -43,6 +44,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--elements", type=int, default=20, help="data elements (even)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--chunk", type=int, default=10_000, help="figures per JSON import request (each its own batch)")
+    p.add_argument(
+        "--pull-only",
+        action="store_true",
+        help="measure the pulls only (a large province's import is "
+        "long); the deep JSON page against page 1 is the point",
+    )
     p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     p.add_argument("--pg-database", default=PG_DATABASE, help="created afresh (one per person)")
     return p.parse_args(argv)
@@ -52,12 +59,16 @@ def _timed(samples: dict, name: str, started: float) -> None:
     samples.setdefault(name, []).append(time.perf_counter() - started)
 
 
-def pull_json(client, query: dict) -> list[dict]:
+def pull_json(client, query: dict, pages: list[float] | None = None) -> list[dict]:
+    """Every page of 1,000 following `next` (keyset cursors); each page's seconds appended to `pages`."""
     rows, url, params = [], "/api/v1/exchange/values/", {**query, "limit": 1000}
     while url:
+        started = time.perf_counter()
         response = client.get(url, params)
         assert response.status_code == 200, response.content[:300]
         page = response.json()
+        if pages is not None:
+            pages.append(time.perf_counter() - started)
         rows.extend(page["results"])
         url, params = page["next"], None
     return rows
@@ -128,14 +139,22 @@ def run_one(args) -> dict:
     client.get("/api/v1/exchange/values/", {**query, "limit": 1})  # warm: the first request imports the API's code
     for number in range(args.repeats):
         started = time.perf_counter()
-        pulled = pull_json(client, query)
+        page_times: list[float] = []
+        pulled = pull_json(client, query, page_times)
         _timed(samples, "pull JSON", started)
+        samples.setdefault("JSON page 1", []).append(page_times[0])
+        deep = page_times[-4:-1] or page_times[-1:]  # the deepest full pages (the last one may be short)
+        samples.setdefault(f"JSON deep page (of {len(page_times)})", []).append(statistics.median(deep))
         started = time.perf_counter()
         adx = pull_adx(client, query)
         _timed(samples, "pull ADX", started)
         samples.setdefault("pull baseline (SQL join + JSON)", []).append(
             baseline_pull(connection, prov.province.path, year)
         )
+        if args.pull_only:
+            print(f"[{args.database}] repeat {number + 1}: {len(pulled):,} figures; "
+                  + ", ".join(f"{k} {v[-1] * 1000:.0f} ms" for k, v in samples.items()), flush=True)  # fmt: skip
+            continue
         sent = [{"element": r["element"], "unit": r["unit"], "period": r["period"], "value": r["value"] + 1,
                  "updated_at": r["updated_at"]} for r in pulled]  # fmt: skip
         started = time.perf_counter()

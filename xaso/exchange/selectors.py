@@ -42,7 +42,9 @@ def figures_for_pull(
         where = Q()
         for spec in periods:
             where |= Q(period__start__gte=spec.start, period__end__lte=spec.end)
-        values = values.filter(where)
+        # the partition key: a figure's year is its period's first day's, so within the periods' years
+        years = sorted({y for spec in periods for y in range(spec.start.year, spec.end.year + 1)})
+        values = values.filter(where, year__in=years)
     return values.order_by("unit__path", "period__start", "-period__end", "data_element__code").values_list(
         "unit__code", "period__code", "data_element__code", "value", "comment", "updated_at", "id"
     )

@@ -9,7 +9,7 @@ from xaso.indicators.api.serializers import RawValueField
 
 
 class PullQuerySerializer(VietnameseMessages, serializers.Serializer):
-    allow_unknown_fields = True  # the paginator's limit and offset
+    allow_unknown_fields = True  # the page's limit and cursor
     elements = serializers.CharField(
         required=False, max_length=4000, help_text="Mã chỉ tiêu dữ liệu, cách nhau bởi dấu phẩy; mặc định: tất cả."
     )
@@ -40,6 +40,11 @@ class FigureSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     comment = serializers.CharField(allow_blank=True)
     updated_at = serializers.DateTimeField(help_text="Lúc số liệu được ghi lần cuối (dùng cho quy tắc xung đột).")
+
+
+class FigurePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="Địa chỉ trang sau (có con trỏ); null: trang cuối.")
+    results = FigureSerializer(many=True)
 
 
 class IncomingFigureSerializer(serializers.Serializer):

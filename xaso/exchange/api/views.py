@@ -33,7 +33,9 @@ from ..adx import ADX_MEDIA_TYPE, AdxError, adx_parse, adx_stream
 from ..periods import period_adx, period_read
 from ..selectors import figures_count, figures_for_pull, figures_grouped
 from ..services import ExchangeImportError, Incoming, exchange_import
+from .paging import KeysetPage, fingerprint, page_rows
 from .serializers import (
+    FigurePageSerializer,
     FigureSerializer,
     ImportBodySerializer,
     ImportQuerySerializer,
@@ -157,29 +159,42 @@ def _receipt_response(receipt) -> Response:
 
 
 class ExchangeValuesApi(GenericAPIView):
-    """GET: figures as JSON, a page at a time. POST: import figures sent as JSON."""
+    """GET: figures as JSON, a page at a time (keyset: `api/paging.py`). POST: import figures sent as JSON."""
 
     parser_classes = [BoundedJSONParser]
     serializer_class = FigureSerializer
     filter_backends: list = []
+    pagination_class = None
 
     @extend_schema(
         summary="Trao đổi: lấy số liệu (JSON) theo chỉ tiêu, đơn vị, kỳ",
         description="Đơn vị theo mã chính thức (subtree=true: cả các đơn vị cấp dưới, ví dụ các xã của tỉnh); kỳ theo "
-        "mã xaso hoặc ISO 8601 như ADX. Phân trang limit/offset (tối đa 1.000 dòng mỗi trang). Chỉ trong phạm vi "
-        "của bạn: đơn vị ngoài phạm vi trả 403.",
-        parameters=_PULL_PARAMETERS,
-        responses={200: FigureSerializer(many=True), **_PULL_ERRORS},
+        "mã xaso hoặc ISO 8601 như ADX. Phân trang theo khóa: mỗi trang tối đa `limit` dòng (mặc định và tối đa "
+        "1.000), theo thứ tự đơn vị, kỳ, chỉ tiêu; trang sau lấy bằng liên kết `next` (con trỏ `cursor` đã ký, "
+        "không sửa được; `next` null là trang cuối). Thời gian mỗi trang không tăng theo số trang; số liệu ghi "
+        "trong lúc lấy không làm lặp hay sót dòng đã có. Chỉ trong phạm vi của bạn: đơn vị ngoài phạm vi trả 403.",
+        parameters=[
+            *_PULL_PARAMETERS,
+            OpenApiParameter("limit", int, description="Số dòng mỗi trang, 1–1.000 (mặc định 1.000)."),
+            OpenApiParameter("cursor", str, description="Con trỏ trang, lấy từ liên kết `next` của trang trước."),
+        ],
+        responses={200: FigurePageSerializer, **_PULL_ERRORS},
     )
     def get(self, request):
-        values = figures_for_pull(**_pull_arguments(request))
-        page = self.paginate_queryset(values)
+        arguments = _pull_arguments(request)
+        query_print = fingerprint({
+            "elements": sorted(e.code for e in arguments["elements"]),
+            "units": sorted(u.code for u in arguments["units"]),
+            "subtree": arguments["subtree"], "periods": sorted(p.code for p in arguments["periods"]),
+        })  # fmt: skip
+        paging = KeysetPage(request, query_print)
+        page, last = page_rows(figures_for_pull(**arguments), after=paging.after, limit=paging.limit)
         rows = [
             {"element": e, "unit": u, "period": p, "period_iso": period_adx(period_read(p)), "value": v,
              "comment": c, "updated_at": at}
-            for u, p, e, v, c, at, _id in page
+            for u, p, e, v, c, at in page
         ]  # fmt: skip
-        return self.get_paginated_response(FigureSerializer(rows, many=True).data)
+        return Response({"next": paging.next_link(last), "results": FigureSerializer(rows, many=True).data})
 
     @extend_schema(
         summary="Trao đổi: nhận số liệu (JSON) — tất cả hoặc không gì, kèm biên nhận",
