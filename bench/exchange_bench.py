@@ -80,6 +80,32 @@ def pull_adx(client, query: dict) -> bytes:
     return b"".join(response.streaming_content)
 
 
+def deep_page_sql(user, province, year: int) -> dict[str, float]:
+    """The database's part of one page of 1,000 at the end of the province-year, read as the old paging did
+    (`COUNT(*)` and `OFFSET`, ordered by unit path) and as keyset paging does, next to page 1 of each: seconds."""
+    from xaso.exchange.api.paging import page_rows
+    from xaso.exchange.periods import period_read
+    from xaso.exchange.selectors import figures_for_pull
+
+    values = figures_for_pull(user=user, elements=[], units=[province], subtree=True, periods=[period_read(str(year))])
+    total = values.count()
+    deep = max(0, (total - 1) // 1000 * 1000 - 1000)  # the start of the last full page
+    times = {}
+    for name, offset in (("SQL page 1, OFFSET + count (old)", 0), ("SQL deep page, OFFSET + count (old)", deep)):
+        started = time.perf_counter()
+        values.count()
+        list(values[offset : offset + 1000])
+        times[name] = time.perf_counter() - started
+    keys = values.values_list("unit_id", "period_id", "data_element_id").order_by("unit_id", "period_id",
+                                                                                  "data_element_id")  # fmt: skip
+    after = tuple(keys[deep - 1]) if deep else None
+    for name, key in (("SQL page 1, keyset", None), ("SQL deep page, keyset", after)):
+        started = time.perf_counter()
+        page_rows(values, after=key, limit=1000)
+        times[name] = time.perf_counter() - started
+    return times
+
+
 def baseline_pull(connection, province_path: str, year: int) -> float:
     """Seconds to read the province-year's figures with their codes by one SQL join and write them as JSON."""
     from xaso.indicators.models import DataValue
@@ -142,9 +168,13 @@ def run_one(args) -> dict:
         page_times: list[float] = []
         pulled = pull_json(client, query, page_times)
         _timed(samples, "pull JSON", started)
-        samples.setdefault("JSON page 1", []).append(page_times[0])
-        deep = page_times[-4:-1] or page_times[-1:]  # the deepest full pages (the last one may be short)
-        samples.setdefault(f"JSON deep page (of {len(page_times)})", []).append(statistics.median(deep))
+        full = page_times[:-1] or page_times  # the last page may be short
+        samples.setdefault("JSON page, first 10 (median)", []).append(statistics.median(full[:10]))
+        samples.setdefault(f"JSON page, last 10 of {len(page_times)} (median)", []).append(
+            statistics.median(full[-10:])
+        )
+        for name, seconds in deep_page_sql(analyst, prov.province, year).items():
+            samples.setdefault(name, []).append(seconds)
         started = time.perf_counter()
         adx = pull_adx(client, query)
         _timed(samples, "pull ADX", started)
