@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("xaso.reports.api.urls")),
     path("", include("xaso.exchange.api.urls")),
     path("", include("xaso.dti.api.urls")),
+    path("", include("xaso.census.api.urls")),
 ]

@@ -7,9 +7,9 @@ Which figure wins in a cell that was typed too (docs/decisions/0035-census-figur
 - once an officer marks the village's census complete, the census figure replaces the typed one (history keeps it).
 `cell_rules` says, per element, which of the three applies, for the progress page and the entry grid.
 
-Incremental: a household's change refreshes its own village only (two GROUP BY queries over that village's rows,
-one read of the cells' last sources, one `values_write` of ≤ 22 figures). `census_refresh` re-aggregates every
-village of a commune (or all) in one pass.
+Incremental: a household's change refreshes its own village only (one statement counting that village's rows,
+one read of the cells' last sources, one `values_write` of the figures that changed — usually one or two).
+`census_refresh` re-aggregates every village of a commune (or all) in one pass.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
+from xaso.core.models import Period
 from xaso.core.periods import YEAR
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.errors import BulkValueError
@@ -60,10 +61,11 @@ _AGE_SQL = {
 
 
 @lru_cache(maxsize=1)
-def _count_plan() -> tuple[tuple[str, list[tuple[str, int]], list[str]], tuple[str, list[tuple[str, int]], list[str]]]:
-    """The two GROUP BY statements (households, people) and, per output column, (element, bit): plain SQL both
-    SQLite and PostgreSQL run, built once. A "yes" count is the sum of one bit of `yes_mask` (no JSON parsed),
-    shifted back; `%s` marks, in order: the age parameters of the people's columns, then the village ids."""
+def _count_plan() -> tuple[str, list[tuple[str, int]], list[str]]:
+    """One statement — the households' GROUP BY joined to the people's — and, per output column, (element, bit):
+    plain SQL both SQLite and PostgreSQL run, built once. A "yes" count is the sum of one bit of `yes_mask` (no
+    JSON parsed), shifted back; `%s` marks, in order: the village ids, the age parameters of the people's columns,
+    the village ids again."""
     house_cols = [("households_total", -1)]
     house_sql = ["COUNT(*)"]
     for question in q.all_questions("household"):
@@ -86,34 +88,38 @@ def _count_plan() -> tuple[tuple[str, list[tuple[str, int]], list[str]], tuple[s
         else:
             person_sql.append(f"SUM(CASE WHEN {_AGE_SQL[applies][0]} THEN yes_mask & {1 << bit} ELSE 0 END)")
             person_ages.append(applies)
-    house = (
-        f"SELECT village_id, {', '.join(house_sql)} FROM census_household WHERE village_id IN (<ids>) "
-        "GROUP BY village_id"
+    # one round trip: the people's counts joined to the households' (a person belongs to a household of the same
+    # village, so a village with people has households)
+    house = ", ".join(f"{sql} AS h{i}" for i, sql in enumerate(house_sql))
+    person = ", ".join(f"{sql} AS p{i}" for i, sql in enumerate(person_sql))
+    outer = ", ".join([f"h.h{i}" for i in range(len(house_sql))] + [f"p.p{i}" for i in range(len(person_sql))])
+    both = (
+        f"SELECT h.village_id, {outer} FROM "
+        f"(SELECT village_id, {house} FROM census_household WHERE village_id IN (<ids>) GROUP BY village_id) AS h "
+        f"LEFT JOIN (SELECT village_id, {person} FROM census_person WHERE village_id IN (<ids>) GROUP BY village_id)"
+        " AS p ON p.village_id = h.village_id"
     )
-    person = (
-        f"SELECT village_id, {', '.join(person_sql)} FROM census_person WHERE village_id IN (<ids>) GROUP BY village_id"
-    )
-    return (house, house_cols, []), (person, person_cols, person_ages)
+    return both, house_cols + person_cols, person_ages
 
 
 def village_counts(village_ids: list[int], year: int) -> dict[int, dict[str, int]]:
     """{village id: {element: count}} for these villages in the census `year` (ages are reached in that year).
 
-    Two GROUP BY statements (households, people) with one column per element (`_count_plan`).
+    One statement (the households' and the people's GROUP BY, joined) with one column per element (`_count_plan`).
     """
     counts: dict[int, dict[str, int]] = {vid: dict.fromkeys(q.counted_elements(), 0) for vid in village_ids}
     if not village_ids:
         return counts
     marks = ", ".join(["%s"] * len(village_ids))
+    sql, columns, ages = _count_plan()
+    params = [*village_ids, *(p for applies in ages for p in _AGE_SQL[applies][1](year)), *village_ids]
     with connection.cursor() as cursor:
-        for sql, columns, ages in _count_plan():
-            params = [p for applies in ages for p in _AGE_SQL[applies][1](year)] + list(village_ids)
-            cursor.execute(sql.replace("<ids>", marks), params)
-            for village_id, *values in cursor.fetchall():
-                target = counts[village_id]
-                for (element, bit), value in zip(columns, values, strict=True):
-                    value = int(value or 0)
-                    target[element] = value if bit < 0 else value >> bit
+        cursor.execute(sql.replace("<ids>", marks), params)
+        for village_id, *values in cursor.fetchall():
+            target = counts[village_id]
+            for (element, bit), value in zip(columns, values, strict=True):
+                value = int(value or 0)
+                target[element] = value if bit < 0 else value >> bit
     return counts
 
 
@@ -127,25 +133,34 @@ class CellRule:
     stored: float | None = None  # the figure the cell holds now (None: empty)
 
 
-def _last_sources(village_ids: list[int], year: int, elements: dict[str, int]) -> dict[tuple[int, int], tuple]:
-    """{(village id, element id): (value, source of the last change)} for the stored figures of the year."""
-    period_code = str(year)
-    last_source = (
-        DataValueChange.objects.filter(
-            unit_id=OuterRef("unit_id"), period_id=OuterRef("period_id"), data_element_id=OuterRef("data_element_id")
-        )
-        .order_by("-id")
-        .values("source")[:1]
-    )
-    rows = (
-        DataValue.objects.filter(
-            unit_id__in=village_ids, period__code=period_code, data_element_id__in=list(elements.values()), year=year
-        )
-        .annotate(last_source=Subquery(last_source))
-        .order_by()
-        .values_list("unit_id", "data_element_id", "value", "last_source")
-    )
-    return {(unit, element): (value, source) for unit, element, value, source in rows}
+def _stored_cells(village_ids: list[int], year: int, codes: list[str]) -> tuple[set[str], dict[tuple[int, str], tuple]]:
+    """The counted elements the catalog has, and {(village id, element code): (value, source of the last change)}
+    for the stored figures of the year: one statement (the elements, their figures joined, each figure's last
+    change by the history's (unit, period, element) index)."""
+    t = {
+        "de": DataElement._meta.db_table,
+        "dv": DataValue._meta.db_table,
+        "ch": DataValueChange._meta.db_table,
+        "period": Period._meta.db_table,
+    }
+    units = ", ".join(["%s"] * len(village_ids))
+    sql = f"""
+        SELECT de.code, dv.unit_id, dv.value,
+               (SELECT ch.source FROM {t["ch"]} ch WHERE ch.unit_id = dv.unit_id AND ch.period_id = dv.period_id
+                AND ch.data_element_id = dv.data_element_id ORDER BY ch.id DESC LIMIT 1)
+        FROM {t["de"]} de
+        LEFT JOIN {t["dv"]} dv ON dv.data_element_id = de.id AND dv.unit_id IN ({units}) AND dv.year = %s
+            AND dv.period_id IN (SELECT id FROM {t["period"]} WHERE code = %s)
+        WHERE de.code IN ({", ".join(["%s"] * len(codes))})"""
+    known: set[str] = set()
+    stored: dict[tuple[int, str], tuple] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*village_ids, year, str(year), *codes])
+        for code, unit, value, source in cursor.fetchall():
+            known.add(code)
+            if unit is not None:
+                stored[(unit, code)] = (value, source)
+    return known, stored
 
 
 def _statuses(village_ids: list[int], year: int) -> dict[int, tuple[bool, str]]:
@@ -161,16 +176,15 @@ def cell_rules(village_ids: list[int], year: int, counts=None, statuses=None) ->
     counts = counts if counts is not None else village_counts(village_ids, year)
     statuses = statuses if statuses is not None else _statuses(village_ids, year)
     codes = q.counted_elements()
-    elements = dict(DataElement.objects.filter(code__in=codes).values_list("code", "id"))
-    stored = _last_sources(village_ids, year, elements)
+    known, stored = _stored_cells(village_ids, year, codes)
     complete = {vid for vid, (done, _error) in statuses.items() if done}
     rules: dict[int, list[CellRule]] = {}
     for vid in village_ids:
         rules[vid] = []
         for code in codes:
-            if code not in elements:
+            if code not in known:
                 continue
-            value, source = stored.get((vid, elements[code]), (None, None))
+            value, source = stored.get((vid, code), (None, None))
             if value is None:
                 rule = CellRule(code, counts[vid][code], None, True, "empty")
             elif source == ChangeSource.CENSUS:
@@ -219,9 +233,8 @@ def _write(villages: list[AdminUnit], year: int) -> int:
     for _attempt in range(_RETRIES):
         if not rows:
             break
-        try:
-            with transaction.atomic():
-                values_write(user=CENSUS_WRITER, rows=rows, source=ChangeSource.CENSUS)
+        try:  # `values_write` is atomic itself, and refuses (BulkValueError) before it writes anything
+            values_write(user=CENSUS_WRITER, rows=rows, source=ChangeSource.CENSUS)
             break
         except BulkValueError as exc:  # a validation rule refused some counts: the others are still written
             if len(villages) > 1:  # one village's refusal must not hold back the others

@@ -97,7 +97,7 @@ def _json_401() -> JsonResponse:
     return json_error(_("Phiên đăng nhập đã hết: hãy đăng nhập lại rồi gửi."), "not_authenticated", 401)
 
 
-def _census_villages(user) -> list[AdminUnit]:
+def census_villages(user) -> list[AdminUnit]:
     """The villages whose households the user records (xaso.census.permissions): every current village of an
     officer's commune, the team's village of a team member, none for anybody else."""
     from xaso.census.permissions import name_village_ids
@@ -119,7 +119,7 @@ def app_shell(request: HttpRequest) -> HttpResponse:
     """The page every part of the app lives in; it reads its data from the JSON endpoints below."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    villages = _census_villages(request.user)
+    villages = census_villages(request.user)
     if not villages:
         raise PermissionDenied
     config = {
@@ -257,7 +257,7 @@ def form_definition_json(request: HttpRequest) -> JsonResponse:
 
     if not request.user.is_authenticated:
         return _json_401()
-    if not _census_villages(request.user):
+    if not census_villages(request.user):
         return json_error(_("Tài khoản này không được ghi phiếu điều tra."), "permission_denied", 403)
     return JsonResponse(form_definition(), json_dumps_params={"ensure_ascii": False})
 
@@ -269,7 +269,7 @@ def households_json(request: HttpRequest) -> JsonResponse:
     from), kept by the service worker for editing offline. Personal data: the read is logged, once per village."""
     if not request.user.is_authenticated:
         return _json_401()
-    villages = _census_villages(request.user)
+    villages = census_villages(request.user)
     if not villages:
         return json_error(_("Tài khoản này không được ghi phiếu điều tra."), "permission_denied", 403)
     households, truncated = _household_records(request.user, villages)
@@ -348,15 +348,21 @@ def sync(request: HttpRequest) -> JsonResponse:
     record never blocks the others); the same record sent again answers "duplicate" and writes nothing."""
     if not request.user.is_authenticated:
         return _json_401()
-    villages = _census_villages(request.user)
+    villages = census_villages(request.user)
     if not villages:
         return json_error(_("Tài khoản này không được gửi phiếu điều tra."), "permission_denied", 403)
     records, error = _parse_batch(request)
     if error is not None:
         return error
-    allowed = {v.code for v in villages}
-    results = [_submit_one(request.user, allowed, index, record) for index, record in enumerate(records)]
+    results = records_submit(request.user, villages, records)
     return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+
+
+def records_submit(user, villages: list[AdminUnit], records: list[Any]) -> list[dict[str, Any]]:
+    """A batch of records of `villages` (the user's: `census_villages`), each through `household_submit` on its
+    own, answered in order — the sync endpoint's work, shared with the API's (`xaso.census.api`)."""
+    allowed = {v.code for v in villages}
+    return [_submit_one(user, allowed, index, record) for index, record in enumerate(records)]
 
 
 def _parse_batch(request: HttpRequest) -> tuple[list[Any], JsonResponse | None]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -310,19 +310,35 @@ def _submit(*, user, record: dict, kind: str, reason: str = "") -> tuple[SubmitR
         if household.village_id != parsed.village.id:
             raise CensusError(_("village: hộ này thuộc thôn khác, không đổi thôn qua phiếu."), "village")
         result = _update(user, household, parsed, kind, reason)
-    try:
-        with transaction.atomic():
-            Submission.objects.create(
-                client_id=parsed.client_id,
-                household_uid=parsed.uid,
-                user=user if user.is_authenticated else None,
-                status=result.status,
-                version=result.version,
-                conflicts=result.conflicts,
-            )
-    except IntegrityError:  # the same client_id raced in: the first one stands, this one changes nothing
-        raise CensusError(_("client_id: lần gửi này đang được ghi cùng lúc; hãy gửi lại."), "client_id") from None
+    if not _submission_record(user, parsed, result):
+        # the same client_id raced in: the first one stands, this one changes nothing (the caller's transaction,
+        # which holds this household's changes, is rolled back by the error)
+        raise CensusError(_("client_id: lần gửi này đang được ghi cùng lúc; hãy gửi lại."), "client_id")
     return result, parsed.village
+
+
+def _submission_record(user, parsed: _Record, result: SubmitResult) -> bool:
+    """Record the submission by its client id; False when another one holds that id already. One statement,
+    `INSERT … ON CONFLICT DO NOTHING` (SQLite and PostgreSQL): no savepoint around an insert that may fail."""
+    meta = Submission._meta
+    values = {
+        "client_id": parsed.client_id,
+        "household_uid": parsed.uid,
+        "user_id": user.pk if user.is_authenticated else None,
+        "received_at": timezone.now(),
+        "status": result.status,
+        "version": result.version,
+        "conflicts": result.conflicts,
+    }
+    fields = [meta.get_field(name) for name in values]
+    params = [field.get_db_prep_save(values[field.attname], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({', '.join(f.column for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT (client_id) DO NOTHING",
+            params,
+        )
+        return cursor.rowcount == 1
 
 
 def _stamp(version: int, at: datetime) -> list:

@@ -6,7 +6,11 @@ Two paths, the same result (docs/decisions/0004-bulk-writes.md, 0006-set-based-k
   rows' places holds a figure yet, then the rows go straight into the figure table and its history, one
   round trip each (`COPY` on PostgreSQL, one `executemany` on SQLite);
 - **otherwise** the rows go into a temporary table in one round trip, then SQL compares them with the stored
-  figures, records the history (old → new) and upserts.
+  figures, records the history (old → new) and upserts;
+- **a few rows** (at most `SMALL_ROWS`: one screen's cell, one village's census figures) skip the temporary table,
+  whose creation, load, statistics and drop cost more round trips than the write itself: one indexed read of the
+  stored figures at exactly these places, the same comparison in Python, then one history insert and one upsert
+  (`_small_apply`). Same results, same history, same race handling (`ON CONFLICT`).
 
 An import of a commune-year file (24 villages × 12 months × 80 elements, 23,040 values) costs a few statements
 instead of tens of thousands of objects. Only the bulk loads differ by database (`_rows_copy`); the rest is SQL
@@ -155,6 +159,8 @@ def values_save(
     if years is None:
         years = _years(rows)
     with connection.cursor() as cursor:
+        if len(rows) <= SMALL_ROWS:
+            return _small_apply(cursor, rows, years, user_id=user_id, source=source, stamp=stamp)
         if _nothing_stored(cursor, rows, years):
             try:
                 with transaction.atomic():  # a concurrent writer may store one of these places meanwhile
@@ -163,6 +169,95 @@ def values_save(
                 if _nothing_stored(cursor, rows, years):
                     raise  # not a figure stored meanwhile: a broken reference, which the comparison would meet too
         return _compare_and_apply(cursor, rows, years, user_id=user_id, source=source, stamp=stamp)
+
+
+#: up to this many rows, a write compares them with the stored figures in Python (`_small_apply`)
+SMALL_ROWS = 64
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _stored_at(cursor, rows: Sequence[IncomingRow], years: dict[int, int]) -> dict[tuple[int, int, int], tuple]:
+    """{(element, unit, period): (id, value, comment)} of the stored figures at the rows' places (one query on the
+    (unit, period, element) index, in the rows' years' partitions only)."""
+    elements = sorted({r[1] for r in rows})
+    units = sorted({r[2] for r in rows})
+    periods = sorted({r[3] for r in rows})
+    in_years = sorted({years.get(p, 0) for p in periods})
+    cursor.execute(
+        f"""SELECT data_element_id, unit_id, period_id, id, value, comment FROM {DataValue._meta.db_table}
+        WHERE unit_id IN ({_marks(units)}) AND period_id IN ({_marks(periods)})
+        AND data_element_id IN ({_marks(elements)}) AND year IN ({_marks(in_years)})""",
+        [*units, *periods, *elements, *in_years],
+    )
+    wanted = {(r[1], r[2], r[3]) for r in rows}
+    return {(e, u, p): (pk, v, c) for e, u, p, pk, v, c in cursor.fetchall() if (e, u, p) in wanted}
+
+
+def _small_apply(
+    cursor, rows: Sequence[IncomingRow], years: dict[int, int], *, user_id: int | None, source: str, stamp
+) -> WriteResult:
+    """`_compare_and_apply` for a few rows: the stored figures read once, compared here by the same rule
+    (`_CHANGED`: no stored figure, another value, or a new non-empty comment), then the history in the rows'
+    order and one upsert (a figure another transaction created meanwhile meets `ON CONFLICT`, as in the SQL path);
+    no figure stored at all: the direct path for new figures."""
+    stored = _stored_at(cursor, rows, years)
+    if not stored:
+        try:
+            with transaction.atomic():  # a concurrent writer may store one of these places meanwhile
+                return _new_insert(cursor, rows, years, user_id=user_id, source=source, stamp=stamp)
+        except IntegrityError:
+            stored = _stored_at(cursor, rows, years)
+            if not stored:
+                raise  # a broken reference, not a figure stored meanwhile
+    counts = WriteResult()
+    changes, upserts, deleted = [], [], []
+    for _order, element, unit, period, value, comment in sorted(rows):
+        old_id, old_value, old_comment = stored.get((element, unit, period), (None, None, None))
+        if value is None:
+            if old_id is not None:
+                counts.deleted += 1
+                deleted.append(old_id)
+                changes.append((element, unit, period, old_value, None, comment))
+            continue
+        if old_id is not None and old_value == value and (comment == "" or comment == old_comment):
+            counts.unchanged += 1
+            continue
+        if old_id is None:
+            counts.created += 1
+        else:
+            counts.updated += 1
+        changes.append((element, unit, period, old_value, value, comment))
+        upserts.append((element, unit, period, years.get(period, 0), value, comment))
+    if changes:
+        cursor.execute(
+            f"""INSERT INTO {DataValueChange._meta.db_table}
+                (data_element_id, unit_id, period_id, old_value, new_value, comment, source, changed_by_id, changed_at)
+            VALUES {", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(changes))}""",
+            [x for change in changes for x in (*change, source, user_id, stamp)],
+        )
+    dv = DataValue._meta.db_table
+    if deleted:
+        in_years = sorted({years.get(r[3], 0) for r in rows})
+        cursor.execute(
+            f"DELETE FROM {dv} WHERE id IN ({_marks(deleted)}) AND year IN ({_marks(in_years)})", [*deleted, *in_years]
+        )
+    if upserts:
+        cursor.execute(
+            f"""INSERT INTO {dv}
+                (data_element_id, unit_id, period_id, year, value, comment, created_by_id, updated_by_id,
+                 created_at, updated_at)
+            VALUES {", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(upserts))}
+            ON CONFLICT (unit_id, period_id, data_element_id, year) DO UPDATE SET
+                value = excluded.value,
+                comment = CASE WHEN excluded.comment <> '' THEN excluded.comment ELSE {dv}.comment END,
+                updated_by_id = excluded.updated_by_id,
+                updated_at = excluded.updated_at""",
+            [x for upsert in upserts for x in (*upsert, user_id, user_id, stamp, stamp)],
+        )
+    return counts
 
 
 def _compare_and_apply(

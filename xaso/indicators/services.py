@@ -204,7 +204,6 @@ def _unit_refusal(unit: AdminUnit, user, may_write=can_write_unit) -> tuple[str,
     return None
 
 
-@transaction.atomic
 def values_write(
     *,
     user,
@@ -223,9 +222,13 @@ def values_write(
     checked, periods = _validated(rows, user, allow_delete=allow_delete, may_write=may_write)
     if not checked:
         return WriteResult()
-    if any(period.pk < 0 for period in periods.values()):  # judged valid: now the new periods are created
-        periods = periods_ensure(list({c.spec.code: c.spec for c in checked}.values()))
-    return _save(user=user, checked=checked, periods=periods, source=source)
+    # Judged valid (the checks only read, and refuse before anything is written): now the writes, all or none. Inside
+    # a caller's transaction (a census submission, an import) they are part of it — no savepoint of their own, two
+    # round trips fewer per write; on their own, their own transaction.
+    with transaction.atomic(savepoint=False):
+        if any(period.pk < 0 for period in periods.values()):  # now the new periods are created
+            periods = periods_ensure(list({c.spec.code: c.spec for c in checked}.values()))
+        return _save(user=user, checked=checked, periods=periods, source=source)
 
 
 def values_check(

@@ -51,6 +51,30 @@ def test_a_client_id_reused_for_another_household_is_refused(census_catalog, an_
     assert Household.objects.count() == 1
 
 
+def test_a_client_id_stored_by_a_concurrent_sync_refuses_the_second_and_changes_nothing(
+    census_catalog, an_vien_villages, an_vien_officer, monkeypatch
+):
+    """Two syncs of the same record at once: both miss each other's submission at the lookup; the second's insert
+    meets the first's client id and its whole change is rolled back (one statement, no savepoint)."""
+    from xaso.census import services
+
+    village = an_vien_villages[0]
+    rec = record(village, head_name="Hộ Song Song", fibre=True)
+    household_submit(user=an_vien_officer, record=rec)
+    stored = Submission.objects.get()
+    assert (str(stored.client_id), stored.status, stored.version, stored.conflicts) == (rec["client_id"], "created",
+                                                                                         1, [])  # fmt: skip
+    edit = record(village, uid=rec["uid"], client_id=rec["client_id"], base=1, consent=None, fibre=False)
+    real_filter = Submission.objects.filter
+    monkeypatch.setattr(
+        Submission.objects, "filter", lambda **kw: real_filter(pk=-1) if "client_id" in kw else real_filter(**kw)
+    )  # fmt: skip  (the lookup ran before the first one committed)
+    with pytest.raises(CensusError, match="client_id"):
+        services.household_submit(user=an_vien_officer, record=edit)
+    assert Household.objects.get().answers == {"fibre": True} and Household.objects.get().version == 1
+    assert Submission.objects.count() == 1
+
+
 def test_team_member_records_in_own_village_only(census_catalog, an_vien_villages, ap1_team, team_user):
     result = household_submit(user=team_user, record=record(an_vien_villages[0]))
     assert result.status == "created"

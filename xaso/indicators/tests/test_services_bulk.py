@@ -1,7 +1,8 @@
 """The set-based write path (`bulk.values_save` under `values_write`), on SQLite and PostgreSQL alike.
 
 Only the bulk loads differ by database (COPY / executemany); these tests run in both suites, so each behaviour
-below is checked on both: the direct path for new figures and the comparison for the rest.
+below is checked on both: the direct path for new figures and the comparison for the rest — each test twice, once
+with a few rows compared in Python (`_small_apply`) and once forced through the temporary table.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ from xaso.indicators.models import ChangeSource, DataValue, DataValueChange, Ele
 from xaso.indicators.services import ValueInput, values_write
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["small", "table"])
+def write_path(request, monkeypatch):
+    """Every test on both comparison paths: a few rows compared in Python, or any number through the temporary
+    table (`SMALL_ROWS` 0)."""
+    if request.param == "table":
+        monkeypatch.setattr(bulk, "SMALL_ROWS", 0)
+    return request.param
 
 
 def rows_for(unit, period, **figures):
@@ -205,7 +215,9 @@ def test_deleting_a_village_without_figures_removes_its_history(catalog, nga_die
     assert not DataValueChange.objects.filter(unit_id=village.id).exists()
 
 
-def test_new_figures_take_the_direct_path_and_mixed_ones_the_comparison(catalog, nga_dien, nga_dien_officer):
+def test_new_figures_take_the_direct_path_and_mixed_ones_the_comparison(
+    catalog, nga_dien, nga_dien_officer, write_path
+):
     with CaptureQueriesContext(connection) as new:
         values_write(user=nga_dien_officer, rows=rows_for(nga_dien, "2023", households_total=1961, camera_points=4))
     with CaptureQueriesContext(connection) as mixed:
@@ -214,7 +226,7 @@ def test_new_figures_take_the_direct_path_and_mixed_ones_the_comparison(catalog,
         )
     assert (result.created, result.unchanged) == (1, 1)
     assert not any("xaso_incoming" in q["sql"] for q in new.captured_queries)
-    assert any("xaso_incoming" in q["sql"] for q in mixed.captured_queries)
+    assert any("xaso_incoming" in q["sql"] for q in mixed.captured_queries) == (write_path == "table")
     history = DataValueChange.objects.order_by("id").values_list("data_element__code", "old_value", "new_value")
     assert list(history) == [
         ("households_total", None, 1961),
@@ -245,3 +257,29 @@ def test_a_figure_stored_by_another_writer_after_the_check_is_compared_not_dupli
     assert stored(nga_dien, "2023", "households_total").value == 1961
     history = DataValueChange.objects.order_by("id").values_list("old_value", "new_value")
     assert list(history) == [(None, 1900), (1900, 1961)]
+
+
+def test_a_few_rows_cost_three_statements_whatever_they_do(catalog, nga_dien, nga_dien_officer, write_path):
+    """One read, one history insert, one upsert (and a delete when a figure is blanked): no temporary table."""
+    if write_path == "table":
+        pytest.skip("the temporary table's cost is guarded by test_a_whole_file_costs_a_fixed_number_of_queries")
+    from xaso.indicators.models import DataElement
+
+    ids = dict(DataElement.objects.values_list("code", "id"))
+    period = period_get_or_create("2023")
+    now = timezone.now()
+    first = [(0, ids["households_total"], nga_dien.id, period.id, 1961.0, ""),
+             (1, ids["camera_points"], nga_dien.id, period.id, 4.0, "")]  # fmt: skip
+    values_save(rows=first, user_id=None, source="system", now=now)
+    rows = [(0, ids["households_total"], nga_dien.id, period.id, 1962.0, "sửa"),
+            (1, ids["camera_points"], nga_dien.id, period.id, None, ""),
+            (2, ids["population_total"], nga_dien.id, period.id, 7410.0, ""),
+            (3, ids["households_fibre"], nga_dien.id, period.id, None, "")]  # fmt: skip
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        result = values_save(rows=rows, user_id=nga_dien_officer.id, source="system", now=now, years={period.id: 2023})
+    assert (result.created, result.updated, result.deleted, result.unchanged) == (1, 1, 1, 0)
+    assert len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]) == 4
+    history = DataValueChange.objects.order_by("id").values_list("data_element__code", "old_value", "new_value")
+    assert list(history)[2:] == [("households_total", 1961, 1962), ("camera_points", 4, None),
+                                 ("population_total", None, 7410)]  # fmt: skip
+    assert stored(nga_dien, "2023", "households_total").comment == "sửa"
