@@ -84,7 +84,7 @@ def census_summary(user, commune: AdminUnit, year: int | None = None) -> list[Vi
     if not can_read_unit(user, commune):
         return []
     year = year or timezone.localdate().year
-    villages = list(AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("name"))
+    villages = list(AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("path"))
     ids = [v.id for v in villages]
     counts = village_counts(ids, year)
     conflicts = dict(

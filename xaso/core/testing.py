@@ -17,6 +17,9 @@ APPS_WITH_DATA = {
     "steering",
     "feedback",
     "notify",
+    "census",  # the demo's households and people (xaso/census/demo.py)
+    "teams",
+    "privacy",
 }
 #: reference data a migration loads (the procedure list): every test expects it, so it is kept
 KEPT_MODELS = {"dossiers.Procedure", "feedback.Category"}

@@ -13,6 +13,7 @@ import yaml
 from django.db import transaction
 
 from xaso.accounts.models import Role, User
+from xaso.census.demo import demo_census_load
 from xaso.correspondence.demo import demo_register_load
 from xaso.demo.citizens import demo_citizens_load
 from xaso.dossiers.demo import demo_dossiers_load
@@ -40,6 +41,7 @@ DEMO_LOGINS = (
     DemoLogin("admin", Role.ADMIN, None, "Quản trị hệ thống"),
     DemoLogin("anvien", Role.COMMUNE_OFFICER, "26296", "Công chức Văn hóa - Xã hội xã An Viễn"),
     DemoLogin("anvien.ct", Role.COMMUNE_LEADER, "26296", "Chủ tịch UBND xã An Viễn"),
+    DemoLogin("anvien.to", Role.TEAM_MEMBER, "26296", "Tổ trưởng mẫu Ấp 1 (Tổ công nghệ số cộng đồng)"),
     DemoLogin("ngadien", Role.COMMUNE_OFFICER, "legacy:16150", "Công chức Văn hóa xã Nga Điền"),
     DemoLogin("dongnai", Role.ANALYST, "75", "Chuyên viên Sở Khoa học và Công nghệ Đồng Nai"),
 )
@@ -56,6 +58,7 @@ class DemoResult:
     loudspeaker_points: int = 0
     announcements: int = 0
     warnings: list[str] = field(default_factory=list)
+    households: int = 0
 
 
 def _demo_users() -> dict[str, User]:
@@ -86,8 +89,9 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
         existing = set(AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE).values_list("name", flat=True))
         for village in entry.get("villages", []):
             name = village["name"] if isinstance(village, dict) else str(village)
+            kind = village.get("division_type", "thôn") if isinstance(village, dict) else "thôn"
             if name not in existing:
-                village_create(commune=commune, name=name, user=admin, is_sample=True)
+                village_create(commune=commune, name=name, user=admin, division_type=kind, is_sample=True)
                 villages += 1
     rows: list[ValueInput] = []
     for block in data.get("values", []):
@@ -104,8 +108,10 @@ def demo_load(path: Path = DEMO_PATH) -> DemoResult:
     demo_dossiers_load(user=admin)  # An Viễn's dossier register: its rates are the figures above, from the register
     demo_steering_load(user=admin)  # An Viễn's steering committee and one concluded quarterly review
     citizens = demo_citizens_load(users=users)  # feedback, loudspeakers, an announcement (xaso/demo/citizens.py)
+    # An Viễn's teams and household census: this year's figures, counted from the records (xaso/census/demo.py)
+    households = demo_census_load(officer=users["anvien"])
     return DemoResult(
         users=len(users), villages=villages, values=result.total, plans=plans, documents=documents,
         feedback=citizens.feedback, loudspeaker_points=citizens.points, announcements=citizens.announcements,
-        warnings=citizens.warnings,
+        warnings=citizens.warnings, households=households,
     )  # fmt: skip

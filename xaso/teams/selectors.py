@@ -39,7 +39,7 @@ def teams_overview(user, commune: AdminUnit) -> Overview | None:
     """Every village of the commune with its team's counts; None when the user does not read the commune."""
     if not can_read_unit(user, commune):
         return None
-    villages = list(AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("name"))
+    villages = list(AdminUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("path"))
     teams = {
         t.village_id: t
         for t in Team.objects.filter(commune=commune).annotate(

@@ -17,7 +17,7 @@ from xaso.conftest import make_user
 from xaso.geo.services import village_create
 from xaso.indicators.catalog import CATALOG_PATH, catalog_load
 from xaso.teams.figures import ELEMENTS as TEAM_ELEMENTS
-from xaso.teams.models import MemberRole, Team, TeamMember
+from xaso.teams.models import MemberRole, Team, TeamMember, Training
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +95,27 @@ def record(village, *, uid=None, client_id=None, base=None, recorded_at=None, me
 
 def person(year, uid=None, name="Người", **answers):
     return {"uid": str(uid or uuid.uuid4()), "fields": {"full_name": name, "birth_year": year, "answers": answers}}
+
+
+NAMES = ["Lê Văn Một", "Trần Thị Hai", "Phạm Văn Ba", "Đỗ Thị Bốn", "Ngô Văn Năm", "Con Của Một"]
+SECRETS = NAMES + ["Phạm Văn Tổ", "0912345678", "0987654321", "Xóm Chùa"]
+
+
+@pytest.fixture
+def census(census_catalog, an_vien_villages, an_vien_officer, ap1_team):
+    """Ấp 1: 4 households (shown as "<5" to whoever may not see names); Ấp 2: 5 households (shown as 5)."""
+    from xaso.census.services import household_submit
+
+    TeamMember.objects.filter(team=ap1_team).update(phone="0987654321")
+    member = TeamMember.objects.get(team=ap1_team)
+    Training.objects.create(member=member, title="Bình dân học vụ số", trained_on="2026-03-01")
+    first, second = an_vien_villages
+    uids = []
+    for i, name in enumerate(NAMES[:4]):
+        members = [person(1980, name=name), person(2010, name="Con Của Một")] if i == 0 else [person(1975, name=name)]
+        rec = record(first, head_name=name, address="Xóm Chùa", phone="0912345678", members=members, fibre=True)
+        uids.append(household_submit(user=an_vien_officer, record=rec).uid)
+    for i in range(5):
+        rec = record(second, head_name=NAMES[4] + f" {i}", members=[person(1990, name=NAMES[4])])
+        household_submit(user=an_vien_officer, record=rec)
+    return first, second, uids

@@ -14,8 +14,8 @@ from xaso.census.models import Household
 from xaso.census.services import household_submit
 from xaso.privacy.models import AccessLog
 
-from .conftest import YEAR, person, record
-from .test_privacy import NAMES, SECRETS, assert_no_secret, census  # noqa: F401  (the fixture)
+from .conftest import NAMES, YEAR, person, record
+from .test_privacy import assert_no_secret
 
 pytestmark = pytest.mark.django_db
 

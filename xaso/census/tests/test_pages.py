@@ -65,3 +65,16 @@ def test_officer_assigns_a_household_to_a_member_of_its_village_team(client, rec
     assert Household.objects.get(uid=uids[0]).assigned_member == member
     page = client.get(reverse("teams:overview", kwargs={"code": village.commune.code})).content.decode()
     assert "1 hộ được phân công" in page
+
+
+def test_villages_are_listed_in_their_order_not_alphabetically(client, census_catalog, an_vien, an_vien_villages,
+                                                               an_vien_officer):  # fmt: skip
+    """Ấp 1, Ấp 2 … Ấp 10 as the commune numbers them (by code), not "Ấp 1, Ấp 10, Ấp 2" — census and teams."""
+    from xaso.geo.services import village_create
+
+    village_create(commune=an_vien, name="Ấp 10", user=an_vien_officer, division_type="ấp")
+    client.force_login(an_vien_officer)
+    for url in (reverse("census:progress", kwargs={"code": an_vien.code}),
+                reverse("teams:overview", kwargs={"code": an_vien.code})):  # fmt: skip
+        page = client.get(url).content.decode()
+        assert page.index(">Ấp 1<") < page.index(">Ấp 2<") < page.index(">Ấp 10<"), url

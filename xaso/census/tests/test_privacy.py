@@ -11,35 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from xaso.census.models import Household
-from xaso.census.services import household_submit
 from xaso.conftest import make_user
 from xaso.privacy.models import AccessLog
-from xaso.teams.models import TeamMember, Training
+from xaso.teams.models import TeamMember
 
-from .conftest import person, record
+from .conftest import NAMES, SECRETS
 
 pytestmark = pytest.mark.django_db
-
-NAMES = ["Lê Văn Một", "Trần Thị Hai", "Phạm Văn Ba", "Đỗ Thị Bốn", "Ngô Văn Năm", "Con Của Một"]
-SECRETS = NAMES + ["Phạm Văn Tổ", "0912345678", "0987654321", "Xóm Chùa"]
-
-
-@pytest.fixture
-def census(census_catalog, an_vien_villages, an_vien_officer, ap1_team):
-    """Ấp 1: 4 households (shown as "<5" to whoever may not see names); Ấp 2: 5 households (shown as 5)."""
-    TeamMember.objects.filter(team=ap1_team).update(phone="0987654321")
-    member = TeamMember.objects.get(team=ap1_team)
-    Training.objects.create(member=member, title="Bình dân học vụ số", trained_on="2026-03-01")
-    first, second = an_vien_villages
-    uids = []
-    for i, name in enumerate(NAMES[:4]):
-        members = [person(1980, name=name), person(2010, name="Con Của Một")] if i == 0 else [person(1975, name=name)]
-        rec = record(first, head_name=name, address="Xóm Chùa", phone="0912345678", members=members, fibre=True)
-        uids.append(household_submit(user=an_vien_officer, record=rec).uid)
-    for i in range(5):
-        rec = record(second, head_name=NAMES[4] + f" {i}", members=[person(1990, name=NAMES[4])])
-        household_submit(user=an_vien_officer, record=rec)
-    return first, second, uids
 
 
 def name_pages(first, uids, commune):

@@ -265,3 +265,93 @@ def test_demo_citizen_services_hold_seed_003_loudspeakers_and_feedback_in_every_
     before = (items.count(), LoudspeakerCluster.objects.count(), Announcement.objects.count())
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (items.count(), LoudspeakerCluster.objects.count(), Announcement.objects.count()) == before
+
+
+def test_an_vien_census_reproduces_the_demo_figures_from_households_and_people(demo):
+    """An Viễn's census (xaso/census/demo.py): 18 sample ấp, 8.560 households and 31.240 people whose answers count
+    to the 2025 sample figures the demo shows — now this year's figures, computed from the records."""
+    from django.utils import timezone
+
+    from xaso.census.models import Household, Person, VillageCensus
+    from xaso.indicators.models import ChangeSource, ElementRollup
+
+    an_vien = AdminUnit.objects.get(code="26296")
+    year = str(timezone.localdate().year)
+    villages = AdminUnit.objects.filter(parent=an_vien, is_sample=True)
+    assert villages.count() == 18 and set(villages.values_list("division_type", flat=True)) == {"ấp"}
+    assert Household.objects.filter(commune=an_vien).count() == 8560 and Person.objects.count() == 31240
+    figures = dict(
+        ElementRollup.objects.filter(unit=an_vien, period__code=year).values_list("data_element__code", "value")
+    )
+    assert {code: figures[code] for code in (
+        "households_total", "households_fibre", "households_mobile_covered", "population_total", "adults_total",
+        "working_age_total", "adults_smartphone", "population_vneid", "population_ehr", "adults_bank_account",
+        "adults_epayment_account", "adults_cashless_payment", "adults_online_public_services",
+        "adults_digital_signature",
+    )} == {
+        "households_total": 8560, "households_fibre": 6420, "households_mobile_covered": 8390,
+        "population_total": 31240, "adults_total": 24180, "working_age_total": 19870, "adults_smartphone": 20950,
+        "population_vneid": 24610, "population_ehr": 27420, "adults_bank_account": 19560,
+        "adults_epayment_account": 17880, "adults_cashless_payment": 15240, "adults_online_public_services": 8930,
+        "adults_digital_signature": 1690,
+    }  # fmt: skip
+    # the shares not in the 2025 figures: 85% smart device (7.276), 56% cashless electricity (4.794), 80% SMS (6.848)
+    assert (figures["households_smart_device"], figures["households_cashless_electricity"],
+            figures["households_phone_registered"]) == (7276, 4794, 6848)  # fmt: skip
+    admin = User.objects.get(username="admin")
+    period = Period.objects.get(code=year)
+    fibre = Indicator.objects.get(code="households_fibre_rate")
+    table = indicator_values(user=admin, indicators=[fibre], units=[an_vien], periods=[period])
+    assert round(table[(an_vien.id, fibre.id, period.id)].value, 1) == 75.0  # 6.420 / 8.560
+    # the figures are the census's, per village; the first ấp's census is marked complete
+    assert (
+        DataValue.objects.filter(unit__in=villages, period=period, data_element__code="households_total").count() == 18
+    )
+    from xaso.indicators.models import DataValueChange
+
+    assert set(
+        DataValueChange.objects.filter(
+            unit__in=villages, period=period, data_element__code="households_fibre"
+        ).values_list("source", flat=True)
+    ) == {ChangeSource.CENSUS}
+    assert VillageCensus.objects.filter(village__in=villages, completed_at__isnull=False).count() == 1
+    # consent recorded for every household, names obviously invented
+    assert not Household.objects.exclude(consent_method="verbal").exists()
+    assert not Household.objects.exclude(head_name__startswith="Chủ hộ mẫu").exists()
+    assert not Person.objects.exclude(full_name__startswith="Người mẫu").exists()
+    assert Household.objects.filter(assigned_member__isnull=True).count() == 0
+
+
+def test_an_vien_teams_in_every_village_and_the_team_member_login(demo):
+    from django.utils import timezone
+
+    from xaso.census.permissions import can_record
+    from xaso.indicators.models import ElementRollup
+    from xaso.teams.models import Team, TeamMember
+
+    an_vien = AdminUnit.objects.get(code="26296")
+    teams = Team.objects.filter(commune=an_vien)
+    assert teams.count() == 18
+    assert TeamMember.objects.filter(team__in=teams).count() == 72  # lead, deputy, two members each
+    assert TeamMember.objects.filter(team__in=teams, trainings__isnull=False).distinct().count() == 64  # 16 teams
+    figures = dict(
+        ElementRollup.objects.filter(unit=an_vien, period__code=str(timezone.localdate().year)).values_list(
+            "data_element__code", "value"
+        )
+    )
+    assert (figures["villages_digital_team"], figures["digital_team_members"],
+            figures["digital_team_members_trained"]) == (18, 72, 64)  # fmt: skip
+    member = User.objects.get(username="anvien.to")
+    lead = TeamMember.objects.get(user=member)
+    assert lead.role == "lead" and lead.team.village.name == "Ấp 1 (mẫu)"
+    assert can_record(member, lead.team.village)
+    assert not can_record(member, AdminUnit.objects.get(parent=an_vien, name="Ấp 2 (mẫu)"))
+
+
+def test_loading_the_demo_again_keeps_one_census(demo):
+    from xaso.census.models import Household, Person
+    from xaso.teams.models import TeamMember
+
+    before = (Household.objects.count(), Person.objects.count(), TeamMember.objects.count())
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Household.objects.count(), Person.objects.count(), TeamMember.objects.count()) == before
