@@ -11,23 +11,24 @@ where the description states it), linearly below; with no threshold stated, `ful
 The points of each sub-criterion are not stated by any text we could read: they are provisional (the group's points
 shared equally among its scored sub-criteria) and the screens say so. The group totals are confirmed.
 
-Everything is computed at read from the monthly figures (`DataValue`): one grouped `SUM` per element over the
-period's months, the rate a sum over a sum, for one commune or for every commune of a province in one query.
+Everything is computed at read from the commune rollups of the register's monthly counts (`ElementRollup`: the
+month, quarter or year row, the sum of its months), the rate a sum over a sum, for one commune or for every commune
+of a province in one query.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xaso.accounts.permissions import can_read_unit
 from xaso.core.periods import MONTH, PeriodSpec
 from xaso.geo.models import AdminUnit
-from xaso.indicators.models import DataValue
+from xaso.indicators.models import ElementRollup
 
 #: the national portal's published formula description (ids, names, thresholds), see the decision record
 SOURCE = "766/QĐ-TTg"
@@ -200,21 +201,18 @@ class IndexScore:
 
 
 def _sums(units: list[AdminUnit], period: PeriodSpec) -> dict[int, dict[str, float]]:
-    """unit id → element → the sum of its monthly figures over the period: one grouped query (the partition key
-    `year` narrows it to the period's year)."""
-    start, end = period.start, period.end
-    rows = (
-        DataValue.objects.filter(
-            unit__in=[u.id for u in units], year=period.year, data_element__code__in=ELEMENTS,
-            period__type=MONTH, period__start__gte=start, period__start__lte=end,
-        )
-        .values_list("unit_id", "data_element__code")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )  # fmt: skip
+    """unit id → element → its total over the period, read from the commune rollups (the month, quarter or year
+    row each write keeps fresh, `xaso.indicators.rollup`): one query of at most a row per commune and element,
+    whatever the number of stored figures. The register's elements are monthly counts summed over time, so the
+    rollup of a quarter or a year is the sum of its months."""
+    rows = ElementRollup.objects.filter(
+        unit__in=[u.id for u in units], data_element__code__in=ELEMENTS,
+        period__type=period.type, period__start=period.start,
+    ).values_list("unit_id", "data_element__code", "value")  # fmt: skip
     sums: dict[int, dict[str, float]] = {}
     for unit_id, code, total in rows:
-        sums.setdefault(unit_id, {})[code] = total or 0
+        if total is not None and math.isfinite(total):  # a figure stored out of range counts as none, never crashes
+            sums.setdefault(unit_id, {})[code] = total
     return sums
 
 
