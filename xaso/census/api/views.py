@@ -28,7 +28,7 @@ from xaso.privacy.services import log_access, suppress_small
 
 from .. import questions as q
 from ..figures import village_counts
-from ..models import VillageCensus
+from ..models import Household, VillageCensus
 from ..offline import SYNC_BATCH_MAX, census_villages, records_submit
 from ..permissions import can_see_names, name_village_ids
 from ..selectors import household_for_user, households_for_user
@@ -59,6 +59,7 @@ def _no_names(user) -> bool:
 
 class HouseholdListApi(GenericAPIView):
     serializer_class = HouseholdListSerializer
+    queryset = Household.objects.none()  # for the schema only: `get` reads through the scoped selector
 
     @extend_schema(
         tags=TAG,
@@ -111,6 +112,7 @@ class HouseholdDetailApi(GenericAPIView):
 
 class VillageFiguresApi(GenericAPIView):
     serializer_class = VillageFiguresSerializer
+    queryset = VillageCensus.objects.none()  # for the schema only: `get` reads through the scoped counts
     pagination_class = None
 
     @extend_schema(
