@@ -78,6 +78,59 @@ def quarter_end(year: int, quarter: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+#: the "6 rõ" of a task as the form groups them: a plan's task and a steering committee's follow-up task
+SIX_RO_FIELDSETS = [
+    (_("Rõ việc"), "", False, ["area", "title"]),
+    (_("Rõ người"), "", False, ["person"]),
+    (_("Rõ thời gian"), _("Chọn một cách: đến một ngày, trong một quý, định kỳ hoặc thường xuyên."), False,
+     ["timeframe_kind", "due_date", "quarter", "recurrence", "start_date"]),
+    (_("Rõ trách nhiệm"), "", False, ["lead_unit", "coordinating_units"]),
+    (_("Rõ sản phẩm"), "", False, ["deliverable"]),
+    (_("Rõ thẩm quyền"), "", False, ["approver"]),
+]  # fmt: skip
+#: which fields belong to which way of giving the time (components/field.html shows only the chosen way's)
+TIMEFRAME_REVEAL = {
+    "due_date": ("timeframe_kind", "date"),
+    "quarter": ("timeframe_kind", "quarter"),
+    "recurrence": ("timeframe_kind", "recurring"),
+    "start_date": ("timeframe_kind", "recurring"),
+}
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def quarter_choices(years) -> list[tuple[str, str]]:
+    """The quarters a task's time may name, "2026Q3" → "Quý III năm 2026", for the years given."""
+    return [("", _("— Chọn —"))] + [
+        (f"{y}Q{q}", _("Quý %(q)s năm %(y)s") % {"q": _ROMAN[q], "y": y}) for y in years for q in range(1, 5)
+    ]
+
+
+def timeframe_clean(form: forms.BaseForm, data: dict) -> dict:
+    """A task's time given one way, chosen first: by a date, in a quarter, or as a recurrence from a start date.
+    The chosen way's fields are required (an error on the field); the fields of the other ways are cleared, so a
+    task never carries two contradicting times. The quarter becomes its last day."""
+    kind = data.get("timeframe_kind")
+    if kind == TimeframeKind.QUARTER:
+        chosen = data.get("quarter")
+        if chosen:
+            data["due_date"] = quarter_end(int(chosen[:4]), int(chosen[5]))
+        else:
+            form.add_error("quarter", _("Chọn quý phải hoàn thành."))
+    elif kind == TimeframeKind.DATE and not data.get("due_date") and "due_date" not in form.errors:
+        form.add_error("due_date", _("Nhập ngày phải hoàn thành, ví dụ 31/12/2026."))
+    elif kind == TimeframeKind.RECURRING:
+        if not data.get("recurrence"):
+            form.add_error("recurrence", _("Chọn chu kỳ lặp lại."))
+        if not data.get("start_date") and "start_date" not in form.errors:
+            form.add_error("start_date", _("Nhập ngày bắt đầu, ví dụ 01/01/2026."))
+    if kind != TimeframeKind.RECURRING:
+        data["recurrence"], data["start_date"] = "", None
+    if kind in (TimeframeKind.RECURRING, TimeframeKind.ONGOING, "", None):
+        data["due_date"] = None
+    data.pop("quarter", None)
+    return data
+
+
 class TaskForm(forms.ModelForm):
     """A task by the "6 rõ" (người, việc, thời gian, trách nhiệm, sản phẩm, thẩm quyền), the rest under "more".
 
@@ -88,19 +141,11 @@ class TaskForm(forms.ModelForm):
     quarter = forms.ChoiceField(label=_("Quý"), required=False)
 
     fieldsets = [
-        (_("Rõ việc"), "", False, ["area", "title"]),
-        (_("Rõ người"), "", False, ["person"]),
-        (_("Rõ thời gian"), _("Chọn một cách: đến một ngày, trong một quý, định kỳ hoặc thường xuyên."), False,
-         ["timeframe_kind", "due_date", "quarter", "recurrence", "start_date"]),
-        (_("Rõ trách nhiệm"), "", False, ["lead_unit", "coordinating_units"]),
-        (_("Rõ sản phẩm"), "", False, ["deliverable"]),
-        (_("Rõ thẩm quyền"), "", False, ["approver"]),
+        *SIX_RO_FIELDSETS,
         (_("Thêm: chỉ tiêu phục vụ, trạng thái, cách thức, hiệu quả"), "", True,
          ["targets", "status", "method", "expected_effect", "duration", "timeframe_text"]),
     ]  # fmt: skip
-    #: which fields belong to which way of giving the time (components/field.html shows only the chosen way's)
-    reveal = {"due_date": ("timeframe_kind", "date"), "quarter": ("timeframe_kind", "quarter"),
-              "recurrence": ("timeframe_kind", "recurring"), "start_date": ("timeframe_kind", "recurring")}  # fmt: skip
+    reveal = TIMEFRAME_REVEAL
 
     class Meta:
         model = Task
@@ -123,38 +168,13 @@ class TaskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["targets"].queryset = plan.targets.select_related("indicator")
         self.fields["timeframe_kind"].choices = [c for c in TimeframeKind.choices]
-        years = range(plan.year_from, plan.year_to + 1)
-        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
-        self.fields["quarter"].choices = [("", _("— Chọn —"))] + [
-            (f"{y}Q{q}", _("Quý %(q)s năm %(y)s") % {"q": roman[q], "y": y}) for y in years for q in range(1, 5)
-        ]
+        self.fields["quarter"].choices = quarter_choices(range(plan.year_from, plan.year_to + 1))
         task = self.instance
         if task.pk and task.timeframe_kind == TimeframeKind.QUARTER and task.due_date:
             self.initial["quarter"] = f"{task.due_date.year}Q{(task.due_date.month - 1) // 3 + 1}"
 
     def clean(self):
-        data = super().clean()
-        kind = data.get("timeframe_kind")
-        if kind == TimeframeKind.QUARTER:
-            chosen = data.get("quarter")
-            if chosen:
-                data["due_date"] = quarter_end(int(chosen[:4]), int(chosen[5]))
-            else:
-                self.add_error("quarter", _("Chọn quý phải hoàn thành."))
-        elif kind == TimeframeKind.DATE and not data.get("due_date") and "due_date" not in self.errors:
-            self.add_error("due_date", _("Nhập ngày phải hoàn thành, ví dụ 31/12/2026."))
-        elif kind == TimeframeKind.RECURRING:
-            if not data.get("recurrence"):
-                self.add_error("recurrence", _("Chọn chu kỳ lặp lại."))
-            if not data.get("start_date") and "start_date" not in self.errors:
-                self.add_error("start_date", _("Nhập ngày bắt đầu, ví dụ 01/01/2026."))
-        # one way of giving the time: drop what belongs to the other ways
-        if kind != TimeframeKind.RECURRING:
-            data["recurrence"], data["start_date"] = "", None
-        if kind in (TimeframeKind.RECURRING, TimeframeKind.ONGOING, "", None):
-            data["due_date"] = None
-        data.pop("quarter", None)
-        return data
+        return timeframe_clean(self, super().clean())
 
 
 class BudgetLineForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from xaso.accounts.models import User
 from xaso.core.forms import DayMonthYearDateInput
 from xaso.core.limits import PLAN_YEAR_MAX, PLAN_YEAR_MIN, plan_date_validators
-from xaso.plans.forms import quarter_end
+from xaso.plans.forms import SIX_RO_FIELDSETS, TIMEFRAME_REVEAL, quarter_choices, timeframe_clean
 from xaso.plans.models import TimeframeKind
 
 from .models import FollowUp, Leadership, MemberRole, ReviewKind
@@ -88,17 +88,8 @@ class FollowUpForm(forms.ModelForm):
 
     quarter = forms.ChoiceField(label=_("Quý"), required=False)
 
-    fieldsets = [
-        (_("Rõ việc"), "", False, ["area", "title"]),
-        (_("Rõ người"), "", False, ["person"]),
-        (_("Rõ thời gian"), _("Chọn một cách: đến một ngày, trong một quý, định kỳ hoặc thường xuyên."), False,
-         ["timeframe_kind", "due_date", "quarter", "recurrence", "start_date"]),
-        (_("Rõ trách nhiệm"), "", False, ["lead_unit", "coordinating_units"]),
-        (_("Rõ sản phẩm"), "", False, ["deliverable"]),
-        (_("Rõ thẩm quyền"), "", False, ["approver"]),
-    ]  # fmt: skip
-    reveal = {"due_date": ("timeframe_kind", "date"), "quarter": ("timeframe_kind", "quarter"),
-              "recurrence": ("timeframe_kind", "recurring"), "start_date": ("timeframe_kind", "recurring")}  # fmt: skip
+    fieldsets = SIX_RO_FIELDSETS
+    reveal = TIMEFRAME_REVEAL
 
     class Meta:
         model = FollowUp
@@ -112,20 +103,7 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timeframe_kind"].choices = list(TimeframeKind.choices)
-        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
-        self.fields["quarter"].choices = [("", _("— Chọn —"))] + [
-            (f"{y}Q{q}", _("Quý %(q)s năm %(y)s") % {"q": roman[q], "y": y}) for y in (year, year + 1)
-            for q in range(1, 5)
-        ]  # fmt: skip
+        self.fields["quarter"].choices = quarter_choices((year, year + 1))
 
     def clean(self):
-        data = super().clean()
-        kind = data.get("timeframe_kind")
-        if kind == TimeframeKind.QUARTER and data.get("quarter"):
-            data["due_date"] = quarter_end(int(data["quarter"][:4]), int(data["quarter"][5]))
-        if kind != TimeframeKind.RECURRING:
-            data["recurrence"], data["start_date"] = "", None
-        if kind in (TimeframeKind.RECURRING, TimeframeKind.ONGOING, "", None):
-            data["due_date"] = None
-        data.pop("quarter", None)
-        return data
+        return timeframe_clean(self, super().clean())
