@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from xaso.accounts.models import User
+from xaso.feedback.categories import categories_ensure
 from xaso.feedback.figures import feedback_figures_refresh
 from xaso.feedback.models import Category, Feedback, FeedbackEvent, RefusalReason, Status
 from xaso.feedback.services import _digest
@@ -114,6 +115,7 @@ def _feedback_load(officer: User, now) -> int:
     unit = AdminUnit.objects.filter(code=FEEDBACK_COMMUNE, level=Level.COMMUNE).first()
     if unit is None or Feedback.objects.filter(tracking_code=FEEDBACK[0].code).exists():
         return 0
+    categories_ensure()  # reference data of migration 0002, gone from a database a test server flushed
     categories = {c.code: c for c in Category.objects.filter(code__in={i.category for i in FEEDBACK})}
     events: list[FeedbackEvent] = []
     moments = []
