@@ -16,7 +16,6 @@ from xaso.reports.render import docx_to_pdf, render_docx
 
 from .models import MemberRole, Review
 
-ROMAN = ["I", "II", "III", "IV", "V"]
 STATUS_WORDS = {"off_track": "Chậm tiến độ", "at_risk": "Có nguy cơ chậm"}
 COUNT_WORDS = {"achieved": "đã đạt", "on_track": "đúng tiến độ", "at_risk": "có nguy cơ chậm",
                "off_track": "chậm tiến độ", "no_data": "chưa có số liệu"}  # fmt: skip

@@ -7,25 +7,25 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+from xaso.core import periods
+from xaso.reports.documents import ROMAN
+
 PARTS = {"quarter": (1, 2, 3, 4), "half": (1, 2), "year": (0,)}
 
 
 def bounds(kind: str, year: int, part: int) -> tuple[date, date]:
     """First and last day of the period."""
-    if kind == "quarter":
-        first, last = 3 * part - 2, 3 * part
-    elif kind == "half":
-        first, last = 6 * part - 5, 6 * part
-    else:
-        first, last = 1, 12
-    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+    if kind == "half":
+        last = 6 * part
+        return date(year, last - 5, 1), date(year, last, calendar.monthrange(year, last)[1])
+    spec = periods.quarter(year, part) if kind == "quarter" else periods.year(year)
+    return spec.start, spec.end
 
 
 def period_phrase(kind: str, year: int, part: int) -> str:
     """ "quý III năm 2026", "6 tháng đầu năm 2026", "năm 2026"."""
     if kind == "quarter":
-        return _("quý %(q)s năm %(y)s") % {"q": ROMAN.get(part, part), "y": year}
+        return _("quý %(q)s năm %(y)s") % {"q": ROMAN[part - 1], "y": year}
     if kind == "half":
         if part == 1:
             return _("6 tháng đầu năm %(y)s") % {"y": year}
