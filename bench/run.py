@@ -284,22 +284,23 @@ def count_values() -> int:
 # ---------------------------------------------------------------------------------------------- 1. import
 
 
-def staging_create(connection, name: str, *, with_keys: bool) -> str:
-    """An empty copy of the value table: same columns, indexes and unique constraint; `with_keys`, also ordinary
-    foreign keys to element, unit and period, checked by the database row by row (what xaso's table had before
-    its set-based checks, docs/decisions/0006-set-based-key-checks.md)."""
+def staging_create(connection, name: str, *, with_keys: bool, model=None) -> str:
+    """An empty copy of the value table (or of `model`'s): same columns, indexes and unique constraint;
+    `with_keys`, also ordinary foreign keys to element, unit and period, checked by the database row by row (what
+    xaso's table had before its set-based checks, docs/decisions/0006-set-based-key-checks.md)."""
     import re
 
     from xaso.indicators.models import DataValue
 
-    table = DataValue._meta.db_table
+    model = model or DataValue
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         if connection.vendor == "postgresql":
             cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")  # indexes, not triggers
             if with_keys:
                 for field in ("data_element", "unit", "period"):
-                    target = DataValue._meta.get_field(field).related_model._meta.db_table
+                    target = model._meta.get_field(field).related_model._meta.db_table
                     cursor.execute(
                         f"ALTER TABLE {name} ADD FOREIGN KEY ({field}_id) REFERENCES {target} (id) "
                         "DEFERRABLE INITIALLY DEFERRED"
