@@ -265,8 +265,9 @@ def form_definition_json(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def households_json(request: HttpRequest) -> JsonResponse:
-    """The households of the user's villages with their members and current version (the base an edit starts
-    from), kept by the service worker for editing offline. Personal data: the read is logged, once per village."""
+    """The households the user sees in their villages (a team member: those assigned to them) with their members
+    and current version (the base an edit starts from), kept by the service worker for editing offline. Personal
+    data: the read is logged, once per village."""
     if not request.user.is_authenticated:
         return _json_401()
     villages = census_villages(request.user)
@@ -289,12 +290,14 @@ HOUSEHOLDS_MAX = 2000
 def _household_records(user, villages: list[AdminUnit]) -> tuple[list[dict[str, Any]], bool]:
     """[{uid, village, head_name, address, phone, version, form_version, consent, answers, members}] in two
     queries, and whether the list was cut at `HOUSEHOLDS_MAX`; each village's read logged."""
-    from xaso.census.models import Household, Person
+    from xaso.census.models import Person
+    from xaso.census.selectors import households_for_user
     from xaso.privacy.models import AccessAction
     from xaso.privacy.services import log_access
 
     rows = list(
-        Household.objects.filter(village__in=villages)
+        households_for_user(user)
+        .filter(village__in=villages)
         .order_by("village__path", "head_name", "id")
         .values("id", "uid", "village_id", "head_name", "address", "phone", "version", "form_version", "answers",
                 "consent_method")[: HOUSEHOLDS_MAX + 1]

@@ -1,7 +1,9 @@
 """Who sees names and who records households (docs/decisions/0034-personal-data.md).
 
 - The commune's officers and leaders: every village of their commune (names, records, corrections, exports).
-- A team member with an account: the households of their own team's village.
+- A team member with an account: the households of their own team's village assigned to them (issue 14: "only
+  the commune's officers and the assigned team member see names"); they record new households of that village,
+  which are assigned to them (docs/decisions/0060-census-assigned-households-and-phone-caches.md).
 - Everybody else — province and district analysts, system administrators, the public — sees aggregates only.
   An administrator runs the system, not the census: no names (the commune can still show them a record).
 """
@@ -50,8 +52,22 @@ def can_see_names(user, village) -> bool:
 
 
 def can_record(user, village) -> bool:
-    """May `user` record or change a household of `village`? The same people who see its names."""
+    """May `user` record a household of `village`? The commune's officers and the village's team members; a team
+    member changes an existing household only when it is assigned to them (`can_see_household`)."""
     return can_see_names(user, village)
+
+
+def can_see_household(user, household) -> bool:
+    """May `user` read (and change) this household's names? The commune's officers, or the team member it is
+    assigned to — not the other members of the village's team."""
+    if is_commune_officer_of(user, household.village):
+        return True
+    member = team_member_of(user)
+    return (
+        member is not None
+        and member.team.village_id == household.village_id
+        and household.assigned_member_id == member.id
+    )
 
 
 def name_village_ids(user) -> list[int] | None:

@@ -1,8 +1,9 @@
 """Reads of the household census, scoped to the user; every read that shows personal data logs it.
 
 - `households_for_user`: the household records the user may see with names (the commune's officers: every village
-  of their commune; a team member: their team's village; anybody else: none). A queryset: it logs nothing by itself;
-  whatever shows its rows calls `households_read_log` (the pages and exports here do).
+  of their commune; a team member: the households of their team's village assigned to them; anybody else: none).
+  A queryset: it logs nothing by itself; whatever shows its rows calls `households_read_log` (the pages and
+  exports here do).
 - `census_summary`: aggregates per village for anybody who reads the commune, small cells suppressed for whoever
   may not see names (docs/decisions/0034-personal-data.md).
 """
@@ -21,7 +22,7 @@ from xaso.privacy.services import log_access, suppress_small
 
 from .figures import village_counts
 from .models import Household, HouseholdChange, VillageCensus
-from .permissions import can_see_names, is_commune_officer_of, name_village_ids
+from .permissions import can_see_names, is_commune_officer_of, name_village_ids, team_member_of
 
 
 def households_for_user(user, village: AdminUnit | None = None) -> QuerySet[Household]:
@@ -31,7 +32,9 @@ def households_for_user(user, village: AdminUnit | None = None) -> QuerySet[Hous
     if ids is None:
         qs = qs.filter(village__path__startswith=user.unit.path)
     elif ids:
-        qs = qs.filter(village_id__in=ids)
+        # a team member: their team's village, and there only the households assigned to them
+        member = team_member_of(user)
+        qs = qs.filter(village_id__in=ids, assigned_member=member)
     else:
         return Household.objects.none()
     if village is not None:

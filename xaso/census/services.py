@@ -27,7 +27,7 @@ from xaso.privacy.services import PrivacyError, consent_method_clean, log_access
 
 from . import questions as q
 from .models import ChangeKind, Household, HouseholdChange, Person, Submission, VillageCensus, Withdrawal
-from .permissions import can_record, is_commune_officer_of, team_member_of
+from .permissions import can_record, can_see_household, is_commune_officer_of, team_member_of
 
 #: members of one household at most (a bound, not a rule of the census)
 MAX_MEMBERS = 40
@@ -309,6 +309,12 @@ def _submit(*, user, record: dict, kind: str, reason: str = "") -> tuple[SubmitR
     else:
         if household.village_id != parsed.village.id:
             raise CensusError(_("village: hộ này thuộc thôn khác, không đổi thôn qua phiếu."), "village")
+        household.village = parsed.village  # the same row (checked above): no second read
+        if not can_see_household(user, household):
+            # a team member changes only the households assigned to them (the others' names are not theirs to see)
+            raise CensusError(
+                _("uid: hộ này không được giao cho bạn; hãy nhờ công chức xã phân công trước khi sửa."), "uid"
+            )
         result = _update(user, household, parsed, kind, reason)
     if not _submission_record(user, parsed, result):
         # the same client_id raced in: the first one stands, this one changes nothing (the caller's transaction,

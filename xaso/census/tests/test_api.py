@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from xaso.census.models import Household
 from xaso.census.services import household_submit
 from xaso.privacy.models import AccessLog
+from xaso.teams.models import TeamMember
 
 from .conftest import NAMES, YEAR, person, record
 from .test_privacy import assert_no_secret
@@ -119,16 +120,20 @@ def test_every_personal_data_read_by_an_officer_is_logged(census, an_vien, an_vi
     assert AccessLog.objects.count() == 3  # nothing shown, nothing logged
 
 
-def test_team_member_lists_own_village_only_and_is_logged(census, team_user, ap1_team):
+def test_team_member_lists_the_households_assigned_to_them_only_and_is_logged(census, team_user, ap1_team):
     first, second, uids = census
+    Household.objects.filter(uid__in=uids[:2]).update(assigned_member=TeamMember.objects.get(user=team_user))
     client = api(team_user)
     listed = client.get(HOUSEHOLDS).json()
-    assert listed["count"] == 4 and {h["village"] for h in listed["results"]} == {first.code}
-    assert AccessLog.objects.get().count == 4
+    assert listed["count"] == 2 and {h["head_name"] for h in listed["results"]} == set(NAMES[:2])
+    assert AccessLog.objects.get().count == 2
     assert client.get(f"{HOUSEHOLDS}?village={second.code}").status_code == 400
     other = Household.objects.filter(village=second).first()
     assert client.get(f"{HOUSEHOLDS}{other.uid}/").status_code == 404
-    assert AccessLog.objects.count() == 1
+    # the same village's households assigned to nobody (or to another member) do not exist for them
+    assert client.get(f"{HOUSEHOLDS}{uids[2]}/").status_code == 404
+    assert client.get(f"{HOUSEHOLDS}{uids[0]}/").json()["head_name"] == NAMES[0]
+    assert AccessLog.objects.count() == 2
 
 
 def test_submissions_write_through_the_sync_path_and_a_retry_duplicates_nothing(

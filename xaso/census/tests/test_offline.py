@@ -18,6 +18,7 @@ from xaso.census import questions
 from xaso.census.models import Household, Person
 from xaso.census.offline import SHELL_STATIC, SYNC_BATCH_MAX, SYNC_BODY_MAX, WORKER_SCRIPTS
 from xaso.census.tests.conftest import person, record
+from xaso.conftest import make_user
 from xaso.core.tests.test_csp import check_page
 from xaso.privacy.models import AccessLog
 
@@ -259,6 +260,51 @@ def test_household_list_holds_the_members_village_with_versions_and_logs_the_rea
     both = officer.get("/census/app/households.json").json()
     assert [h["head_name"] for h in both["households"]] == ["Hộ Ấp Một", "Hộ Ấp Hai"]
     assert AccessLog.objects.filter(username="an_vien_officer").count() == 2  # one line per village read
+
+
+def test_a_team_member_gets_and_changes_only_the_households_assigned_to_them(
+    member_client, an_vien, an_vien_officer, ap1_team, ap1
+):
+    """Issue 14: only the commune's officers and the assigned team member see names. Another member of the same
+    team neither downloads the household nor changes it by a sync (a blind write would overwrite their work)."""
+    from xaso.teams.models import TeamMember
+
+    mine = str(uuid.uuid4())
+    post(member_client, [record(ap1, uid=mine, head_name="Hộ Của Tôi")])
+    officer = Client()
+    officer.force_login(an_vien_officer)
+    theirs = str(uuid.uuid4())
+    post(officer, [record(ap1, uid=theirs, head_name="Hộ Chưa Giao", phone="0912345678")])
+    colleague = TeamMember.objects.create(
+        team=ap1_team, full_name="Lê Thị Bạn", user=make_user("ap1_colleague", "team_member", an_vien)
+    )
+    other = Client()
+    other.force_login(colleague.user)
+    AccessLog.objects.all().delete()
+
+    assert [h["head_name"] for h in member_client.get("/census/app/households.json").json()["households"]] == [
+        "Hộ Của Tôi"
+    ]
+    assert other.get("/census/app/households.json").json()["households"] == []
+    change = record(ap1, uid=theirs, base=1, consent=None, phone="0900000000")
+    change["fields"].pop("head_name")
+    result = post(member_client, [change]).json()["results"][0]
+    assert (result["status"], result["field"]) == ("error", "uid")
+    assert result["message"].startswith("Mã hộ: hộ này không được giao cho bạn")
+    again = record(ap1, uid=mine, base=1, consent=None, phone="0900000000")
+    again["fields"].pop("head_name")
+    assert post(other, [again]).json()["results"][0]["status"] == "error"
+    assert Household.objects.get(uid=theirs).phone == "0912345678"
+    assert Household.objects.get(uid=mine).phone == ""
+    assert list(AccessLog.objects.values_list("username", "count")) == [("ap1_member", 1)]
+
+    # once the commune assigns it, the member sees it and may change it
+    Household.objects.filter(uid=theirs).update(assigned_member=TeamMember.objects.get(user__username="ap1_member"))
+    listed = member_client.get("/census/app/households.json").json()["households"]
+    assert sorted(h["head_name"] for h in listed) == ["Hộ Chưa Giao", "Hộ Của Tôi"]
+    change["client_id"] = str(uuid.uuid4())
+    assert post(member_client, [change]).json()["results"][0]["status"] == "updated"
+    assert Household.objects.get(uid=theirs).phone == "0900000000"
 
 
 # ---------------------------------------------------------------------------------- the app, its worker, manifest

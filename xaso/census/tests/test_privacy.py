@@ -119,15 +119,23 @@ def test_another_commune_and_another_village_team_see_no_names(client, census, t
     assert client.get(reverse("census:household", kwargs={"uid": uids[0]})).status_code == 404
 
 
-def test_team_member_sees_own_village_names_and_it_is_logged(client, census, team_user):
+def test_team_member_sees_the_names_of_households_assigned_to_them_only_and_it_is_logged(client, census, team_user):
     first, second, uids = census
+    member = TeamMember.objects.get(user=team_user)
+    Household.objects.filter(uid__in=uids[:2]).update(assigned_member=member)
     client.force_login(team_user)
     assert client.get(reverse("census:home")).url == reverse("census:village", kwargs={"code": first.code})
-    listing = client.get(reverse("census:village", kwargs={"code": first.code}))
-    assert NAMES[0] in listing.content.decode()
+    listing = client.get(reverse("census:village", kwargs={"code": first.code})).content.decode()
+    assert NAMES[0] in listing and NAMES[1] in listing
+    assert NAMES[2] not in listing and NAMES[3] not in listing  # the village's other households: not theirs
     assert client.get(reverse("census:village", kwargs={"code": second.code})).status_code == 404
     log = AccessLog.objects.get()
-    assert (log.user, log.action, log.subject_type, log.count, log.unit) == (team_user, "list", "household", 4, first)
+    assert (log.user, log.action, log.subject_type, log.count, log.unit) == (team_user, "list", "household", 2, first)
+    assert client.get(reverse("census:household", kwargs={"uid": uids[2]})).status_code == 404
+    edit = reverse("census:household_edit", kwargs={"code": first.code, "uid": uids[3]})
+    assert client.get(edit).status_code == 404
+    assert client.get(reverse("census:household", kwargs={"uid": uids[0]})).status_code == 200
+    assert AccessLog.objects.count() == 2
     # the team member may not export, read the log or mark the village complete
     assert client.get(reverse("census:export", kwargs={"code": first.commune.code})).status_code == 404
     assert client.get(reverse("census:access_log", kwargs={"code": first.commune.code})).status_code == 404

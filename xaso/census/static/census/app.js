@@ -614,22 +614,8 @@
       sync();
     });
     window.addEventListener("offline", renderStatus);
-    // signing out: the cached household list (other people's names) leaves the phone; unsent records stay, kept
-    // for this account only (the next person to sign in neither sees nor sends them)
-    document.addEventListener("submit", async (event) => {
-      const form = event.target;
-      if (!form.action || !form.action.includes("/logout")) return;
-      event.preventDefault();
-      try {
-        await state.db.delete("meta", "households:" + config.user);
-        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-          navigator.serviceWorker.controller.postMessage({ type: "forget-data" });
-        }
-        if (window.caches) await caches.delete("xaso-census-data");
-      } finally {
-        form.submit();
-      }
-    });
+    // signing out (or in) anywhere: the cached household list and the kept page leave the phone — xaso/app.js does
+    // it for every <form data-forget-offline>; unsent records stay, kept for their account only
   }
 
   async function registerWorker() {

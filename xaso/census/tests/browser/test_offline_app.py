@@ -258,6 +258,7 @@ def test_two_people_edit_one_household_and_the_phone_shows_the_merge(
     ap1 = an_vien_villages[0]
     uid = str(uuid.uuid4())
     household_submit(user=an_vien_officer, record=record(ap1, uid=uid, head_name="Đỗ Văn Năm", phone="0911111111"))
+    Household.objects.filter(uid=uid).update(assigned_member=ap1_team.members.get())  # the commune assigns it
     session = open_session(viewport=PHONE)
     session.login("ap1_member")
     page = session.page
@@ -282,3 +283,49 @@ def test_two_people_edit_one_household_and_the_phone_shows_the_merge(
     household = Household.objects.get(uid=uid)
     assert (household.version, household.phone, household.has_conflict) == (3, "0933333333", True)
     assert session.errors == []
+
+
+def test_signing_out_or_in_on_any_page_takes_the_kept_names_off_the_phone(
+    open_session, ap1_team, team_user, an_vien_officer, an_vien_villages, full_catalog
+):
+    """The app keeps the household list and its page (which names its account) for offline use. Whoever signs out
+    from any page — not only the app's — or signs in on the same phone after a lapsed session must not find the
+    previous account's names in the phone's caches (an offline visit would otherwise show them)."""
+    ap1 = an_vien_villages[0]
+    uid = str(uuid.uuid4())
+    household_submit(user=an_vien_officer, record=record(ap1, uid=uid, head_name="Đỗ Văn Năm"))
+    Household.objects.filter(uid=uid).update(assigned_member=ap1_team.members.get())
+    session = open_session(viewport=PHONE)
+    session.login("ap1_member")
+    page = session.page
+
+    def warm() -> None:
+        page.goto("/census/app/")
+        page.wait_for_function(CONTROLLED)
+        page.wait_for_selector(f'[data-households] [data-uid="{uid}"]')
+        kept = page.evaluate(KEPT)
+        assert set(kept["caches"]) >= {"xaso-census-data", "xaso-census-pages"} and kept["list"]
+
+    warm()
+    page.goto(f"/census/village/{ap1.code}/")  # a page outside the app: its header's "Đăng xuất"
+    page.get_by_role("button", name="Danh mục").click()  # on a phone the header's links are in the menu
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    kept = page.evaluate(KEPT)
+    assert not set(kept["caches"]) & {"xaso-census-data", "xaso-census-pages"} and not kept["list"]
+
+    # the next person signs in after the team member's session lapsed (no sign-out at all)
+    session.login("ap1_member")
+    warm()
+    session.context.clear_cookies()
+    session.login("an_vien_officer")
+    kept = page.evaluate(KEPT)
+    assert not set(kept["caches"]) & {"xaso-census-data", "xaso-census-pages"} and not kept["list"]
+    assert session.errors == []
+    # and with no network the app's address now shows nobody's names
+    session.context.set_offline(True)
+    try:
+        page.goto("/census/app/")
+    except Exception:  # noqa: BLE001 — no kept page: the browser's own offline error is the right answer
+        page.wait_for_timeout(1000)
+    assert "Đỗ Văn Năm" not in page.evaluate("() => document.documentElement.innerText")
