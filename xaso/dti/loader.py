@@ -73,13 +73,13 @@ def _number(raw, where: str, what: str) -> float:
 
 def _rule(raw: dict, node: _Node, where: str, indicators: dict[str, Indicator]) -> None:
     kind = raw.get("kind")
-    if kind not in LEAF_KINDS:
+    if not isinstance(kind, str) or kind not in LEAF_KINDS:
         raise ValidationError(_("%(where)s: cách chấm “%(k)s” không có; chọn một trong: %(all)s.")
                               % {"where": where, "k": kind, "all": ", ".join(sorted(LEAF_KINDS))})  # fmt: skip
     node.kind = kind
     if kind in AUTOMATIC_KINDS:
         code = raw.get("indicator")
-        if code not in indicators:
+        if not isinstance(code, str) or code not in indicators:
             raise ValidationError(_("%(where)s: chỉ số “%(c)s” không có trong danh mục.") % {"where": where, "c": code})
         node.indicator = indicators[code]
     if kind == RuleKind.THRESHOLDS:
@@ -110,6 +110,9 @@ def _rule(raw: dict, node: _Node, where: str, indicators: dict[str, Indicator]) 
             raise ValidationError(_("%(where)s: cần 2–10 phương án (code, label, share).") % {"where": where})
         seen, parsed = set(), []
         for option in options:
+            if not isinstance(option, dict):
+                raise ValidationError(_("%(where)s: mỗi phương án có mã (code), nhãn (label) và tỷ lệ điểm (share).")
+                                      % {"where": where})  # fmt: skip
             code, label = str(option.get("code", "")).strip(), str(option.get("label", "")).strip()
             share = _number(option.get("share"), where, _("tỷ lệ điểm"))
             if not code or len(code) > 60 or not label or code in seen or not 0 <= share <= 1:
@@ -148,6 +151,8 @@ def _node(raw, parent: _Node | None, depth: int, seen: set[str], indicators, cou
         if not 0 <= node.pass_share <= 1:
             raise ValidationError(_("%(where)s: tỷ lệ điểm để đạt phải từ 0 đến 1.") % {"where": where})
     children = raw.get("children") or []
+    if not isinstance(children, list):
+        raise ValidationError(_("%(where)s: “children” phải là danh sách các tiêu chí con.") % {"where": where})
     if children and raw.get("rule"):
         message = _("%(where)s: một tiêu chí có tiêu chí con thì không có cách chấm riêng.")
         raise ValidationError(message % {"where": where})
@@ -195,6 +200,8 @@ def index_check(data: dict, *, indicators: dict[str, Indicator] | None = None) -
     code = str(head.get("code", "")).strip()
     title = str(head.get("title", "")).strip()
     decision = head.get("decision") or {}
+    if not isinstance(decision, dict):
+        raise ValidationError(_("Phần “decision” cần số quyết định, ngày và cơ quan ban hành."))
     if not code or len(code) > 64 or not title or len(title) > 255:
         raise ValidationError(_("Phần “index” cần mã (tối đa 64 ký tự) và tên (tối đa 255 ký tự)."))
     number, issuer = str(decision.get("number", "")).strip(), str(decision.get("issuer", "")).strip()
@@ -212,6 +219,8 @@ def index_check(data: dict, *, indicators: dict[str, Indicator] | None = None) -
         raise ValidationError(_("Tổng điểm các nhóm cao nhất là %(f)s, khác tổng điểm công bố %(t)s.")
                               % {"f": f"{found:g}", "t": f"{total:g}"})  # fmt: skip
     completion = head.get("completion") or {}
+    if not isinstance(completion, dict):
+        raise ValidationError(_("Phần “completion” chỉ có “min_points” (điểm tối thiểu để hoàn thành)."))
     min_points = completion.get("min_points")
     min_points = None if min_points is None else _number(min_points, "completion", "min_points")
     if min_points is not None and not 0 <= min_points <= total:

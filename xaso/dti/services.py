@@ -103,6 +103,20 @@ def assessment_start(*, user, index: IndexVersion, commune: AdminUnit, year: int
         raise ValidationError(_("Bộ chỉ số này do tỉnh khác ban hành."))
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError({"year": _("Năm đánh giá phải từ %(a)s đến %(b)s.") % {"a": MIN_YEAR, "b": MAX_YEAR}})
+    # one assessment a year per index: the ranking adds up a commune's scores under every version of the index's
+    # code (docs/decisions/0041), so a second version's assessment of the same year would count the commune twice
+    list(AdminUnit.objects.select_for_update().filter(pk=commune.pk).values_list("pk"))  # one start at a time
+    other = (
+        Assessment.objects.filter(commune=commune, year=year, index__code=index.code,
+                                  index__province_id=index.province_id)
+        .exclude(index=index).select_related("index").first()
+    )  # fmt: skip
+    if other is not None:
+        raise ValidationError(
+            _("%(u)s đã có bản đánh giá năm %(y)s theo phiên bản %(v)s của bộ chỉ số này: mỗi năm xã chỉ tự đánh giá "
+              "theo một phiên bản. Mở bản đánh giá đó để tiếp tục.")
+            % {"u": commune.name, "y": year, "v": other.index.version}
+        )
     assessment, created = Assessment.objects.get_or_create(index=index, commune=commune, year=year)
     if not created:
         return assessment

@@ -151,3 +151,21 @@ def test_a_new_index_version_does_not_change_published_scores(
     index_load(user=province_analyst, data=data, province=dong_nai)
     [row] = ranking(user=province_analyst, index=index, year=2025, province=dong_nai)
     assert row.total == 74.0
+
+
+def test_a_commune_assesses_a_year_under_one_version_of_the_index_only(
+    index, dong_nai, tri_an, tri_an_officer, province_analyst
+):
+    """The ranking adds up a commune's scores under every version of the code: a second assessment of the same
+    year under version 2 would have counted Trị An twice (74 + 40 = 114 of 100 points)."""
+    ta = tri_an_2025(index, tri_an, tri_an_officer)
+    assessment_submit(user=tri_an_officer, assessment=ta)
+    assessment_publish(user=province_analyst, assessment=ta)
+    v2 = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+    with pytest.raises(ValidationError, match="đã có bản đánh giá năm 2025 theo phiên bản 1"):
+        assessment_start(user=tri_an_officer, index=v2, commune=tri_an, year=2025)
+    assert tri_an.pk not in set(v2.assessments.values_list("commune_id", flat=True))
+    [row] = ranking(user=province_analyst, index=index, year=2025, province=dong_nai)
+    assert row.total == 74.0
+    assert assessment_start(user=tri_an_officer, index=v2, commune=tri_an, year=2026).index == v2  # the next year
+    assert assessment_start(user=tri_an_officer, index=index, commune=tri_an, year=2025) == ta  # reopens its own

@@ -141,3 +141,27 @@ def test_an_annex_without_a_mapped_column_is_refused(catalog):
     buffer.seek(0)
     with pytest.raises(ValidationError, match="không có cột “Điểm”"):
         sheet_rows(buffer, mapping={"code": "Mã", "points": "Điểm"})
+
+
+@pytest.mark.parametrize(
+    ("path", "bad", "message"),
+    [
+        (("index", "decision"), "12/QĐ-UBND", "Phần “decision” cần số quyết định"),
+        (("index", "completion"), 60, "Phần “completion” chỉ có “min_points”"),
+        (("criteria", 0, "children", 3, "rule", "options"), ["chairman", "deputy"], "mỗi phương án có mã"),
+        (("criteria", 0, "children", 0, "rule", "kind"), ["thresholds"], "A1”: cách chấm .* không có"),
+        (("criteria", 0, "children", 0, "rule", "indicator"), ["households_fibre_rate"], "không có trong danh mục"),
+        (("criteria", 0, "children"), {"A1": 20}, "“children” phải là danh sách"),
+    ],
+)
+def test_a_file_of_the_wrong_shape_is_refused_with_a_message_not_a_crash(
+    catalog, dong_nai, province_analyst, path, bad, message
+):
+    data = small_index_data()
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = bad
+    with pytest.raises(ValidationError, match=message):
+        index_load(user=province_analyst, data=data, province=dong_nai)
+    assert not Criterion.objects.exists()
