@@ -280,26 +280,45 @@ def province_pillar_average(index: IndexVersion, year: int, province: AdminUnit)
     return {r["criterion__pillar__code"]: round(r["total"] / count, 2) for r in sums}, count
 
 
-def pillar_comparison(*, user, assessment: Assessment, tree: list | None = None) -> tuple[list[PillarCompare], int]:
-    """Each pillar: what the commune earned and the province's average that year (readers of the commune: the
-    average tells nothing of any one other commune)."""
+#: how many other communes the province's average must cover before a commune's reader sees it
+MIN_OTHERS_AVERAGED = 2
+
+
+def pillar_comparison(
+    *, user, assessment: Assessment, tree: list | None = None
+) -> tuple[list[PillarCompare], int, bool]:
+    """Each pillar: what the commune earned and the province's average that year. A reader of the commune who does
+    not read the province sees the average only when it covers `MIN_OTHERS_AVERAGED` other communes, so it tells
+    nothing of any one other commune. Returns the pillars, how many communes the average covers, and whether it
+    was withheld for that reason."""
     if not can_read_unit(user, assessment.commune):
         raise PermissionDenied(_("Bạn không có quyền xem bản đánh giá của %(u)s.") % {"u": assessment.commune.name})
     tree = tree if tree is not None else assessment_tree(assessment)
     province = assessment.commune.province
     average, count = ({}, 0) if province is None else province_pillar_average(assessment.index, assessment.year,
                                                                                province)  # fmt: skip
-    return [
-        PillarCompare(
-            code=r.criterion.code,
-            name=r.criterion.name,
-            points=r.criterion.points,
-            commune=r.earned,
-            average=average.get(r.criterion.code) if count else None,
-        )  # fmt: skip
-        for r in tree
-        if r.criterion.parent_id is None
-    ], count
+    withheld = False
+    if count and not can_read_unit(user, province):
+        # a commune's reader sees the average only when it covers at least two other communes: an average of one
+        # other commune is its points, and an average of two that include this one gives the other's away
+        others = count - (1 if assessment.status == AssessmentStatus.PUBLISHED else 0)
+        if others < MIN_OTHERS_AVERAGED:
+            average, count, withheld = {}, 0, True
+    return (
+        [
+            PillarCompare(
+                code=r.criterion.code,
+                name=r.criterion.name,
+                points=r.criterion.points,
+                commune=r.earned,
+                average=average.get(r.criterion.code) if count else None,
+            )  # fmt: skip
+            for r in tree
+            if r.criterion.parent_id is None
+        ],
+        count,
+        withheld,
+    )
 
 
 def assessment_summary(*, user, assessment: Assessment) -> dict:

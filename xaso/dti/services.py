@@ -113,8 +113,10 @@ def assessment_start(*, user, index: IndexVersion, commune: AdminUnit, year: int
     )  # fmt: skip
     if other is not None:
         raise ValidationError(
-            _("%(u)s đã có bản đánh giá năm %(y)s theo phiên bản %(v)s của bộ chỉ số này: mỗi năm xã chỉ tự đánh giá "
-              "theo một phiên bản. Mở bản đánh giá đó để tiếp tục.")
+            _(
+                "%(u)s đã có bản đánh giá năm %(y)s theo phiên bản %(v)s của bộ chỉ số này: mỗi năm xã chỉ tự đánh giá "
+                "theo một phiên bản. Mở bản đánh giá đó để tiếp tục."
+            )
             % {"u": commune.name, "y": year, "v": other.index.version}
         )
     assessment, created = Assessment.objects.get_or_create(index=index, commune=commune, year=year)

@@ -157,7 +157,7 @@ def assessment_detail(request, pk: int):
             row.form = ReviewForm(prefix=f"r{row.score.pk}", initial={"decision": "accept"})
     position, position_count = selectors.commune_position(user=user, assessment=assessment)
     lost = selectors.lost_points(user=user, assessment=assessment)
-    pillars, averaged = selectors.pillar_comparison(user=user, assessment=assessment, tree=rows)
+    pillars, averaged, average_withheld = selectors.pillar_comparison(user=user, assessment=assessment, tree=rows)
     chart = _pillar_chart(pillars, assessment.commune.name, averaged)
     total = round(sum(r.earned for r in rows if r.criterion.parent_id is None), 2)
     return render(request, "dti/assessment.html", {
@@ -165,7 +165,7 @@ def assessment_detail(request, pk: int):
         "position": position, "position_count": position_count, "lost": lost[:10],
         "changes": assessment.changes.select_related("criterion", "changed_by")[:100],
         "return_form": ReturnForm() if reviewing else None,
-        "pillars": pillars, "averaged": averaged, "chart": chart,
+        "pillars": pillars, "averaged": averaged, "average_withheld": average_withheld, "chart": chart,
     })  # fmt: skip
 
 

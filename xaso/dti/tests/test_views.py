@@ -176,3 +176,38 @@ def test_the_province_home_links_the_rankings_of_published_years(
     client.force_login(province_analyst)
     page = client.get(reverse("dti:home")).content.decode()
     assert reverse("dti:ranking", args=[index.pk, 2025]) in page
+
+
+def test_a_commune_never_sees_a_province_average_that_gives_one_other_communes_points_away(
+    client, index, dong_nai, an_vien, tri_an, an_vien_officer, tri_an_officer, province_analyst
+):
+    """Trị An alone is published (pillar A 50 of 60 = 83,3%): its points would be "the province's average" on An
+    Viễn's page. With a third commune published too (Phú Lý, nothing answered: A 0), the average covers two other
+    communes — (50 + 0) / 2 = 25 (41,7%) — and An Viễn sees it."""
+    from xaso.accounts.models import Role
+    from xaso.conftest import make_unit, make_user
+    from xaso.dti.services import assessment_publish, assessment_start
+    from xaso.geo.models import Level
+
+    ta = tri_an_2025(index, tri_an, tri_an_officer)
+    assessment_submit(user=tri_an_officer, assessment=ta)
+    assessment_publish(user=province_analyst, assessment=ta)
+    mine = an_vien_2025(index, an_vien, an_vien_officer)
+    url = reverse("dti:assessment", args=[mine.pk])
+    client.force_login(an_vien_officer)
+    response = client.get(url)
+    assert (response.context["averaged"], response.context["average_withheld"]) == (0, True)
+    assert "83,3%" not in response.content.decode()
+    assert "ít nhất hai xã, phường khác" in response.content.decode()
+    client.force_login(province_analyst)  # the province reads every commune's points anyway
+    assert client.get(url).context["averaged"] == 1
+
+    phu_ly = make_unit("26200", "Xã Phú Lý", Level.COMMUNE, dong_nai)
+    officer = make_user("phu_ly_officer", Role.COMMUNE_OFFICER, phu_ly)
+    pl = assessment_start(user=officer, index=index, commune=phu_ly, year=2025)
+    assessment_submit(user=officer, assessment=pl)
+    assessment_publish(user=province_analyst, assessment=pl)
+    client.force_login(an_vien_officer)
+    response = client.get(url)
+    assert (response.context["averaged"], response.context["average_withheld"]) == (2, False)
+    assert "25 (41,7%)" in response.content.decode()
