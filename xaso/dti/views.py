@@ -240,6 +240,8 @@ def assessment_action(request, pk: int, action: str):
 @login_required
 def ranking(request, pk: int, year: int):
     index = get_object_or_404(selectors.indexes_for_user(request.user), pk=pk)
+    if not services.MIN_YEAR <= year <= services.MAX_YEAR:  # as the API: a year no assessment can have
+        raise Http404
     province = index.province or _province_of(request.user)
     if province is None or not can_read_unit(request.user, province):
         raise PermissionDenied(_("Bảng xếp hạng là của một tỉnh: hãy đăng nhập bằng tài khoản của tỉnh."))

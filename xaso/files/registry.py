@@ -21,6 +21,8 @@ class Source:
     unit: Callable[[Model], object]  # the AdminUnit whose readers may read the file
     related: tuple[str, ...] = ()  # select_related for `unit`
     owner_field: str = ""  # when set, only the user named in this field may read the file
+    #: also readable by every user whose unit lies inside `unit` (a province's decision its communes apply)
+    read_from_below: bool = False
 
     def model_class(self) -> type[Model]:
         return apps.get_model(self.model)
@@ -39,9 +41,15 @@ SOURCES: dict[str, Source] = {
         lambda o: o.assessment.commune,
         related=("assessment__commune",),
     ),  # fmt: skip
+    # the decision issuing a province's index: its readers and every commune of the province, which it binds
     "dti-decision": Source(
-        "dti.IndexVersion", "decision_file", "decision_file_name", lambda o: o.province, related=("province",)
-    ),  # fmt: skip
+        "dti.IndexVersion",
+        "decision_file",
+        "decision_file_name",
+        lambda o: o.province,
+        related=("province",),
+        read_from_below=True,
+    ),
     # the decision of an index a province is building on screen (becomes the version's when it is issued)
     "dti-draft-decision": Source(
         "dti.IndexDraft", "decision_file", "decision_file_name", lambda o: o.province, related=("province",)

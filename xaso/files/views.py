@@ -17,6 +17,15 @@ from .serving import file_response
 log = logging.getLogger("xaso.files")
 
 
+def _below(user, source, row) -> bool:
+    """A file its unit's subtree reads (`Source.read_from_below`): the user's unit lies inside the row's unit."""
+    unit = source.unit(row)
+    return bool(
+        source.read_from_below and unit is not None and user.is_authenticated and user.unit_id is not None
+        and user.unit.path.startswith(unit.path)
+    )  # fmt: skip
+
+
 def serve(request, *, kind: str, pk: int):
     """The file of row `pk` of `kind`, if the user may read the row's unit (and, for a job, made it); else 404 —
     the same answer whether the row is missing or someone else's, so ids cannot be probed."""
@@ -27,7 +36,7 @@ def serve(request, *, kind: str, pk: int):
     allowed = (
         row is not None
         and bool(getattr(row, source.field))
-        and can_read_unit(request.user, source.unit(row))
+        and (can_read_unit(request.user, source.unit(row)) or _below(request.user, source, row))
         and (not source.owner_field or getattr(row, source.owner_field) == request.user.pk)
     )
     if not allowed:

@@ -318,3 +318,20 @@ def test_the_decision_file_is_attached_to_a_loaded_index_through_its_page(
     assert index.decision_file_name == "qd-45.pdf"
     page = client.get(reverse("dti:index", args=[index.pk])).content.decode()
     assert f'href="/files/dti-decision/{index.pk}/"' in page and "qd-45.pdf" in page
+
+
+def test_the_province_s_communes_open_its_decision_file_and_no_one_else_does(
+    client, catalog, dong_nai, thanh_hoa, province_analyst, an_vien_officer, nga_an_officer
+):
+    """The commune applies the decision that issues the index: the link on the index page opens for it; another
+    province's commune gets the same 404 as for a missing file."""
+    index = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+    client.force_login(province_analyst)
+    client.post(reverse("dti:index_decision", args=[index.pk]), {"f-decision_file": decision_pdf()})
+    url = reverse("files:download", args=["dti-decision", index.pk])
+    client.force_login(an_vien_officer)
+    assert f'href="{url}"' in client.get(reverse("dti:index", args=[index.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(nga_an_officer)
+    assert client.get(url).status_code == 404

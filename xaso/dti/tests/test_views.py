@@ -211,3 +211,24 @@ def test_a_commune_never_sees_a_province_average_that_gives_one_other_communes_p
     response = client.get(url)
     assert (response.context["averaged"], response.context["average_withheld"]) == (2, False)
     assert "25 (41,7%)" in response.content.decode()
+
+
+def test_a_ranking_of_a_year_no_assessment_can_have_is_not_found(client, index, province_analyst):
+    client.force_login(province_analyst)
+    assert client.get(reverse("dti:ranking", args=[index.pk, 2025])).status_code == 200
+    for year in (2019, 2101, 99999999999):
+        assert client.get(reverse("dti:ranking", args=[index.pk, year])).status_code == 404
+
+
+def test_evidence_is_read_by_the_commune_and_its_province_only(
+    client, index, an_vien, an_vien_officer, tri_an_officer, thanh_hoa, province_analyst
+):
+    from xaso.accounts.models import Role
+    from xaso.conftest import make_user
+
+    a = an_vien_2025(index, an_vien, an_vien_officer)
+    url = reverse("files:download", args=["dti-evidence", score(a, "B1").pk])
+    for user, status in ((an_vien_officer, 200), (province_analyst, 200), (tri_an_officer, 404),
+                         (make_user("thanh_hoa_analyst", Role.ANALYST, thanh_hoa), 404)):  # fmt: skip
+        client.force_login(user)
+        assert client.get(url).status_code == status, user.username
