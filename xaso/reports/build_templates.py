@@ -707,7 +707,7 @@ REVIEW_TASK_WIDTHS = [12, 65, 38, 25, 25]
 REVIEW_TASK_HEADS = ["STT", "Nhiệm vụ", "Người chịu trách nhiệm", "Hạn", "Quá hạn (ngày)"]
 REVIEW_TASK_CELLS = ["{{ r.number }}", "{{ r.title }}", "{{ r.person }}", "{{ r.due }}", "{{ r.days_late }}"]
 REVIEW_TASK_STYLES = ["D30 Table Center", "D30 Table", "D30 Table", "D30 Table Center", "D30 Table Number"]
-FOLLOW_UP_WIDTHS = [10, 45, 27, 27, 20, 20, 16]
+FOLLOW_UP_WIDTHS = [13, 37, 24, 24, 25, 21, 21]  # a date (30/11/2026) and "STT" on one line
 FOLLOW_UP_HEADS = ["STT", "Nội dung nhiệm vụ", "Người chịu trách nhiệm", "Đơn vị chủ trì", "Thời hạn",
                    "Sản phẩm", "Thẩm quyền"]  # fmt: skip
 FOLLOW_UP_CELLS = ["{{ r.number }}", "{{ r.title }}", "{{ r.person }}", "{{ r.lead_unit }}", "{{ r.time }}",
