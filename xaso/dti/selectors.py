@@ -300,7 +300,7 @@ def pillar_comparison(
     withheld = False
     if count and not can_read_unit(user, province):
         # a commune's reader sees the average only when it covers at least two other communes: an average of one
-        # other commune is its points, and an average of two that include this one gives the other's away
+        # other commune is its points, and an average of two that include this one gives the other's away (0062)
         others = count - (1 if assessment.status == AssessmentStatus.PUBLISHED else 0)
         if others < MIN_OTHERS_AVERAGED:
             average, count, withheld = {}, 0, True

@@ -104,7 +104,7 @@ def assessment_start(*, user, index: IndexVersion, commune: AdminUnit, year: int
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError({"year": _("Năm đánh giá phải từ %(a)s đến %(b)s.") % {"a": MIN_YEAR, "b": MAX_YEAR}})
     # one assessment a year per index: the ranking adds up a commune's scores under every version of the index's
-    # code (docs/decisions/0041), so a second version's assessment of the same year would count the commune twice
+    # code (docs/decisions/0041, 0062): a second version's assessment of the same year would count the commune twice
     list(AdminUnit.objects.select_for_update().filter(pk=commune.pk).values_list("pk"))  # one start at a time
     other = (
         Assessment.objects.filter(commune=commune, year=year, index__code=index.code,
