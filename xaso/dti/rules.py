@@ -72,3 +72,50 @@ def full_marks_at(*, kind: str, params: dict) -> tuple[str, float] | None:
     if kind == RuleKind.YES_NO:
         return (">", 0.0)
     return None
+
+
+def _share_text(share: float) -> str:
+    from django.utils.translation import gettext as _
+
+    from xaso.core.formatting import format_number
+
+    if share >= 1:
+        return _("đủ điểm")
+    if share <= 0:
+        return _("0 điểm")
+    text = format_number(share * 100, 2)
+    text = text.rstrip("0").rstrip(",") if "," in text else text
+    return _("%(p)s%% số điểm") % {"p": text}
+
+
+def rule_text(*, kind: str, params: dict) -> str:
+    """How a leaf is scored, in the words of the decision: "≥ 50: 50% số điểm; ≥ 80: đủ điểm" (thresholds),
+    "0 điểm ở 50, đủ điểm từ 90, tỷ lệ ở giữa" (linear), the options of a fact with their shares. Empty for a
+    hand-assessed leaf, a group, or parameters it cannot read (a draft being edited)."""
+    from django.utils.translation import gettext as _
+
+    from xaso.core.formatting import format_number
+
+    def number(x) -> str:
+        text = format_number(float(x), 4)
+        return text.rstrip("0").rstrip(",") if "," in text else text
+
+    try:
+        if kind == RuleKind.THRESHOLDS:
+            op = "≤" if params.get("direction") == "lower" else "≥"
+            steps = [f"{op} {number(bound)}: {_share_text(float(share))}" for bound, share in params["thresholds"]]
+            return "; ".join(steps)
+        if kind == RuleKind.LINEAR:
+            low, high = float(params["min"]), float(params["max"])
+            if low < high:
+                return _("0 điểm khi từ %(a)s trở xuống, đủ điểm khi từ %(b)s trở lên, tỷ lệ ở giữa") % {
+                    "a": number(low), "b": number(high)}  # fmt: skip
+            return _("0 điểm khi từ %(a)s trở lên, đủ điểm khi từ %(b)s trở xuống, tỷ lệ ở giữa") % {
+                "a": number(low), "b": number(high)}  # fmt: skip
+        if kind == RuleKind.YES_NO:
+            return _("có (lớn hơn 0): đủ điểm; không: 0 điểm")
+        if kind == RuleKind.FACT:
+            return "; ".join(f"{o['label']}: {_share_text(float(o['share']))}" for o in params["options"])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    return ""

@@ -20,3 +20,14 @@ def rule_label(kind) -> str:
         return str(RuleKind(kind).label)
     except ValueError:
         return str(kind or "")
+
+
+@register.filter
+def rule_text(criterion) -> str:
+    """How a criterion (or a draft's node) is scored: thresholds, the linear range, the fact's options."""
+    from xaso.dti.rules import rule_text as text
+
+    if isinstance(criterion, dict):  # a draft's node: its rule holds the parameters as a file writes them
+        rule = criterion.get("rule") or {}
+        return text(kind=rule.get("kind", ""), params=rule)
+    return text(kind=criterion.rule_kind, params=criterion.params or {})

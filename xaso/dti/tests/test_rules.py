@@ -40,3 +40,28 @@ def test_fact_gives_the_chosen_option_share_and_nothing_for_an_unknown_answer():
 def test_leaf_points_round_to_two_decimals():
     # 70.58% on a 20-point leaf linear 0–100: 20 × 0.70576 = 14.1152 → 14.12
     assert leaf_points(kind="linear", points=20, params={"min": 0, "max": 100}, value=70.576) == 14.12
+
+
+def test_each_rule_reads_as_the_decision_states_it():
+    from xaso.dti.rules import rule_text
+
+    assert rule_text(kind="thresholds", params={"thresholds": [[50, 0.5], [80, 1]]}) == (
+        "≥ 50: 50% số điểm; ≥ 80: đủ điểm"
+    )
+    assert rule_text(kind="thresholds", params={"thresholds": [[5, 1], [10, 0.25]], "direction": "lower"}) == (
+        "≤ 5: đủ điểm; ≤ 10: 25% số điểm"
+    )
+    assert rule_text(kind="linear", params={"min": 50, "max": 90}) == (
+        "0 điểm khi từ 50 trở xuống, đủ điểm khi từ 90 trở lên, tỷ lệ ở giữa"
+    )
+    assert rule_text(kind="linear", params={"min": 20, "max": 5.5}) == (
+        "0 điểm khi từ 20 trở lên, đủ điểm khi từ 5,5 trở xuống, tỷ lệ ở giữa"
+    )
+    assert rule_text(kind="yes_no", params={}) == "có (lớn hơn 0): đủ điểm; không: 0 điểm"
+    options = [{"code": "chairman", "label": "Chủ tịch", "share": 1}, {"code": "deputy", "label": "Phó Chủ tịch",
+               "share": 0.5}, {"code": "none", "label": "Không có", "share": 0}]  # fmt: skip
+    assert (
+        rule_text(kind="fact", params={"options": options})
+        == "Chủ tịch: đủ điểm; Phó Chủ tịch: 50% số điểm; Không có: 0 điểm"
+    )
+    assert rule_text(kind="manual", params={}) == rule_text(kind="linear", params={"min": "x"}) == ""

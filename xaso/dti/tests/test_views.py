@@ -232,3 +232,11 @@ def test_evidence_is_read_by_the_commune_and_its_province_only(
                          (make_user("thanh_hoa_analyst", Role.ANALYST, thanh_hoa), 404)):  # fmt: skip
         client.force_login(user)
         assert client.get(url).status_code == status, user.username
+
+
+def test_the_index_page_says_how_each_criterion_is_scored(client, index, an_vien_officer):
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("dti:index", args=[index.pk])).content.decode()
+    assert "≥ 50: 50% số điểm; ≥ 80: đủ điểm" in page  # A1
+    assert "0 điểm khi từ 50 trở xuống, đủ điểm khi từ 90 trở lên, tỷ lệ ở giữa" in page  # A2
+    assert "Chủ tịch: đủ điểm; Phó Chủ tịch: 50% số điểm; Không có: 0 điểm" in page  # A4
