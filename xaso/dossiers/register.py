@@ -174,6 +174,9 @@ SOURCES = {
     "reused": "reused", "result_digitised": "result_digitised", "receiving_officer": "receiving_officer",
     "applicant_name": "applicant_name", "applicant_id": "applicant_id",
 }  # fmt: skip
+#: the stored fields holding an applicant's personal data (kept only where the commune chose to)
+PERSONAL_STORED = frozenset(stored for stored, source in SOURCES.items()
+                            if next(f for f in FIELDS if f.key == source).personal)  # fmt: skip
 _UNIT_WORDS = ("uy ban nhan dan", "ubnd", "bo phan mot cua", "bo phan tiep nhan va tra ket qua", "trung tam phuc vu "
                "hanh chinh cong", "xa", "phuong", "thi tran", "dac khu")  # fmt: skip
 
@@ -245,7 +248,8 @@ class DossierRegister(Register):
         mapped |= {"result", "apology_sent"} if {"result", "finished_on"} & set(columns) else set()
         staged = self._staged(rows, procedures)
         return dossiers_upsert(unit=unit, rows=staged, stored=STORED, mapped=mapped,
-                               register_import=register_import, now=timezone.now())  # fmt: skip
+                               register_import=register_import, now=timezone.now(),
+                               personal=PERSONAL_STORED)  # fmt: skip
 
     @staticmethod
     def _staged(rows: list[dict], procedures: dict[str, Procedure]) -> list[tuple]:

@@ -61,10 +61,11 @@ def _stage(cursor, fields: list, rows: list[tuple]) -> None:
 
 
 def dossiers_upsert(*, unit, rows: list[tuple], stored: tuple[str, ...], mapped: set[str], register_import,
-                    now) -> SaveResult:  # fmt: skip
+                    now, personal: frozenset[str] = frozenset()) -> SaveResult:  # fmt: skip
     """Insert the new dossiers of `rows` (code, then the values of `stored` in order) into the commune `unit`'s
     register and update the stored ones whose `mapped` fields differ, recording each change. Codes are unique
-    within `rows` (checked before)."""
+    within `rows` (checked before). A `personal` field's change is recorded without its values (`None`): the
+    history never holds an applicant's name or ID number, so turning their storage off erases them all."""
     table = Dossier._meta.db_table
     fields = [Dossier._meta.get_field(name) for name in stored]
     compared = [f for f in fields if f.attname in mapped]
@@ -131,7 +132,8 @@ def dossiers_upsert(*, unit, rows: list[tuple], stored: tuple[str, ...], mapped:
     DossierChange.objects.bulk_create(
         [
             DossierChange(dossier_id=pk, register_import=register_import,
-                          changes={name: [_plain(a), _plain(b)] for name, (a, b) in diff.items()})
+                          changes={name: None if name in personal else [_plain(a), _plain(b)]
+                                   for name, (a, b) in diff.items()})
             for pk, diff in changed
         ],
         batch_size=1000,

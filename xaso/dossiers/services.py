@@ -69,16 +69,24 @@ def procedures_load(path: Path = PROCEDURES_PATH) -> LoadResult:
 @transaction.atomic
 def dossier_settings_set(*, user, unit, store_applicant: bool) -> DossierSettings:
     """A commune's choice to keep (or stop keeping) applicants' names and ID numbers. Turning it off erases the
-    ones kept."""
+    ones kept, and any of their values an older history recorded (today's history keeps none: `saving`)."""
     if not can_write_unit(user, unit):
         raise PermissionDenied(_("Bạn không có quyền thay đổi thiết lập của %(u)s.") % {"u": unit.name})
     settings_row, _created = DossierSettings.objects.update_or_create(
         unit=unit, defaults={"store_applicant": store_applicant, "updated_by": user}
     )
     if not store_applicant:
-        from .models import Dossier
+        from .models import Dossier, DossierChange
+        from .register import PERSONAL_STORED
 
         Dossier.objects.filter(unit=unit).exclude(applicant_name="", applicant_id="").update(
             applicant_name="", applicant_id=""
         )
+        kept = [
+            change for change in DossierChange.objects.filter(dossier__unit=unit, changes__has_any_keys=list(
+                PERSONAL_STORED)) if any(change.changes.get(name) is not None for name in PERSONAL_STORED)
+        ]  # fmt: skip
+        for change in kept:
+            change.changes = {k: None if k in PERSONAL_STORED else v for k, v in change.changes.items()}
+        DossierChange.objects.bulk_update(kept, ["changes"], batch_size=500)
     return settings_row

@@ -37,12 +37,14 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 def signature_valid(secret: str, header: str, body: bytes, *, now: float | None = None, tolerance: int = 300) -> bool:
     """What a receiver does with `X-Xaso-Signature` (used by xaso's tests and documented for partners)."""
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    if not parts.get("t", "").isdigit() or "v1" not in parts:
-        return False
+    stamp = parts.get("t", "")
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12) or "v1" not in parts:
+        return False  # "²" or "١٢٣" pass isdigit() but not int(); 400 digits overflow the float comparison
     timestamp = int(parts["t"])
     if abs((now or time.time()) - timestamp) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), f"t={timestamp},v1={parts['v1']}")
+    expected, given = sign(secret, timestamp, body), f"t={timestamp},v1={parts['v1']}"
+    return hmac.compare_digest(expected.encode(), given.encode())  # bytes: a non-ASCII str would raise TypeError
 
 
 def _public(address: str) -> bool:

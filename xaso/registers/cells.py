@@ -59,7 +59,23 @@ def text_of(value: object) -> str:
     return strip_csv_guard(text) if text[:1] == "'" else text
 
 
+#: the earliest date a register row may hold: no one-stop or document system kept records before it, and a year
+#: typed wrong (0025, 1025, 1900) would otherwise file figures under a month centuries away
+EARLIEST = date(2000, 1, 1)
+
+
 def parse_date(value: object) -> date | None:
+    """A date cell (None when empty); CellError when it is not a date, not on the calendar, or before 2000."""
+    day = _date_of(value)
+    if day is not None and day < EARLIEST:
+        raise CellError(
+            _("Ngày %(v)s trước năm %(y)s: kiểm tra lại năm.")
+            % {"v": day.strftime("%d/%m/") + f"{day.year:04d}", "y": EARLIEST.year}
+        )
+    return day
+
+
+def _date_of(value: object) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):

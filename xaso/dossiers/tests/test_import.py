@@ -125,6 +125,21 @@ def test_unreadable_cells_are_named_and_nothing_is_saved(full_catalog, an_vien, 
     assert not Dossier.objects.exists()
 
 
+def test_a_year_typed_wrong_is_named_by_row_and_column_and_nothing_is_saved(full_catalog, an_vien, an_vien_officer):
+    """A received date in 1900 (or the year 0001) would file figures under a month no one reads: refused."""
+    rows = [
+        JULY[0],
+        province_row(2, "AV-0002", "1.001193", "Trực tuyến", "02/07/1900", "04/07/2025", "03/07/2025", "Hoàn thành"),
+        province_row(3, "AV-0003", "1.001193", "Trực tuyến", "02/07/2025", "04/07/0025"),
+    ]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, rows))
+    assert job.status == FAILED
+    found = {(e["row"], e["column"], e["code"]) for e in job.report["errors"]}
+    assert found == {(5, "Ngày tiếp nhận", "bad_date"), (6, "Ngày hẹn trả", "bad_date")}
+    assert "02/07/1900" in job.report["errors"][0]["message"]
+    assert not Dossier.objects.exists() and not DataValue.objects.exists()
+
+
 NEW_ROWS = [
     ["DVC-1", "1.001193", "Trực tuyến", "2025-07-01 08:00", "2025-07-03", "2025-07-02 16:30", "Hoàn thành",
      "Trần Văn A", "079123456789"],
@@ -162,6 +177,30 @@ def test_personal_data_is_dropped_unless_the_commune_keeps_it(full_catalog, an_v
     assert Dossier.objects.get(code="DVC-1").applicant_id == "079123456789"
     dossier_settings_set(user=an_vien_officer, unit=an_vien, store_applicant=False)
     assert set(Dossier.objects.values_list("applicant_name", "applicant_id")) == {("", "")}
+
+
+def test_a_dossiers_history_never_keeps_applicant_data_nor_leaves_it_after_storage_is_off(
+    full_catalog, an_vien, an_vien_officer
+):
+    """The history of a re-import records that the applicant's name or ID changed, never the values: turning the
+    commune's storage off must leave no name or ID number anywhere, the history included."""
+    dossier_settings_set(user=an_vien_officer, unit=an_vien, store_applicant=True)
+    layout_job = run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, NEW_ROWS))
+    import_map(user=an_vien_officer, register_import=layout_job, columns=NEW_COLUMNS)
+    renamed = [[*NEW_ROWS[0][:7], "Trần Văn An", "079123456780"], NEW_ROWS[1]]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(NEW_HEADER, renamed))
+    assert (job.created, job.updated, job.unchanged) == (0, 1, 1)
+    change = DossierChange.objects.get(dossier__code="DVC-1")
+    assert change.changes == {"applicant_name": None, "applicant_id": None}  # changed, values not kept
+    history = str(list(DossierChange.objects.values_list("changes", flat=True)))
+    assert "Trần Văn" not in history and "07912345678" not in history
+    # a history written before it kept the values: turning storage off erases them too, and only them
+    older = DossierChange.objects.create(dossier=Dossier.objects.get(code="DVC-2"), changes={
+        "applicant_name": ["", "Lê Thị B"], "result": ["pending", "approved"]})  # fmt: skip
+    dossier_settings_set(user=an_vien_officer, unit=an_vien, store_applicant=False)
+    assert set(Dossier.objects.values_list("applicant_name", "applicant_id")) == {("", "")}
+    older.refresh_from_db()
+    assert older.changes == {"applicant_name": None, "result": ["pending", "approved"]}
 
 
 def test_mapping_must_cover_the_required_fields(full_catalog, an_vien, an_vien_officer):

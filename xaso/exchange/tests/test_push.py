@@ -95,6 +95,24 @@ def test_a_write_is_pushed_after_commit_with_retries_backoff_one_batch_id_and_a_
     assert not PushItem.objects.exists()
 
 
+def test_a_receiver_refuses_an_expired_a_future_a_forged_or_a_malformed_signature():
+    """`signature_valid`, what a partner's receiver runs: the time within 5 minutes either way, the HMAC over this
+    exact body with this secret; a mangled header is a plain refusal, never an exception (a 500 at the receiver)."""
+    from xaso.exchange.transport import sign
+
+    body, moment = b'{"values": []}', 1_790_000_000
+    header = sign(SECRET, moment, body)
+    assert signature_valid(SECRET, header, body, now=moment + 300)
+    assert not signature_valid(SECRET, header, body, now=moment + 301)  # replayed too late
+    assert not signature_valid(SECRET, header, body, now=moment - 301)  # stamped ahead
+    assert not signature_valid(SECRET, header.replace(f"t={moment}", f"t={moment + 1}"), body, now=moment)  # re-timed
+    forged = sign("another secret of the same length", moment, body)
+    assert not signature_valid(SECRET, forged, body, now=moment)
+    for mangled in ("", "t=,v1=", f"t={moment}", f"v1={header[-64:]}", "t=²,v1=00", "t=١٢٣,v1=00", "t=1e9,v1=00",
+                    f"t={'9' * 400},v1=00", f"t={moment},v1=é", "garbage"):  # fmt: skip
+        assert not signature_valid(SECRET, mangled, body, now=moment), mangled
+
+
 def test_backoff_doubles_up_to_the_cap_and_honours_a_longer_retry_after(settings):
     settings.XASO_EXCHANGE_RETRY = {"base_seconds": 30, "max_seconds": 600, "max_attempts": 10}
     assert [retry_delay(n).total_seconds() for n in range(1, 8)] == [30, 60, 120, 240, 480, 600, 600]

@@ -3,7 +3,7 @@ kind, abandoned imports cleaned up."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -53,6 +53,18 @@ def test_dates_are_read_as_the_systems_write_them(text, expected):
 def test_impossible_dates_are_refused(text):
     with pytest.raises(CellError):
         parse_date(text)
+
+
+@pytest.mark.parametrize(
+    "cell", ["01/01/0001", "31/12/1999", "1900-01-01", datetime(1999, 12, 31, 8), date(1025, 7, 1)]
+)
+def test_dates_before_2000_are_refused_as_a_mistyped_year(cell):
+    with pytest.raises(CellError, match="trước năm 2000"):
+        parse_date(cell)
+
+
+def test_the_first_day_of_2000_is_read():
+    assert parse_date("01/01/2000") == date(2000, 1, 1)
 
 
 @pytest.mark.parametrize(
