@@ -118,3 +118,20 @@ def test_bad_file_is_refused_with_each_row_and_column_named(size, open_session, 
     assert rows == [["5", "Ngày có kết quả"], ["6", "Mã thủ tục"]]
     assert page.evaluate(OVERFLOW)
     _shot(page, "errors", size)
+
+
+def test_a_header_of_one_long_word_wraps_on_a_phone(open_session, full_catalog, an_vien, an_vien_officer):
+    """Exports written from a database name their columns in one word (MA_HO_SO_TREN_CONG_DICH_VU_CONG_QUOC_GIA):
+    the mapping screen wraps them and keeps every select usable at 390 px."""
+    header = ["MA_HO_SO_TREN_CONG_DICH_VU_CONG_QUOC_GIA_" + "X" * 60, "MA_THU_TUC_HANH_CHINH_TREN_CSDL_QUOC_GIA",
+              "KENH", "NGAY_TIEP_NHAN"]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, [["Z1", "1.001193", "Trực tuyến", "01/07/2025"]]))
+    session = open_session(PHONE)
+    session.login(an_vien_officer.username)
+    page = session.page
+    page.goto(f"/registers/imports/{job.pk}/mapping/")
+    assert page.evaluate(OVERFLOW)
+    widths = page.locator(".register-map-table select").evaluate_all("(s) => s.map((e) => e.offsetWidth)")
+    assert len(widths) == 4 and min(widths) >= 9 * 16
+    _shot(page, "mapping-long-header", "phone")
+    assert not session.errors
