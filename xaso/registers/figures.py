@@ -44,7 +44,7 @@ def register_figures_write(*, user, unit, register: Register, months: set[date])
     deployment may load its own catalog without some), every month."""
     if not months:
         return WriteResult()
-    known = set(DataElement.objects.filter(code__in=register.elements).values_list("code", flat=True))
+    known = dict(DataElement.objects.filter(code__in=register.elements).values_list("code", "name"))
     elements = [code for code in register.elements if code in known]
     if not elements:
         return WriteResult()
@@ -57,7 +57,8 @@ def register_figures_write(*, user, unit, register: Register, months: set[date])
             period=f"{month.year}-{month.month:02d}",
             value=counts.get(month, {}).get(element, 0),
             comment=comment,
-            columns={"element": element, "unit": unit.code, "period": month.isoformat(), "value": element},
+            # a figure refused (a validation rule with a figure typed earlier) is named by its element's name
+            columns={"element": element, "unit": unit.code, "period": month.isoformat(), "value": known[element]},
         )
         for month in sorted(months)
         for element in elements

@@ -113,6 +113,23 @@ def test_bad_rows_are_each_named_by_row_and_column_and_nothing_is_saved(full_cat
     assert not DataValue.objects.exists()
 
 
+def test_a_figure_refused_after_the_rows_are_saved_undoes_the_whole_import(full_catalog, an_vien, an_vien_officer):
+    """All or nothing when the failure comes late: the rows pass every check and are written, then the figures they
+    give break a validation rule with a figure typed earlier (dossiers on the one-stop system, 100, cannot exceed
+    the register's 5 received): nothing of the import stays, and the error names the figure in words."""
+    from xaso.indicators.services import ValueInput, values_write
+
+    values_write(user=an_vien_officer, rows=[ValueInput("dossiers_on_system", "26296", "2025-07", 100, row=1)])
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, JULY))
+    assert job.status == FAILED
+    [error] = job.report["errors"]
+    assert error["code"] == "rule_on_system_le_received"
+    assert error["column"] == "Tổng số hồ sơ thủ tục hành chính tiếp nhận"
+    assert "100 so với 5" in error["message"] and "2025-07" in error["message"]
+    assert not Dossier.objects.exists() and not DossierChange.objects.exists()
+    assert figures(an_vien) == {"dossiers_on_system": 100}
+
+
 def test_unreadable_cells_are_named_and_nothing_is_saved(full_catalog, an_vien, an_vien_officer):
     rows = [
         JULY[0],
