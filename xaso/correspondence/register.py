@@ -33,6 +33,8 @@ from .models import Direction, Document, Origin, Signature
 OLDEST = date(2000, 1, 1)
 _UPDATED = ("doc_type", "issued_on", "counterpart", "summary", "is_electronic", "is_handled", "signature",
             "is_secret", "origin", "updated_at")  # fmt: skip
+#: the fields a re-import compares with the stored document: all of them equal, the document is unchanged
+_COMPARED = tuple(f for f in _UPDATED if f != "updated_at")
 
 #: rate indicator → the element of its numerator: the documents the rate counts as done
 INDICATOR_ELEMENTS = {
@@ -200,19 +202,24 @@ class DocumentRegister(Register):
             documents.append(doc)
         if errors:
             raise BulkValueError(errors)
-        existing = set(
-            Document.objects.filter(
+        stored = {
+            (row[0], row[1]): row[2:]
+            for row in Document.objects.filter(
                 unit=unit, direction=direction, registered_on__in={d.registered_on for d in documents},
                 key__in={d.key for d in documents},
-            ).values_list("registered_on", "key")
-        )  # fmt: skip
+            ).values_list("registered_on", "key", *_COMPARED)
+        }  # fmt: skip
+        # a document stored with the same values is left alone: the same file imported again changes nothing
+        changed = [
+            d for d in documents if stored.get((d.registered_on, d.key)) != tuple(getattr(d, f) for f in _COMPARED)
+        ]
         Document.objects.bulk_create(
-            documents, batch_size=500, update_conflicts=True,
+            changed, batch_size=500, update_conflicts=True,
             unique_fields=["unit", "direction", "registered_on", "key"], update_fields=list(_UPDATED),
         )  # fmt: skip
-        updated = sum(1 for d in documents if (d.registered_on, d.key) in existing)
-        return SaveResult(created=len(documents) - updated, updated=updated,
-                          months={d.registered_on.replace(day=1) for d in documents})  # fmt: skip
+        updated = sum(1 for d in changed if (d.registered_on, d.key) in stored)
+        return SaveResult(created=len(changed) - updated, updated=updated, unchanged=len(documents) - len(changed),
+                          months={d.registered_on.replace(day=1) for d in changed})  # fmt: skip
 
 
 DOCUMENTS = DocumentRegister()

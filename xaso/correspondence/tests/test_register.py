@@ -128,9 +128,15 @@ def test_signer_names_are_not_stored(catalog, an_vien, an_vien_officer):
 def test_reimport_updates_the_same_documents(catalog, an_vien, an_vien_officer):
     rows = outgoing_rows()
     register_import(user=an_vien_officer, unit=an_vien, data=xlsx([OUT_HEADER, *rows]), filename="a.xlsx")
+    stamps = dict(Document.objects.values_list("number", "updated_at"))
+    history = DataValueChange.objects.count()
+    same = register_import(user=an_vien_officer, unit=an_vien, data=xlsx([OUT_HEADER, *rows]), filename="b.xlsx")
+    assert (same.status, same.created, same.updated, same.unchanged) == (DONE, 0, 0, 6)  # the same file: nothing
+    assert dict(Document.objects.values_list("number", "updated_at")) == stamps
+    assert DataValueChange.objects.count() == history
     rows[2][7], rows[2][8] = "Điện tử", "Tổ chức"  # the paper notice was sent again, signed, on the system
     result = register_import(user=an_vien_officer, unit=an_vien, data=xlsx([OUT_HEADER, *rows]), filename="a.xlsx")
-    assert (result.created, result.updated) == (0, 6)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 5)
     assert Document.objects.filter(unit=an_vien).count() == 6
     assert figure("documents_sent_signed", an_vien, "2025-11") == 4
     assert figure("documents_sent_electronic", an_vien, "2025-11") == 4
