@@ -251,6 +251,13 @@ class DossierRegister(Register):
                                register_import=register_import, now=timezone.now(),
                                personal=PERSONAL_STORED)  # fmt: skip
 
+    def rows_check(self, *, unit, rows: list[dict], columns: dict[str, str]) -> list[RowError]:
+        try:
+            self._check(unit=unit, rows=rows, columns=columns)
+        except BulkValueError as exc:
+            return list(exc.errors)
+        return []
+
     @staticmethod
     def _staged(rows: list[dict], procedures: dict[str, Procedure]) -> list[tuple]:
         """Each row as stored: (code, then the values of `STORED` in order). A result left empty is approved when

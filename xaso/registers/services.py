@@ -257,6 +257,10 @@ def _parsed_rows(register: Register, job: RegisterImport, data: bytes) -> tuple[
     for index, spec in plan:
         _column_parse(sheet.rows, rows, index, spec, headers[spec.key], errors)
     if errors:
+        unreadable = {e.row for e in errors}
+        readable = [row for row in rows if row["_row"] not in unreadable]
+        if readable:  # the rules the other rows break, in the same report
+            errors += register.rows_check(unit=job.unit, rows=readable, columns=headers)
         errors.sort(key=lambda e: e.row)  # stable: by row, then the columns in the layout's order
         raise BulkValueError(errors)
     return rows, headers, len(sheet.rows)

@@ -101,6 +101,11 @@ class Register:
         the commune `unit`, all or nothing (BulkValueError). `columns` names each field's header for errors."""
         raise NotImplementedError
 
+    def rows_check(self, *, unit, rows: list[dict], columns: dict[str, str]) -> list:
+        """The register's own rules over rows whose every cell was read (`RowError`s, nothing saved): called when
+        other rows of the file have unreadable cells, so one report names every problem. Default: none."""
+        return []
+
     def monthly_counts(self, *, unit, months: set[date]) -> dict[date, dict[str, int]]:
         """For each month (its first day), the count of every element in `elements` (missing = 0)."""
         raise NotImplementedError

@@ -142,6 +142,29 @@ def test_unreadable_cells_are_named_and_nothing_is_saved(full_catalog, an_vien, 
     assert not Dossier.objects.exists()
 
 
+def test_unreadable_cells_and_broken_rules_are_reported_together(full_catalog, an_vien, an_vien_officer):
+    """One report for the whole file: an unreadable cell in one row does not hide the rules the other rows break
+    (the officer would otherwise fix the file twice)."""
+    rows = [
+        JULY[0],
+        province_row(2, "AV-0002", "1.001193", "Bằng bồ câu", "02/07/2025", "04/07/2025"),  # unreadable channel
+        province_row(3, "AV-0003", "9.999999", "Trực tuyến", "03/07/2025", "10/07/2025"),  # unknown procedure
+        province_row(4, "AV-0004", "1.001193", "Trực tiếp", "10/07/2025", "12/07/2025", "05/07/2025", "Hoàn thành"),
+        province_row(5, "AV-0001", "1.001193", "Trực tuyến", "04/07/2025", "10/07/2025"),  # duplicate code
+    ]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(PROVINCE_HEADER, rows))
+    assert job.status == FAILED
+    found = [(e["row"], e["column"], e["code"]) for e in job.report["errors"]]
+    assert found == [
+        (5, "Hình thức nộp", "bad_choice"),
+        (6, "Mã thủ tục", "unknown_procedure"),
+        (7, "Ngày có kết quả", "finished_before_received"),
+        (8, "Số hồ sơ", "duplicate"),
+    ]
+    assert job.report["error_count"] == 4
+    assert not Dossier.objects.exists() and not DataValue.objects.exists()
+
+
 def test_a_year_typed_wrong_is_named_by_row_and_column_and_nothing_is_saved(full_catalog, an_vien, an_vien_officer):
     """A received date in 1900 (or the year 0001) would file figures under a month no one reads: refused."""
     rows = [
