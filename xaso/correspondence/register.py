@@ -152,6 +152,20 @@ class DocumentRegister(Register):
         if problem:  # a loader calling `rows_import` itself; a file's columns were judged before
             raise ImportFileError(problem)
         direction = direction_of(set(columns))
+        documents, errors = self._documents(user=user, unit=unit, rows=rows, columns=columns, direction=direction)
+        if errors:
+            raise BulkValueError(errors)
+        return self._save(unit=unit, direction=direction, documents=documents)
+
+    def rows_check(self, *, unit, rows: list[dict], columns: dict[str, str]) -> list[RowError]:
+        direction = direction_of(set(columns))
+        if direction is None:
+            return []
+        return self._documents(user=None, unit=unit, rows=rows, columns=columns, direction=direction)[1]
+
+    def _documents(self, *, user, unit, rows: list[dict], columns: dict[str, str],
+                   direction: str) -> tuple[list[Document], list[RowError]]:  # fmt: skip
+        """The rows as documents to save, and the errors of the rows that break a rule (by row and column)."""
         today = timezone.localdate()
         date_column = "received_on" if direction == Direction.INCOMING else "sent_on"
         counterpart_column = "issuer" if direction == Direction.INCOMING else "recipients"
@@ -200,8 +214,10 @@ class DocumentRegister(Register):
                 continue
             first_row[place] = number
             documents.append(doc)
-        if errors:
-            raise BulkValueError(errors)
+        return documents, errors
+
+    @staticmethod
+    def _save(*, unit, direction: str, documents: list[Document]) -> SaveResult:
         stored = {
             (row[0], row[1]): row[2:]
             for row in Document.objects.filter(

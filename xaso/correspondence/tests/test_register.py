@@ -175,6 +175,11 @@ def test_one_bad_row_saves_nothing_and_names_row_and_column(catalog, an_vien, an
     assert errors_of(job) == [(6, "Loại văn bản")]
     assert "Nghị định 30/2020/NĐ-CP" in job.report["errors"][0]["message"]
     assert Document.objects.count() == 0 and DataValue.objects.count() == 0
+    # both at once: the unreadable cell does not hide the unknown type of another row
+    rows[1][2] = "31/11/2025"
+    job = register_import(user=an_vien_officer, unit=an_vien, data=xlsx([OUT_HEADER, *rows]), filename="a.xlsx")
+    assert errors_of(job) == [(3, "Ngày phát hành"), (6, "Loại văn bản")]
+    assert Document.objects.count() == 0 and DataValue.objects.count() == 0
 
 
 def test_future_date_and_duplicate_rows_are_refused(catalog, an_vien, an_vien_officer):
