@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "xaso.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     # JSON in, JSON out: another body type is a 415, another Accept a 406, both in the API's error body
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["xaso.core.parsers.JSONParser"],
     # strict JSON; a number stored before the input bounds (Infinity, NaN) goes out as null (xaso.core.api)
     "DEFAULT_RENDERER_CLASSES": ["xaso.core.api.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

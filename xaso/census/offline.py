@@ -380,7 +380,7 @@ def _parse_batch(request: HttpRequest) -> tuple[list[Any], JsonResponse | None]:
         return [], json_error(_("Cần gửi JSON (Content-Type: application/json)."), "unsupported_media_type", 415)
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
         return [], json_error(_("Nội dung gửi không phải JSON hợp lệ."), "parse_error", 400)
     records = body.get("records") if isinstance(body, dict) else None
     if not isinstance(records, list):

@@ -11,7 +11,7 @@ from xaso.accounts.permissions import can_read_unit
 from xaso.census.permissions import can_see_names
 from xaso.geo.models import AdminUnit, Level
 from xaso.privacy.models import AccessAction
-from xaso.privacy.services import log_access
+from xaso.privacy.services import log_access, suppress_small
 
 from .models import Team, TeamMember
 
@@ -22,7 +22,8 @@ class VillageTeam:
     team: Team | None
     members: int
     trained: int
-    households: int
+    #: households assigned to the team's members; "<5" for a small count to whoever may not see the village's names
+    households: int | str
 
 
 @dataclass
@@ -51,13 +52,14 @@ def teams_overview(user, commune: AdminUnit) -> Overview | None:
     rows = []
     for village in villages:
         team = teams.get(village.id)
+        households = team.n_households if team else 0
         rows.append(
             VillageTeam(
                 village,
                 team,
                 team.n_members if team else 0,
                 team.n_trained if team else 0,
-                team.n_households if team else 0,
+                households if can_see_names(user, village) else suppress_small(households),
             )
         )
     active = [r for r in rows if r.team and r.team.active]

@@ -161,6 +161,29 @@ def test_batch_bounds(member_client, ap1):
     assert Household.objects.count() == SYNC_BATCH_MAX  # only the batch within bounds
 
 
+def test_a_deeply_nested_body_is_a_clear_400_not_a_server_error(member_client, ap1):
+    """A malformed sync under the byte bound: arrays nested 100.000 deep make Python's JSON reader give up with a
+    RecursionError, which is not a ValueError. The answer must still be the API's 400, nothing written."""
+    for body in ("[" * 100_000 + "]" * 100_000, '{"records": ' + "[" * 100_000 + "]" * 100_000 + "}"):
+        assert len(body.encode()) < SYNC_BODY_MAX
+        answer = member_client.post(SYNC, data=body, content_type="application/json")
+        assert answer.status_code == 400 and answer.json()["code"] == "parse_error"
+        assert answer.json()["detail"] == "Nội dung gửi không phải JSON hợp lệ."
+    deep = {"records": [record(ap1, head_name="Hộ Sâu")]}
+    deep["records"][0]["fields"]["answers"] = {"fibre": json.loads("[" * 500 + "]" * 500)}
+    answer = member_client.post(SYNC, data=json.dumps(deep), content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["results"][0] | {"client_id": None} == {
+        "index": 0,
+        "client_id": None,
+        "status": "error",
+        "field": "fibre",
+        "message": "Hộ có Internet cáp quang: trả lời có hoặc không.",
+    }
+    api = member_client.post("/api/v1/census/submissions/", data="[" * 100_000, content_type="application/json")
+    assert api.status_code == 400 and api.json()["code"] == "parse_error"
+    assert Household.objects.count() == 0
+
+
 def test_an_officer_of_another_commune_saves_nothing(client, tri_an_officer, tri_an, ap1, census_catalog):
     from xaso.geo.services import village_create
 

@@ -107,6 +107,25 @@ def test_small_cells_are_suppressed_for_the_province_not_for_the_commune(
     assert ">4<" in row_first and "&lt;5" not in row_first
 
 
+def test_the_team_overview_suppresses_a_small_count_of_assigned_households(
+    client, census, an_vien, province_analyst, an_vien_officer
+):
+    first, _second, uids = census
+    Household.objects.filter(uid__in=uids[:3]).update(assigned_member=TeamMember.objects.get())
+    overview = reverse("teams:overview", kwargs={"code": an_vien.code})
+
+    def row(user) -> str:
+        client.force_login(user)
+        page = client.get(overview).content.decode()
+        return page.split(f'data-village="{first.code}"')[1].split("</tr>")[0]
+
+    shown = row(province_analyst)
+    assert "dưới 5 hộ được phân công" in shown and "3 hộ" not in shown
+    assert "3 hộ được phân công" in row(an_vien_officer)  # the commune sees its own count
+    Household.objects.filter(village=first).update(assigned_member=None)
+    assert "0 hộ được phân công" in row(province_analyst)  # zero reveals nobody
+
+
 def test_another_commune_and_another_village_team_see_no_names(client, census, tri_an_officer, an_vien):
     first, second, uids = census
     client.force_login(tri_an_officer)
