@@ -38,6 +38,7 @@ def fragments_emptied():
     from xaso.geo.hot import forget_all
 
     caches["fragments"].clear()
+    caches["default"].clear()  # the public pages' counts per network address (xaso/core/throttle.py) too
     forget_all()  # the units this process keeps (xaso/geo/hot.py), for the same reason
     yield
 

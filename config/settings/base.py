@@ -362,8 +362,17 @@ XASO_NOTIFY_LIMITS = {
 XASO_NOTIFY_CODE_MINUTES = 10  # a one-time code holds this long
 XASO_NOTIFY_RECORD_DAYS = 180  # finished deliveries (they hold the address) and the local outbox are kept this long
 # Feedback: at most this many items per phone/e-mail a day and per network address an hour; the sender's contact
-# is erased this many days after the item closed.
-XASO_FEEDBACK = {"per_contact_per_day": 5, "per_ip_per_hour": 10, "contact_days": 365}
+# is erased this many days after the item closed; a network address may look up this many unknown tracking codes an
+# hour (decision 0061).
+XASO_FEEDBACK = {
+    "per_contact_per_day": 5,
+    "per_ip_per_hour": 10,
+    "contact_days": 365,
+    "track_misses_per_ip_per_hour": 20,
+}
+# One-time codes (decision 0061): at most this many codes to one phone/e-mail an hour, whatever asked for them (feedback
+# in any commune, subscriptions), and subscriptions asked for from one network address an hour.
+XASO_NOTIFY_CODE_LIMITS = {"per_address_per_hour": 10, "subscribe_per_ip_per_hour": 10}
 # Loudspeakers (docs/decisions/0040-loudspeakers.md): the daily slots (local time) a bulletin is scheduled in, and
 # the Vietnamese voice of espeak-ng (`vi` Northern, `vi-vn-x-central`, `vi-vn-x-south`) and its speed.
 XASO_LOUDSPEAKER_SLOTS = {"morning": "06:00", "evening": "17:00"}

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_write_unit
+from xaso.core.text import text_check
+from xaso.core.throttle import throttle_count, throttle_hit
 from xaso.files.uploads import IMAGE, MB, Policy, upload_accept
 from xaso.geo.models import AdminUnit, Level
 from xaso.notify.deliveries import deliveries_create
@@ -183,6 +185,31 @@ def _rate_limits(*, contact_digest: str, ip_digest: str, now) -> None:
             )
 
 
+#: a tracking code is 6 of 26 letters (about 3 × 10⁸): guessing stops after this many unknown codes an hour from
+#: one network address (XASO_FEEDBACK["track_misses_per_ip_per_hour"]), so nobody walks the codes to read answers or
+#: rate someone else's item; a citizen looking up their own code is never counted
+TRACK_SCOPE, TRACK_WINDOW = "feedback-track-miss", 3600
+
+
+def _track_limit() -> int:
+    return settings.XASO_FEEDBACK.get("track_misses_per_ip_per_hour", 20)
+
+
+def track_lookup_refused(*, ip: str) -> str:
+    """The Vietnamese reason a lookup from `ip` is refused (too many unknown codes this hour), or ""."""
+    if throttle_count(TRACK_SCOPE, ip, window=TRACK_WINDOW) < _track_limit():
+        return ""
+    return _(
+        "Mạng này đã tra %(n)s mã theo dõi không có trong một giờ qua: vui lòng kiểm tra lại mã trong tin nhắn và thử "
+        "lại sau một giờ."
+    ) % {"n": _track_limit()}
+
+
+def track_lookup_missed(*, ip: str) -> None:
+    """Count an unknown tracking code looked up from `ip`."""
+    throttle_hit(TRACK_SCOPE, ip, window=TRACK_WINDOW)
+
+
 def code_text(feedback: Feedback) -> str:
     return _("Mã xác nhận phản ánh %(tracking)s: %%(code)s (hiệu lực %(minutes)s phút).") % {
         "tracking": feedback.tracking_code,
@@ -218,6 +245,7 @@ def feedback_submit(
                 % {"lo": TEXT_MIN, "hi": TEXT_MAX, "n": len(text)}
             }
         )
+    text_check(text, field="text", label=_("Nội dung phản ánh"))
     if village is not None and (village.level != Level.VILLAGE or village.parent_id != unit.pk):
         raise ValidationError({"village": _("Thôn được chọn không thuộc xã này.")})
     lat, lon = point_clean(unit=unit, latitude=latitude, longitude=longitude)
@@ -337,6 +365,7 @@ def feedback_start(*, user, feedback: Feedback, note: str = "") -> Feedback:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": _("Ghi chú tối đa %(n)s ký tự.") % {"n": NOTE_MAX}})
+    text_check(note, field="note", label=_("Ghi chú"))
     feedback.status = Status.IN_PROGRESS
     if feedback.assigned_to_id is None:
         feedback.assigned_to = user
@@ -373,6 +402,7 @@ def feedback_answer(*, user, feedback: Feedback, answer: str) -> Feedback:
         raise ValidationError(
             {"answer": _("Câu trả lời từ %(lo)s đến %(hi)s ký tự.") % {"lo": ANSWER_MIN, "hi": ANSWER_MAX}}
         )
+    text_check(answer, field="answer", label=_("Câu trả lời"))
     now = timezone.now()
     feedback.status, feedback.answer, feedback.answered_at = Status.ANSWERED, answer, now
     if feedback.assigned_to_id is None:
@@ -401,6 +431,7 @@ def feedback_refuse(*, user, feedback: Feedback, reason: str, note: str) -> Feed
                 % {"n": NOTE_MAX}
             }
         )
+    text_check(note, field="note", label=_("Giải thích cho người dân"))
     now = timezone.now()
     feedback.status, feedback.refusal_reason, feedback.closed_at = Status.REFUSED, reason, now
     feedback.answer = note
@@ -430,6 +461,7 @@ def feedback_publish(*, user, feedback: Feedback, public_text: str, photo_ids=()
         raise ValidationError(
             {"public_text": _("Nội dung công khai từ %(lo)s đến %(hi)s ký tự.") % {"lo": TEXT_MIN, "hi": TEXT_MAX}}
         )
+    text_check(public_text, field="public_text", label=_("Nội dung công khai"))
     if PHONE_IN_TEXT.search(public_text):
         raise ValidationError({"public_text": _("Nội dung công khai còn số điện thoại: xóa trước khi công khai.")})
     if re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", public_text):
@@ -462,6 +494,7 @@ def feedback_rate(*, feedback: Feedback, rating, comment: str = "") -> Feedback:
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise ValidationError({"comment": _("Ý kiến tối đa 500 ký tự.")})
+    text_check(comment, field="comment", label=_("Ý kiến thêm"))
     now = timezone.now()
     feedback.rating, feedback.rating_comment = value, comment
     feedback.status, feedback.closed_at = Status.CLOSED, now

@@ -119,21 +119,36 @@ def confirm(request, code: str, token):
 def track_lookup(request, code: str):
     unit = commune_or_404(code)
     form = TrackForm(request.GET or None)
+    status = 200
     if form.is_valid():
-        found = selectors.feedback_track(unit=unit, tracking=form.cleaned_data["tracking"])
+        ip = client_ip(request) or ""
+        refused = services.track_lookup_refused(ip=ip)
+        found = None if refused else selectors.feedback_track(unit=unit, tracking=form.cleaned_data["tracking"])
         if found is not None:
             return redirect("feedback:track", code=unit.code, tracking=found.tracking_code)
-        form.add_error("tracking", _("Không có phản ánh nào mang mã này ở %(u)s.") % {"u": unit.name})
-    return render(
-        request, "feedback/track_lookup.html", {"unit": unit, "form": form}, status=404 if form.errors else 200
-    )
+        if refused:
+            form.add_error("tracking", refused)
+            status = 429
+        else:
+            services.track_lookup_missed(ip=ip)
+            form.add_error("tracking", _("Không có phản ánh nào mang mã này ở %(u)s.") % {"u": unit.name})
+            status = 404
+    return render(request, "feedback/track_lookup.html", {"unit": unit, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def track(request, code: str, tracking: str):
     unit = commune_or_404(code)
+    ip = client_ip(request) or ""
+    refused = services.track_lookup_refused(ip=ip)
+    if refused:
+        form = TrackForm({"tracking": tracking[:12]})
+        form.is_valid()
+        form.add_error("tracking", refused)
+        return render(request, "feedback/track_lookup.html", {"unit": unit, "form": form}, status=429)
     feedback = selectors.feedback_track(unit=unit, tracking=tracking)
     if feedback is None:
+        services.track_lookup_missed(ip=ip)
         raise Http404(_("Không có phản ánh nào mang mã này."))
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

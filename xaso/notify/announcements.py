@@ -12,6 +12,7 @@ the inventory's counts as figures.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -24,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_write_unit
+from xaso.core.text import text_check
+from xaso.core.throttle import throttle_count, throttle_hit
 from xaso.geo.models import AdminUnit, Level
 from xaso.indicators.models import ChangeSource, DataElement
 from xaso.indicators.services import ValueInput, values_write
@@ -50,6 +53,8 @@ from .models import (
 from .services import unsubscribe_link
 
 TITLE_MAX, BODY_MAX = 150, 1500
+#: a loudspeaker cluster's code: what a controller's configuration holds (C01, AP1-02)
+CLUSTER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")
 #: the body of an SMS stays within 4 Unicode segments (70 characters each, less the link)
 SMS_MAX = 280
 
@@ -85,6 +90,12 @@ def announcement_send(
         errors["title"] = _("Tiêu đề từ 5 đến %(n)s ký tự.") % {"n": TITLE_MAX}
     if not 10 <= len(body) <= BODY_MAX:
         errors["body"] = _("Nội dung từ 10 đến %(n)s ký tự.") % {"n": BODY_MAX}
+    # the title is one line of the controller's playlist and of an SMS: no line break, no control character
+    for field, value, label, one_line in (("title", title, _("Tiêu đề"), True), ("body", body, _("Nội dung"), False)):
+        try:
+            text_check(value, field=field, label=label, one_line=one_line)
+        except ValidationError as exc:
+            errors.setdefault(field, exc.message_dict[field][0])
     channels = list(dict.fromkeys(channels))
     if not channels or set(channels) - set(Channel.values):
         errors["channels"] = _("Chọn ít nhất một kênh gửi.")
@@ -243,10 +254,15 @@ def playlist(*, unit: AdminUnit, day: date, cluster: str = "") -> list[PlaylistI
 
 # subscribers
 
+SUBSCRIBE_SCOPE = "notify-subscribe"
+
 
 @transaction.atomic
-def subscriber_add(*, unit: AdminUnit, channel: str, address: str, village: AdminUnit | None = None) -> Subscriber:
-    """A citizen asks for the commune's announcements: a code is sent to the address to confirm it."""
+def subscriber_add(
+    *, unit: AdminUnit, channel: str, address: str, village: AdminUnit | None = None, ip: str = ""
+) -> Subscriber:
+    """A citizen asks for the commune's announcements: a code is sent to the address to confirm it. At most
+    `XASO_NOTIFY_CODE_LIMITS["subscribe_per_ip_per_hour"]` asks an hour from one network address (`ip`)."""
     from xaso.feedback.services import contact_clean
     from xaso.notify.verification import verification_send
 
@@ -255,6 +271,13 @@ def subscriber_add(*, unit: AdminUnit, channel: str, address: str, village: Admi
     address = contact_clean(channel, address)
     if village is not None and (village.level != Level.VILLAGE or village.parent_id != unit.pk):
         raise ValidationError({"village": _("Thôn được chọn không thuộc xã này.")})
+    per_ip = settings.XASO_NOTIFY_CODE_LIMITS["subscribe_per_ip_per_hour"]
+    if throttle_count(SUBSCRIBE_SCOPE, ip, window=3600) >= per_ip:
+        raise ValidationError(
+            _("Đã có %(n)s lượt đăng ký từ mạng này trong một giờ qua, là mức tối đa: vui lòng thử lại sau.")
+            % {"n": per_ip}
+        )
+    throttle_hit(SUBSCRIBE_SCOPE, ip, window=3600)
     subscriber, _created = Subscriber.objects.update_or_create(
         unit=unit, channel=channel, address=address, defaults={"village": village}
     )
@@ -287,9 +310,21 @@ def loudspeaker_point_add(*, user, village: AdminUnit, name: str, clusters: list
     name = (name or "").strip()
     if not 2 <= len(name) <= 120:
         raise ValidationError({"name": _("Tên vị trí từ 2 đến 120 ký tự.")})
+    text_check(name, field="name", label=_("Tên vị trí"), one_line=True)
     codes = [c.strip().upper() for c in clusters if c.strip()]
     if not codes or len(codes) > 20 or any(len(c) > 20 for c in codes) or len(set(codes)) != len(codes):
         raise ValidationError({"clusters": _("Ghi từ 1 đến 20 mã cụm loa khác nhau, mỗi mã tối đa 20 ký tự.")})
+    # a code is a field of the controller's playlist line (`cluster=C01;…`) and a query parameter
+    wrong = [c for c in codes if not CLUSTER_CODE.match(c)]
+    if wrong:
+        raise ValidationError(
+            {
+                "clusters": _(
+                    "Mã cụm loa chỉ gồm chữ cái không dấu, chữ số, dấu gạch ngang, gạch dưới, dấu chấm: %(c)s."
+                )
+                % {"c": ", ".join(repr(c)[1:-1] for c in wrong[:3])}
+            }
+        )
     taken = set(LoudspeakerCluster.objects.filter(unit=unit, code__in=codes).values_list("code", flat=True))
     if taken:
         raise ValidationError({"clusters": _("Mã cụm loa đã có trong xã: %(c)s.") % {"c": ", ".join(sorted(taken))}})

@@ -1,6 +1,7 @@
 """One-time codes sent to a phone or an e-mail address: 6 digits, valid `XASO_NOTIFY_CODE_MINUTES` minutes,
-at most `CODE_TRIES` wrong tries and `CODE_SENDS_PER_HOUR` codes an hour for one subject. Only a keyed digest of
-the code is stored."""
+at most `CODE_TRIES` wrong tries and `CODE_SENDS_PER_HOUR` codes an hour for one subject, and
+`XASO_NOTIFY_CODE_LIMITS["per_address_per_hour"]` codes an hour to one address whatever the subject. Only a
+keyed digest of the code is stored."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .deliveries import deliveries_create
-from .models import Purpose, Verification
+from .models import Delivery, Purpose, Verification
 
 CODE_TRIES = 5
 CODE_SENDS_PER_HOUR = 3
@@ -34,6 +35,19 @@ def verification_send(*, subject: str, purpose: str, channel: str, address: str,
     recent = Verification.objects.filter(subject=subject, created_at__gte=now - timedelta(hours=1)).count()
     if recent >= CODE_SENDS_PER_HOUR:
         raise ValidationError(_("Đã gửi %(n)s mã trong một giờ qua: chờ một lúc rồi xin mã mới.") % {"n": recent})
+    # whatever asked for it (feedback in any commune, a subscription): a phone is not flooded with codes
+    per_address = settings.XASO_NOTIFY_CODE_LIMITS["per_address_per_hour"]
+    to_address = Delivery.objects.filter(
+        purpose=Purpose.CODE, channel=channel, address=address, created_at__gte=now - timedelta(hours=1)
+    ).count()
+    if to_address >= per_address:
+        raise ValidationError(
+            _(
+                "Số điện thoại/thư điện tử này đã nhận %(n)s mã xác nhận trong một giờ qua, là mức tối đa: vui lòng "
+                "thử lại sau."
+            )
+            % {"n": to_address}
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     row = Verification.objects.create(
         subject=subject,

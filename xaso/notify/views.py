@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xaso.accounts.client_ip import client_ip
 from xaso.accounts.permissions import can_read_unit, can_write_unit
 from xaso.core.forms import add_service_errors
 from xaso.core.limits import PLAN_DATE_MAX, PLAN_DATE_MIN
+from xaso.core.text import single_line
 from xaso.feedback.forms import CodeForm
 from xaso.geo.models import AdminUnit
 from xaso.notify.web import commune_or_404, user_commune
@@ -212,8 +214,9 @@ def subscribe(request, code: str):
         data = form.cleaned_data
         try:
             subscriber = announcements.subscriber_add(
-                unit=unit, channel=data["channel"], address=data["address"], village=data["village"]
-            )
+                unit=unit, channel=data["channel"], address=data["address"], village=data["village"],
+                ip=client_ip(request) or "",
+            )  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -280,12 +283,15 @@ def playlist(request, code: str, fmt: str):
     def audio(item) -> str:
         return request.build_absolute_uri(reverse("notify:audio", kwargs={"code": unit.code, "pk": item.bulletin_id}))
 
+    def cluster_field(code: str) -> str:  # a field of a `;`-separated line, whatever an older row holds
+        return single_line(code).replace(";", " ").replace("=", " ")
+
     if fmt == "m3u":
         lines = ["#EXTM3U"]
         for item in items:
             lines += [
-                f"#EXTINF:{round(item.seconds)},{item.title}",
-                f"#EXT-X-XASO:cluster={item.cluster};play_at={timezone.localtime(item.play_at).isoformat()};"
+                f"#EXTINF:{round(item.seconds)},{single_line(item.title)}",  # one line whatever an older row holds
+                f"#EXT-X-XASO:cluster={cluster_field(item.cluster)};play_at={timezone.localtime(item.play_at).isoformat()};"
                 f"level={item.level};interrupts={int(item.interrupts)};receipt={item.receipt_reference}",
                 audio(item),
             ]

@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xaso.accounts.client_ip import client_ip
+from xaso.core.text import xml_text
 from xaso.geo.models import AdminUnit, Level
 from xaso.notify.models import Channel
 
@@ -54,9 +55,9 @@ def _respond(fmt: str, data, *, root: str = "", item: str = "", status: int = 20
             if isinstance(value, list):
                 for entry in value:
                     sub = ET.SubElement(child, "item")
-                    sub.text = str(entry)
-            elif value is not None:
-                child.text = str(value).lower() if isinstance(value, bool) else str(value)
+                    sub.text = xml_text(str(entry))
+            elif value is not None:  # an older row may hold what XML cannot: left out, never an ill-formed document
+                child.text = str(value).lower() if isinstance(value, bool) else xml_text(str(value))
     body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
     return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
 
@@ -254,14 +255,19 @@ def request_one(request, fmt: str, request_id: str):
     unit = _commune(request)
     if unit is None:
         return _no_commune(fmt)
+    ip = client_ip(request) or ""
+    refused = feedback_services.track_lookup_refused(ip=ip)  # the tracking page's limit on unknown codes
+    if refused:
+        return _error(fmt, 429, refused)
     feedback = (
-        Feedback.objects.filter(unit=unit, tracking_code=request_id.upper())
+        Feedback.objects.filter(unit=unit, tracking_code=request_id.upper()[:12])
         .exclude(status=Status.RECEIVED)
         .select_related("category", "village", "unit")
         .first()
     )
     if feedback is None:
-        return _error(fmt, 404, _("Không có yêu cầu “%(id)s” ở xã này.") % {"id": request_id})
+        feedback_services.track_lookup_missed(ip=ip)
+        return _error(fmt, 404, _("Không có yêu cầu “%(id)s” ở xã này.") % {"id": request_id[:40]})
     if feedback.is_published:
         feedback.public_photos = list(feedback.photos.filter(is_public=True))
     row = _request_row(feedback, public=feedback.is_published, photo_urls=_photo_urls(request, feedback))
