@@ -13,6 +13,7 @@ docs/decisions/0038-feedback.md.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xaso.files.fields import PrivateFileField
+
+#: a phone number written in a text ("0912 345 678", "+84 912.345.678") and an e-mail address: refused in a public
+#: text (services.feedback_publish), hidden in the public copy of an answer (`Feedback.answer_public`)
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 class Category(models.Model):
@@ -160,6 +166,13 @@ class Feedback(models.Model):
         if self.answered_at is None or self.due_at is None:
             return None
         return self.answered_at <= self.due_at
+
+    @property
+    def answer_public(self) -> str:
+        """The answer (or the refusal's explanation) as the public list and Open311 show it: any phone number or
+        e-mail address an officer wrote in it (the sender's, a neighbour's) replaced by "•••". The citizen's
+        tracking page shows the answer as written."""
+        return EMAIL_IN_TEXT.sub("•••", PHONE_IN_TEXT.sub("•••", self.answer or ""))
 
     @property
     def contact_masked(self) -> str:

@@ -31,6 +31,8 @@ from xaso.notify.verification import verification_check, verification_send
 
 from . import figures
 from .models import (
+    EMAIL_IN_TEXT,
+    PHONE_IN_TEXT,
     Category,
     CategoryOfficer,
     Feedback,
@@ -49,8 +51,6 @@ PHOTO = Policy(frozenset({IMAGE}), 5 * MB)
 #: the letters of a tracking code: no 0/O, 1/I, 2/Z, 5/S, 8/B that read alike on a phone
 CODE_LETTERS = "ACDEFGHJKLMNPQRTUVWXY34679"
 PHONE = re.compile(r"^0[35789]\d{8}$")
-#: a phone number written in a text ("0912 345 678", "+84 912.345.678")
-PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9}(?!\d)")
 #: Việt Nam's bounding box with its islands (Côn Đảo, Phú Quốc, Trường Sa, Hoàng Sa), for a point on the map, and an
 #: example shown in the error; a commune's own radius (`XASO_MAP["communes"]`) is the closer check
 LAT_RANGE = (Decimal("6.5"), Decimal("23.5"), "11.09271")
@@ -464,7 +464,7 @@ def feedback_publish(*, user, feedback: Feedback, public_text: str, photo_ids=()
     text_check(public_text, field="public_text", label=_("Nội dung công khai"))
     if PHONE_IN_TEXT.search(public_text):
         raise ValidationError({"public_text": _("Nội dung công khai còn số điện thoại: xóa trước khi công khai.")})
-    if re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", public_text):
+    if EMAIL_IN_TEXT.search(public_text):
         raise ValidationError(
             {"public_text": _("Nội dung công khai còn địa chỉ thư điện tử: xóa trước khi công khai.")}
         )

@@ -156,10 +156,13 @@ def service_definition(request, fmt: str, service_code: str):
 def _request_row(feedback: Feedback, *, public: bool, photo_urls: list[str]) -> dict:
     closed = feedback.status in DONE_STATUSES
     notes = ""
+    # the public list (published items) hides phone numbers and e-mail addresses in the answer, as the public page
+    # does; an item's own `requests/<id>` answers its code holder, as the tracking page does
+    answer = feedback.answer_public if public else feedback.answer
     if feedback.status == Status.REFUSED:
-        notes = f"{feedback.get_refusal_reason_display()}: {feedback.answer}"
-    elif feedback.answer:
-        notes = feedback.answer
+        notes = f"{feedback.get_refusal_reason_display()}: {answer}"
+    elif answer:
+        notes = answer
     row = {
         "service_request_id": feedback.tracking_code,
         "status": "closed" if closed else "open",

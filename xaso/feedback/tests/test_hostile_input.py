@@ -114,3 +114,20 @@ def test_the_tracking_limit_follows_its_setting(client, an_vien, roads, settings
     assert client.get(f"/feedback/{an_vien.code}/track/{feedback.tracking_code}/").status_code == 200
     assert client.get(f"/feedback/{an_vien.code}/track/PA-CCCCCC/").status_code == 404
     assert client.get(f"/feedback/{an_vien.code}/track/{feedback.tracking_code}/").status_code == 429
+
+
+def test_a_phone_or_an_email_in_the_answer_is_never_public(client, an_vien, roads, an_vien_officer):
+    """Publishing checks the public text; the answer is published with it, written before anyone thought of it."""
+    feedback = confirmed(an_vien, roads)
+    answer = "Đã gọi anh Nam (0912.345.678, nam.nguyen@gmail.com) và thay bóng đèn ngày 04/12."
+    services.feedback_answer(user=an_vien_officer, feedback=feedback, answer=answer)
+    services.feedback_publish(user=an_vien_officer, feedback=feedback, public_text="Đèn hỏng ở đầu ấp 1.")
+    public = client.get(f"/feedback/{an_vien.code}/").content.decode()
+    assert "Đã gọi anh Nam (•••, •••) và thay bóng đèn ngày 04/12." in public
+    assert "345" not in public and "nam.nguyen" not in public
+    for fmt in ("json", "xml"):
+        listed = client.get(f"/open311/v2/requests.{fmt}", {"jurisdiction_id": an_vien.code}).content.decode()
+        assert "Đã gọi anh Nam (•••, •••)" in listed and "nam.nguyen" not in listed and "345" not in listed
+    # the citizen's own tracking page shows the answer as written
+    mine = client.get(f"/feedback/{an_vien.code}/track/{feedback.tracking_code}/").content.decode()
+    assert "0912.345.678" in mine

@@ -65,6 +65,13 @@ def test_a_text_stripped_of_its_marks_would_be_another_text():
     assert tts.speak(stripped).wav != tts.speak(BULLETIN).wav
 
 
+def test_markup_in_the_text_is_read_as_text_never_obeyed():
+    """espeak-ng obeys SSML only when asked (-m): a bulletin's `<break time="30s"/>` must not silence the village's
+    loudspeakers for half a minute, nor `<audio src=…>` fetch anything. Read as text, the line lasts a few seconds."""
+    speech = tts.speak('Mất điện <break time="30s"/> ngày mai.')
+    assert 1 <= speech.seconds < 10  # obeyed, it would last more than 30 s
+
+
 def test_an_announcement_to_the_loudspeakers_stores_its_speech_and_schedule(an_vien, an_vien_officer, villages):
     loudspeaker_point_add(user=an_vien_officer, village=villages[0], name="Nhà văn hóa ấp 1", clusters=["C01", "C02"])
     loudspeaker_point_add(user=an_vien_officer, village=villages[1], name="Chợ ấp 2", clusters=["C03"])
