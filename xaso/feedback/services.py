@@ -235,25 +235,45 @@ def feedback_submit(
     """Receive a citizen's feedback (state "received") and send the confirmation code to their phone or e-mail."""
     if unit.level != Level.COMMUNE:
         raise ValidationError(_("Phản ánh gửi tới một xã."))
+    # every field is checked before refusing, so a citizen on a phone corrects them all in one round
+    errors: dict[str, list[str]] = {}
+
+    def checked(check, default=None):
+        try:
+            return check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, messages)
+            return default
+
+    def text_clean() -> str:
+        value = (text or "").strip()
+        if len(value) < TEXT_MIN or len(value) > TEXT_MAX:
+            raise ValidationError(
+                {
+                    "text": _("Nội dung phản ánh từ %(lo)s đến %(hi)s ký tự (hiện có %(n)s).")
+                    % {"lo": TEXT_MIN, "hi": TEXT_MAX, "n": len(value)}
+                }
+            )
+        text_check(value, field="text", label=_("Nội dung phản ánh"))
+        return value
+
+    def photos_accept() -> list:
+        if len(photos) > PHOTOS_MAX:
+            raise ValidationError({"photos": _("Tối đa %(n)s ảnh cho một phản ánh.") % {"n": PHOTOS_MAX}})
+        return [upload_accept(p, policy=PHOTO, field="photos") for p in photos]
+
     if not category.is_active:
-        raise ValidationError({"category": _("Lĩnh vực này không còn nhận phản ánh: chọn lĩnh vực khác.")})
-    text = (text or "").strip()
-    if len(text) < TEXT_MIN or len(text) > TEXT_MAX:
-        raise ValidationError(
-            {
-                "text": _("Nội dung phản ánh từ %(lo)s đến %(hi)s ký tự (hiện có %(n)s).")
-                % {"lo": TEXT_MIN, "hi": TEXT_MAX, "n": len(text)}
-            }
-        )
-    text_check(text, field="text", label=_("Nội dung phản ánh"))
+        errors["category"] = [_("Lĩnh vực này không còn nhận phản ánh: chọn lĩnh vực khác.")]
+    text = checked(text_clean, "")
     if village is not None and (village.level != Level.VILLAGE or village.parent_id != unit.pk):
-        raise ValidationError({"village": _("Thôn được chọn không thuộc xã này.")})
-    lat, lon = point_clean(unit=unit, latitude=latitude, longitude=longitude)
+        errors["village"] = [_("Thôn được chọn không thuộc xã này.")]
+    lat, lon = checked(lambda: point_clean(unit=unit, latitude=latitude, longitude=longitude), (None, None))
     photos = list(photos)
-    if len(photos) > PHOTOS_MAX:
-        raise ValidationError({"photos": _("Tối đa %(n)s ảnh cho một phản ánh.") % {"n": PHOTOS_MAX}})
-    accepted = [upload_accept(p, policy=PHOTO, field="photos") for p in photos]
-    contact = contact_clean(contact_channel, contact)
+    accepted = checked(photos_accept, [])
+    contact = checked(lambda: contact_clean(contact_channel, contact), "")
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     contact_digest = _digest(f"contact:{contact}")
     ip_digest = _digest(f"ip:{ip}") if ip else ""

@@ -97,6 +97,14 @@ def test_bad_input_is_named_and_saves_nothing(an_vien, roads, field, extra, mess
     assert not Feedback.objects.exists() and not OutboxMessage.objects.exists()
 
 
+def test_every_bad_field_is_named_at_once(an_vien, roads):
+    """A citizen on a phone corrects everything in one round, not one field per send."""
+    with pytest.raises(ValidationError) as caught:
+        send(an_vien, roads, text="ngắn", contact="12345", latitude="48.85", longitude="2.35")
+    assert set(caught.value.message_dict) == {"text", "contact", "latitude"}
+    assert not Feedback.objects.exists() and not OutboxMessage.objects.exists()
+
+
 def test_phone_written_with_country_code_is_normalised(an_vien, roads):
     assert send(an_vien, roads, contact="+84 912 345 678").contact == "0912345678"
 
