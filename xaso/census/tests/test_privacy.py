@@ -147,6 +147,7 @@ def test_team_member_sees_the_names_of_households_assigned_to_them_only_and_it_i
     listing = client.get(reverse("census:village", kwargs={"code": first.code})).content.decode()
     assert NAMES[0] in listing and NAMES[1] in listing
     assert NAMES[2] not in listing and NAMES[3] not in listing  # the village's other households: not theirs
+    assert "2 hộ được giao cho bạn" in listing
     assert client.get(reverse("census:village", kwargs={"code": second.code})).status_code == 404
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.subject_type, log.count, log.unit) == (team_user, "list", "household", 2, first)
