@@ -141,6 +141,12 @@ def household(request, uid: uuid.UUID):
         for person in household.members.all()
     ]
     history = list(selectors.household_history(request.user, household)[:50])
+    labels = _field_labels(household)
+    for change in history:
+        change.conflict_rows = [
+            (labels(key), _shown(conflict.get("kept")), _shown(conflict.get("lost")))
+            for key, conflict in change.conflicts.items()
+        ]
     officer = is_commune_officer_of(request.user, household.village)
     team_members = []
     if officer:
@@ -164,6 +170,33 @@ def household(request, uid: uuid.UUID):
             "team_members": team_members,
         },
     )
+
+
+def _field_labels(household: Household):
+    """The label an officer reads for a field key of the history ("answers.fibre" → the question,
+    "members.<uid>.answers.vneid" → "<the person's name>: <the question>"), never the key itself."""
+    by_key = {question.key: str(question.label) for question in q.HOUSEHOLD_FIELDS + q.PERSON_FIELDS}
+    by_key |= {question.key: str(question.label) for scope in ("household", "person") for question in
+               q.all_questions(scope)}  # fmt: skip
+    names = {str(person.uid): person.full_name for person in household.members.all()}
+
+    def label(key: str) -> str:
+        parts = key.split(".")
+        if parts[0] == "members" and len(parts) >= 3:
+            who = names.get(parts[1]) or _("Người đã bỏ khỏi hộ")
+            return f"{who}: {by_key.get(parts[-1], parts[-1])}"
+        return by_key.get(parts[-1], parts[-1])
+
+    return label
+
+
+def _shown(value) -> str:
+    """A value of the history as an officer reads it: Có / Không, a dash for none."""
+    if value is True:
+        return _("Có")
+    if value is False:
+        return _("Không")
+    return "—" if value in (None, "") else str(value)
 
 
 def _answer_value(text: str | None):

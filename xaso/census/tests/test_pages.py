@@ -78,3 +78,32 @@ def test_villages_are_listed_in_their_order_not_alphabetically(client, census_ca
                 reverse("teams:overview", kwargs={"code": an_vien.code})):  # fmt: skip
         page = client.get(url).content.decode()
         assert page.index(">Ấp 1<") < page.index(">Ấp 2<") < page.index(">Ấp 10<"), url
+
+
+def test_the_household_page_shows_a_conflict_in_the_forms_words_not_its_keys(
+    client, census_catalog, an_vien_villages, an_vien_officer
+):
+    """Two recordings changed the same answers offline: the commune reads which question, what was kept and what
+    lost, as the form says it (Có / Không), never "answers.fibre" or "True"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    village = an_vien_villages[0]
+    t0 = timezone.now() - timedelta(hours=3)
+    child = person(2010, name="Bé Hai", vneid=False)
+    uid = household_submit(user=an_vien_officer, record=record(village, head_name="Hộ Xung Đột", fibre=False,
+                                                                members=[child], recorded_at=t0)).uid  # fmt: skip
+    changed = {"uid": child["uid"], "fields": {"answers": {"vneid": True}}}
+    a = record(village, uid=uid, base=1, consent=None, recorded_at=t0 + timedelta(hours=2), fibre=True,
+               members=[changed])  # fmt: skip
+    b = record(village, uid=uid, base=1, consent=None, recorded_at=t0 + timedelta(hours=1), fibre=None,
+               members=[{"uid": child["uid"], "fields": {"answers": {"vneid": None}}}])  # fmt: skip
+    for rec in (a, b):
+        rec["fields"].pop("head_name")
+        household_submit(user=an_vien_officer, record=rec)
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("census:household", kwargs={"uid": uid})).content.decode()
+    assert "Hộ có Internet cáp quang: giữ <strong>Có</strong>, bị thay <s>—</s>" in page
+    assert "Bé Hai: Có tài khoản định danh điện tử VNeID: giữ <strong>Có</strong>, bị thay <s>—</s>" in page
+    assert "answers." not in page and "members." not in page and "True" not in page
