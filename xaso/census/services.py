@@ -650,11 +650,25 @@ def households_retention_cleanup(*, now=None) -> int:
     if not village_ids:
         return 0
     with transaction.atomic():
-        uids = list(old.values_list("uid", flat=True))
+        rows = list(old.values_list("uid", "village_id"))
+        uids = [uid for uid, _village in rows]
         count = Household.objects.filter(uid__in=uids).delete()[1].get("census.Household", 0)
         Submission.objects.filter(household_uid__in=uids).delete()
         from .figures import census_village_refresh
 
+        per_village: dict[int, int] = {}
+        for _uid, village_id in rows:
+            per_village[village_id] = per_village.get(village_id, 0) + 1
         for village in AdminUnit.objects.filter(id__in=village_ids):
             census_village_refresh(village=village)
+            # the erasure is processing too: the access log keeps who (the system), when, where and how many
+            log_access(
+                user=None,
+                action=AccessAction.ERASE,
+                subject_type="household",
+                unit=village,
+                count=per_village.get(village.id, 0),
+                reason=_("Hết thời hạn lưu giữ (%(days)s ngày không xác nhận)")
+                % {"days": settings.XASO_CENSUS_RETENTION_DAYS},
+            )
     return count

@@ -34,7 +34,11 @@ def test_households_past_retention_are_deleted_and_figures_follow(
     assert Person.objects.count() == 1
     total = DataValue.objects.get(unit=village, data_element__code="households_total", period__code=str(now.year))
     assert total.value == 1
+    erased = AccessLog.objects.get()  # the erasure is in the access log: the system, the village, how many
+    assert (erased.user, erased.username, erased.action, erased.unit, erased.count) == (None, "", "erase", village, 1)
+    assert erased.reason == "Hết thời hạn lưu giữ (100 ngày không xác nhận)"
     assert households_retention_cleanup(now=now) == 0
+    assert AccessLog.objects.count() == 1
 
 
 def test_access_logs_past_their_period_are_deleted(settings, an_vien_officer, an_vien):
