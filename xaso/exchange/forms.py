@@ -52,3 +52,11 @@ class EndpointForm(forms.ModelForm):
         if not self.instance.auth_header:
             del self.fields["clear_auth_header"]
         self.fields["url"].widget.attrs["placeholder"] = "https://ioc.example.gov.vn/xaso/push"
+
+    def clean_auth_header(self) -> str:
+        value = self.cleaned_data["auth_header"]
+        if any(ord(c) < 32 or ord(c) == 127 for c in value) or not value.isascii():
+            raise forms.ValidationError(
+                _("Tiêu đề Authorization phải viết trên một dòng, chỉ gồm ký tự không dấu (ví dụ “Token abc123…”).")
+            )
+        return value

@@ -146,12 +146,13 @@ def deliver(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -
         response = connection.getresponse()
         answer = response.read(MAX_RESPONSE_BYTES)
         retry = response.getheader("Retry-After", "")
-        retry_after = int(retry) if retry.isdigit() else None
+        # seconds only ("²" and "١٢٠" pass isdigit() but are not seconds; an HTTP date falls back to the backoff)
+        retry_after = min(int(retry), 10**9) if retry.isascii() and retry.isdigit() else None
         if 200 <= response.status < 300:
             return done(response.status, "")
         text = answer.decode("utf-8", "replace").strip()
         return done(response.status, f"HTTP {response.status} {response.reason}: {text[:300]}", retry_after)
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: a header http.client refuses
         return done(None, f"{type(exc).__name__}: {exc}")
     finally:
         connection.close()

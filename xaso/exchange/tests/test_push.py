@@ -161,6 +161,41 @@ def test_429_is_retried_after_the_receivers_retry_after(
     assert PushBatch.objects.get().next_attempt_at == start + timedelta(seconds=120)
 
 
+@pytest.mark.parametrize("header", ["²", "1.5", "-5", "Fri, 04 Dec 2026 08:00:00 GMT", "9" * 40])
+def test_a_retry_after_that_is_not_plain_seconds_falls_back_to_the_backoff(
+    header, local, receiver, catalog, dong_nai, an_vien_officer, django_capture_on_commit_callbacks, settings
+):
+    """A partner's answer is not trusted to be well formed: "²" passes str.isdigit() but not int(); the send is
+    logged as a failure and retried after the backoff (40 digits: the cap), it does not crash the run."""
+    receiver.fail_first, receiver.fail_status, receiver.retry_after = 1, 503, header
+    start = timezone.now().replace(microsecond=0) + timedelta(seconds=5)
+    endpoint(dong_nai, receiver.url)
+    with time_machine.travel(start, tick=False):
+        written(an_vien_officer, [("households_total", "26296", "2025", 1961)], django_capture_on_commit_callbacks)
+    batch = PushBatch.objects.get()
+    policy = settings.XASO_EXCHANGE_RETRY
+    wait = timedelta(seconds=policy["max_seconds"] if len(header) == 40 else policy["base_seconds"])
+    assert (batch.status, batch.attempts, batch.next_attempt_at) == ("pending", 1, start + wait)
+    assert batch.attempt_log.get().status_code == 503
+
+
+def test_a_header_the_http_client_refuses_is_a_logged_failure_not_a_stalled_queue(
+    local, receiver, catalog, dong_nai, an_vien_officer, django_capture_on_commit_callbacks
+):
+    """An Authorization header saved with a line break (through the admin, before the form refused it): each send
+    is a failed attempt in the log with the reason, retried, instead of an exception that leaves the batch unsent
+    and no run asked for."""
+    point = endpoint(dong_nai, receiver.url)
+    PushEndpoint.objects.filter(pk=point.pk).update(auth_header="Token a\nb")
+    start = timezone.now().replace(microsecond=0) + timedelta(seconds=5)
+    with time_machine.travel(start, tick=False):
+        written(an_vien_officer, [("households_total", "26296", "2025", 1961)], django_capture_on_commit_callbacks)
+    batch = PushBatch.objects.get()
+    assert (batch.status, batch.attempts, batch.next_attempt_at) == ("pending", 1, start + timedelta(seconds=30))
+    attempt = batch.attempt_log.get()
+    assert attempt.status_code is None and "ValueError" in attempt.error and receiver.requests == []
+
+
 def test_only_the_endpoints_scope_is_queued_and_a_change_is_sent_once(
     local, receiver, catalog, dong_nai, an_vien, an_vien_officer, tri_an_officer, django_capture_on_commit_callbacks
 ):

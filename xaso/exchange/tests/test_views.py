@@ -37,6 +37,17 @@ def test_province_analyst_adds_an_endpoint_and_sees_its_secret_once(client, prov
     assert endpoint.created_by == province_analyst
 
 
+@pytest.mark.parametrize("header", ["Token abc\r\nX-Evil: 1", "Token a\tb\nc", "Token mật"])
+def test_an_authorization_header_on_two_lines_or_with_accents_is_refused(client, province_analyst, catalog, header,
+                                                                        open_addresses):  # fmt: skip
+    """http.client refuses such a header at every send: the push would stall; the form says so at once."""
+    client.force_login(province_analyst)
+    response = client.post("/exchange/new/", {"name": "IOC", "url": "https://127.0.0.1/push", "format": "json",
+                                              "unit": province_analyst.unit_id, "auth_header": header})  # fmt: skip
+    assert response.status_code == 200 and "Tiêu đề Authorization phải viết trên một dòng" in response.content.decode()
+    assert not PushEndpoint.objects.exists()
+
+
 def test_the_admin_never_shows_a_secret_and_shows_the_one_it_makes_once(client, administrator, dong_nai,
                                                                         open_addresses):  # fmt: skip
     """Stored in clear because it signs (HMAC needs the key itself, a digest cannot sign), so it is only ever shown
