@@ -55,6 +55,9 @@ _FEES = {
     **dict.fromkeys(["khong thu phi", "mien phi", "khong co phi", "khong mat phi", "khong phai nop"], "none"),
 }  # fmt: skip
 
+#: no one-stop system holds a dossier of before this day: an earlier date is a year typed wrong (0025, 1900)
+EARLIEST = date(2000, 1, 1)
+
 FIELDS = (
     Field("code", gettext_lazy("Mã hồ sơ"), CODE, required=True, max_length=64,
           aliases=("so_ho_so", "ma_ho_so", "ma_so_ho_so", "so_bien_nhan")),
@@ -66,11 +69,11 @@ FIELDS = (
     Field("channel", gettext_lazy("Hình thức nộp"), CHOICE, required=True, choices=_CHANNELS,
           aliases=("hinh_thuc_nop", "kenh_nop", "hinh_thuc_tiep_nhan", "kenh_tiep_nhan", "nguon_ho_so"),
           help=gettext_lazy("ghi Trực tiếp, Trực tuyến hoặc Bưu chính.")),
-    Field("received_on", gettext_lazy("Ngày tiếp nhận"), DATE, required=True,
+    Field("received_on", gettext_lazy("Ngày tiếp nhận"), DATE, required=True, earliest=EARLIEST,
           aliases=("ngay_tiep_nhan", "ngay_nop", "ngay_nhan", "thoi_gian_tiep_nhan")),
-    Field("due_on", gettext_lazy("Ngày hẹn trả"), DATE,
+    Field("due_on", gettext_lazy("Ngày hẹn trả"), DATE, earliest=EARLIEST,
           aliases=("ngay_hen_tra", "han_xu_ly", "ngay_hen_tra_ket_qua", "han_giai_quyet", "ngay_hen")),
-    Field("finished_on", gettext_lazy("Ngày có kết quả"), DATE,
+    Field("finished_on", gettext_lazy("Ngày có kết quả"), DATE, earliest=EARLIEST,
           aliases=("ngay_co_ket_qua", "ngay_hoan_thanh", "ngay_tra_ket_qua", "ngay_ket_thuc_xu_ly", "ngay_xu_ly_xong")),
     Field("result", gettext_lazy("Kết quả, trạng thái"), CHOICE, choices=_RESULTS,
           aliases=("trang_thai", "tinh_trang", "ket_qua_giai_quyet", "ket_qua", "trang_thai_ho_so"),

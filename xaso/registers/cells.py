@@ -59,18 +59,14 @@ def text_of(value: object) -> str:
     return strip_csv_guard(text) if text[:1] == "'" else text
 
 
-#: the earliest date a register row may hold: no one-stop or document system kept records before it, and a year
-#: typed wrong (0025, 1025, 1900) would otherwise file figures under a month centuries away
-EARLIEST = date(2000, 1, 1)
-
-
-def parse_date(value: object) -> date | None:
-    """A date cell (None when empty); CellError when it is not a date, not on the calendar, or before 2000."""
+def parse_date(value: object, *, earliest: date | None = None) -> date | None:
+    """A date cell (None when empty); CellError when it is not a date, not on the calendar, or before `earliest`
+    (a field's floor: a year typed wrong, 0025 or 1900, would file a count under a month centuries away)."""
     day = _date_of(value)
-    if day is not None and day < EARLIEST:
+    if day is not None and earliest is not None and day < earliest:
         raise CellError(
             _("Ngày %(v)s trước năm %(y)s: kiểm tra lại năm.")
-            % {"v": day.strftime("%d/%m/") + f"{day.year:04d}", "y": EARLIEST.year}
+            % {"v": day.strftime("%d/%m/") + f"{day.year:04d}", "y": earliest.year}
         )
     return day
 
@@ -122,7 +118,7 @@ def parse_bool(value: object) -> bool | None:
 def parse_cell(value: object, spec: Field) -> object:
     """The value of one cell for `spec` (None for an empty cell); CellError when it cannot be read."""
     if spec.kind == DATE:
-        return parse_date(value)
+        return parse_date(value, earliest=spec.earliest)
     if spec.kind == BOOL:
         return parse_bool(value)
     text = text_of(value)

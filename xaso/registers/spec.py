@@ -45,6 +45,8 @@ class Field:
     personal: bool = False
     max_length: int = 255
     help: str | Promise = ""
+    #: a DATE field's earliest date: one before it is refused as a year typed wrong (None: any date)
+    earliest: date | None = None
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from xaso.indicators.filelimits import ImportFileError
-from xaso.registers.cells import CellError, header_key, parse_bool, parse_date
+from xaso.registers.cells import CellError, header_key, parse_bool, parse_cell, parse_date
 from xaso.registers.models import RegisterImport
 from xaso.registers.reading import sheet_read
 from xaso.registers.services import header_signature, import_start, register_imports_cleanup
-from xaso.registers.spec import register_get
+from xaso.registers.spec import DATE, Field, register_get
 
 
 def test_signature_ignores_order_case_accents_and_spacing():
@@ -58,13 +58,12 @@ def test_impossible_dates_are_refused(text):
 @pytest.mark.parametrize(
     "cell", ["01/01/0001", "31/12/1999", "1900-01-01", datetime(1999, 12, 31, 8), date(1025, 7, 1)]
 )
-def test_dates_before_2000_are_refused_as_a_mistyped_year(cell):
+def test_a_date_before_a_fields_earliest_is_refused_as_a_mistyped_year(cell):
+    received = Field("received_on", "Ngày tiếp nhận", DATE, earliest=date(2000, 1, 1))
     with pytest.raises(CellError, match="trước năm 2000"):
-        parse_date(cell)
-
-
-def test_the_first_day_of_2000_is_read():
-    assert parse_date("01/01/2000") == date(2000, 1, 1)
+        parse_cell(cell, received)
+    assert parse_cell("01/01/2000", received) == date(2000, 1, 1)
+    assert parse_cell(cell, Field("born_on", "Ngày sinh", DATE)) < date(2000, 1, 1)  # no floor: any date
 
 
 @pytest.mark.parametrize(
