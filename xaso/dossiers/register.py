@@ -12,6 +12,7 @@ Counting rules (per commune and month; docs/decisions/0027-registers.md):
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 
@@ -185,15 +186,16 @@ _UNIT_WORDS = ("uy ban nhan dan", "ubnd", "bo phan mot cua", "bo phan tiep nhan 
 
 
 def _bare_unit_name(text: str) -> str:
-    """`UBND xã An Viễn` → `an vien`; the words naming the office or the level of the unit are left out."""
+    """`UBND xã An Viễn` → `an vien`; the words naming the office or the level of the unit are left out, and what
+    follows the name after a comma, a dash or a bracket (`UBND xã An Viễn, tỉnh Đồng Nai`, `… (Đồng Nai)`)."""
     name = fold(text)
     changed = True
     while changed:
         changed = False
         for word in _UNIT_WORDS:
             if name.startswith(word + " "):
-                name, changed = name[len(word) + 1 :].strip(" -,:"), True
-    return name
+                name, changed = name[len(word) + 1 :].strip(" -–,:"), True
+    return re.split(r"\s*(?:[,(;]|\s[-–]\s)", name, maxsplit=1)[0]
 
 
 class DossierRegister(Register):

@@ -130,6 +130,25 @@ def test_a_figure_refused_after_the_rows_are_saved_undoes_the_whole_import(full_
     assert figures(an_vien) == {"dossiers_on_system": 100}
 
 
+def test_the_communes_own_name_is_recognised_however_the_export_writes_it(full_catalog, an_vien, an_vien_officer):
+    """The unit column names the commune with its office, its level and often its province: all An Viễn; a name
+    that only begins like it (An Viễn Mới) or another commune is still another commune's file."""
+    header = [*PROVINCE_HEADER, "Đơn vị tiếp nhận"]
+    names = ["UBND xã An Viễn", "Bộ phận Một cửa - UBND xã An Viễn", "UBND xã An Viễn, tỉnh Đồng Nai",
+             "Xã An Viễn (Đồng Nai)", "Bộ phận tiếp nhận và trả kết quả xã An Viễn – Đồng Nai"]  # fmt: skip
+    rows = [[*province_row(n, f"AV-{n}", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025"), name]
+            for n, name in enumerate(names, start=1)]  # fmt: skip
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, rows))
+    assert (job.status, job.created) == (DONE, 5), job.report
+    others = [
+        [*province_row(6, "AV-6", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025"), "Xã An Viễn Mới"],
+        [*province_row(7, "AV-7", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025"), "UBND xã Trị An, Đồng Nai"],
+    ]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, others))
+    assert [(e["row"], e["code"]) for e in job.report["errors"]] == [(4, "other_unit"), (5, "other_unit")]
+    assert Dossier.objects.count() == 5
+
+
 def test_unreadable_cells_are_named_and_nothing_is_saved(full_catalog, an_vien, an_vien_officer):
     rows = [
         JULY[0],
