@@ -135,7 +135,9 @@ def _recorded_at(value) -> datetime:
     now = timezone.now()
     if parsed > now + timedelta(days=1) or parsed.year < 2020:
         raise CensusError(_("recorded_at: thời điểm ghi nhận nằm ngoài khoảng cho phép."), "recorded_at")
-    return parsed
+    # a phone whose clock runs ahead (accepted up to a day, time zones) cannot have recorded after the server got it:
+    # left in the future it would win every field-level conflict against the colleagues who really recorded later
+    return min(parsed, now)
 
 
 @dataclass

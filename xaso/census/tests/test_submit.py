@@ -181,6 +181,21 @@ def test_both_sides_change_a_field_later_recording_wins_and_loser_is_kept(
     assert (conflict["kept"], conflict["lost"]) == (True, None)
 
 
+def test_a_phone_clock_running_ahead_does_not_win_every_conflict(census_catalog, an_vien_villages, an_vien_officer):
+    """Phone B's clock is 20 hours ahead: it recorded an hour ago but says tomorrow. Phone A recorded after B, for
+    real, and syncs later from the same base. A's value must win: B's time is taken as no later than its receipt."""
+    village = an_vien_villages[0]
+    uid, _t0 = _created(village, an_vien_officer, fibre=False)
+    now = timezone.now()
+    b = record(village, uid=uid, base=1, consent=None, recorded_at=now + timedelta(hours=20), fibre=True)
+    assert household_submit(user=an_vien_officer, record=b).status == "updated"
+    a = record(village, uid=uid, base=1, consent=None, recorded_at=timezone.now() + timedelta(seconds=1), fibre=None)
+    merged = household_submit(user=an_vien_officer, record=a)
+    assert (merged.status, merged.conflicts) == ("merged", ["answers.fibre"])
+    assert Household.objects.get(uid=uid).answers["fibre"] is None  # A, recorded later for real, kept
+    assert Household.objects.get(uid=uid).recorded_at <= timezone.now()
+
+
 def test_flipped_the_later_stale_recording_wins(census_catalog, an_vien_villages, an_vien_officer):
     village = an_vien_villages[0]
     uid, t0 = _created(village, an_vien_officer, fibre=False)
