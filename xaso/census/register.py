@@ -142,8 +142,11 @@ class HouseholdRegister(Register):
             try:
                 outcome, _village = _submit(user=user, record=record, kind=ChangeKind.IMPORT)
             except CensusError as exc:
-                column = columns.get(exc.field.removeprefix("answers."), exc.field or "")
-                errors.append(RowError(row["_row"], column, exc.message, "invalid"))
+                key = exc.field.removeprefix("answers.")
+                column = columns.get(key, exc.field or "")
+                # the column is named beside the message: the field's internal key ("phone: …") is not repeated
+                message = exc.message.removeprefix(f"{exc.field}: ") if key in columns else exc.message
+                errors.append(RowError(row["_row"], column, message, "invalid"))
                 continue
             if outcome.status == "created":
                 result.created += 1

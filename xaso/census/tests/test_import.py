@@ -77,6 +77,18 @@ def test_errors_name_row_and_column_and_save_nothing(census_catalog, an_vien_vil
     assert not Household.objects.exists()
 
 
+def test_a_bad_cell_is_named_by_its_column_not_by_the_fields_key(
+    census_catalog, an_vien_villages, an_vien, an_vien_officer
+):
+    text = "Thôn,Họ tên chủ hộ,Số điện thoại\nẤp 1,Nguyễn Văn Một,12ab\n"
+    job = import_start(user=an_vien_officer, unit=an_vien, register=HOUSEHOLDS, upload=upload(text))
+    assert job.status == RegisterImport.Status.FAILED
+    [error] = job.report["errors"]
+    assert (error["row"], error["column"]) == (2, "Số điện thoại")
+    assert error["message"] == "số điện thoại không hợp lệ (8 đến 15 chữ số)."
+    assert not Household.objects.exists()
+
+
 def test_a_new_layout_is_mapped_once(census_catalog, an_vien_villages, an_vien, an_vien_officer, client):
     text = "Tên chủ hộ gia đình,Tên ấp,Nhà có cáp quang\nHoàng Văn Sáu,Ấp 2,1\n"
     job = import_start(user=an_vien_officer, unit=an_vien, register=HOUSEHOLDS, upload=upload(text))
