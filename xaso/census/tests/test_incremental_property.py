@@ -100,7 +100,6 @@ def _apply(op, villages, officer, oracle) -> None:
     member = people[op[1] % len(people)]
     if kind == "remove_member" and len(people) < 2:
         return
-    oracle.refreshed(household.village_id)
     if kind == "flip":
         key = op[2]
         _edit(officer, household, fields={"answers": {key: not household.answers.get(key, False)}})
@@ -114,6 +113,7 @@ def _apply(op, villages, officer, oracle) -> None:
         _edit(officer, household, members=[{"uid": str(member.uid), "fields": {"answers": {op[2]: op[3]}}}])
     elif kind == "withdraw":
         household_withdraw(user=officer, household=household)
+    oracle.refreshed(household.village_id)
 
 
 class Oracle:
@@ -123,9 +123,13 @@ class Oracle:
         self.with_census: set[int] = set()  # villages whose census figures were written at least once
 
     def refreshed(self, village_id: int) -> None:
+        """The village's figures were refreshed (after the operation): in a complete village the census replaces
+        every typed figure that differs from its count; a typed figure equal to the count is no change and stays
+        the typed one (found by hypothesis: typed 0, count 0, completed, reopened)."""
         self.with_census.add(village_id)
         if self.complete.get(village_id):
-            self.typed = {cell: v for cell, v in self.typed.items() if cell[0] != village_id}
+            counts = village_counts([village_id], YEAR)[village_id]
+            self.typed = {cell: v for cell, v in self.typed.items() if cell[0] != village_id or v == counts[cell[1]]}
 
 
 def _snapshot(villages, commune):
@@ -149,6 +153,9 @@ def _snapshot(villages, commune):
 # typed into a complete village: kept until its next refresh, which the full re-aggregation is
 @example(ops=[("create", 0, {"fibre": True}, [(30, {})]), ("mark", 0, True), ("type", 0, ("population_total", 300), 5)])
 # typed, census in progress (kept), then completed (replaced), reopened and typed again (kept)
+# typed 0 where the census counts 0, completed (nothing to replace: the same figure), reopened: still typed
+@example(ops=[("create", 0, {}, [(0, {})]), ("type", 1, ("households_fibre", 0), 0), ("create", 0, {}, [(0, {})]),
+              ("mark", 1, True), ("create", 0, {}, [(0, {})]), ("mark", 1, False)])  # fmt: skip
 @example(ops=[("type", 1, ("population_total", 300), 1), ("create", 1, {}, [(20, {"smartphone": True})]),
               ("mark", 1, True), ("mark", 1, False), ("type", 1, ("population_total", 300), 2),
               ("flip", 0, "fibre"), ("withdraw", 0)])  # fmt: skip
