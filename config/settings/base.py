@@ -131,25 +131,43 @@ XASO_FRAGMENT_CACHE_SECONDS = 24 * 3600
 XASO_FRAGMENT_CACHE_ENTRIES = 3000
 
 
-def _fragment_cache(spec: str) -> dict:
-    common = {"TIMEOUT": XASO_FRAGMENT_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": XASO_FRAGMENT_CACHE_ENTRIES}}
+def _cache(spec: str, name: str, *, timeout: int, entries: int, variable: str, none: bool = True) -> dict:
+    """A cache from its setting: `file` (a folder under var/cache/), `database` (table xaso_<name>_cache),
+    `redis://…`, `locmem` (this process only) or, where allowed, `none`."""
+    common = {"TIMEOUT": timeout, "OPTIONS": {"MAX_ENTRIES": entries}}
     if spec == "file":
         return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": str(VAR_DIR / "cache" / "fragments"), **common}  # fmt: skip
+                "LOCATION": str(VAR_DIR / "cache" / name), **common}  # fmt: skip
     if spec == "database":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "xaso_fragment_cache", **common}
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": f"xaso_{name}_cache", **common}
     if spec.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": spec,
-                "TIMEOUT": XASO_FRAGMENT_CACHE_SECONDS}  # fmt: skip
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": spec, "TIMEOUT": timeout}
     if spec == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments", **common}
-    if spec == "none":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name, **common}
+    if spec == "none" and none:
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ValueError(f"XASO_FRAGMENT_CACHE={spec!r}: use file, database, redis://…, locmem or none")
+    choices = "file, database, redis://…, locmem" + (" or none" if none else "")
+    raise ValueError(f"{variable}={spec!r}: use {choices}")
+
+
+def _fragment_cache(spec: str) -> dict:
+    return _cache(spec, "fragments", timeout=XASO_FRAGMENT_CACHE_SECONDS, entries=XASO_FRAGMENT_CACHE_ENTRIES,
+                  variable="XASO_FRAGMENT_CACHE")  # fmt: skip
+
+
+# The default cache holds the request counts of every limit: Django REST framework's throttles and the public pages'
+# limits per network address (xaso/core/throttle.py, decision 0061). It must be one count for every worker process:
+# a per-process cache ("locmem") would give each of N workers its own, N times the limit. A folder under var/
+# (default: one machine), the database ("database": `manage.py createcachetable` once; several machines) or Redis.
+XASO_LIMITS_CACHE = os.environ.get("XASO_LIMITS_CACHE", "file")
+
+
+def _limits_cache(spec: str) -> dict:
+    return _cache(spec, "limits", timeout=3600, entries=5_000, variable="XASO_LIMITS_CACHE", none=False)
 
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": _limits_cache(XASO_LIMITS_CACHE),
     "fragments": _fragment_cache(XASO_FRAGMENT_CACHE),
 }
 

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, VAR_DIR, _fragment_cache
+from .base import DATABASES, VAR_DIR, _fragment_cache, _limits_cache
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -30,5 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-browser.sqlite3")}
     DATABASES["default"]["OPTIONS"]["timeout"] = 30
 
-# rendered fragments in this process's memory; emptied before each test (xaso/conftest.py)
-CACHES = {**CACHES, "fragments": _fragment_cache("locmem")}
+# rendered fragments and the limits' counts in this process's memory (the test processes run side by side and must
+# not count each other's requests); emptied before each test (xaso/conftest.py)
+CACHES = {"default": _limits_cache("locmem"), "fragments": _fragment_cache("locmem")}

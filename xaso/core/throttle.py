@@ -2,8 +2,9 @@
 looked up, a subscription asked for): a fixed window in the default cache, keyed by a keyed digest of the address
 (the address itself is never stored). docs/decisions/0061-hostile-text-in-citizen-channels.md.
 
-The cache is the one Django REST framework's throttles use; with a per-process cache each process counts on its
-own, so the limit is per process (a shared cache — Redis, Memcached, the database cache — makes it one limit).
+The cache is the one Django REST framework's throttles use, one for every worker process (`XASO_LIMITS_CACHE`: a
+folder under var/, the database or Redis; config/settings/base.py), so a limit is one limit whatever the number of
+processes (xaso/core/tests/test_limits_shared.py).
 """
 
 from __future__ import annotations
