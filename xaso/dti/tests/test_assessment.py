@@ -177,38 +177,21 @@ def test_two_starts_at_once_under_two_versions_leave_one_assessment(
 ):
     """PostgreSQL: the first start holds the commune's row until it commits; the second, under version 2, waits for
     it, then sees its assessment and is refused (without the lock neither saw the other: two assessments)."""
-    import threading
+    from django.db import connection
 
-    from django.db import connection, transaction
-
+    from xaso.core.testing.concurrency import transaction_held
     from xaso.dti.models import Assessment
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer at a time in: the database serialises them itself")
     v1 = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
     v2 = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
-    holding, release, failures = threading.Event(), threading.Event(), []
 
     def first():
-        try:
-            with transaction.atomic():
-                assessment_start(user=tri_an_officer, index=v1, commune=tri_an, year=2025)
-                holding.set()
-                release.wait(20)
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            failures.append(exc)
-        finally:
-            holding.set()
-            connection.close()
+        assessment_start(user=tri_an_officer, index=v1, commune=tri_an, year=2025)
 
-    worker = threading.Thread(target=first)
-    worker.start()
-    assert holding.wait(20)
-    timer = threading.Timer(1.0, release.set)  # the first commits a second later, while the second waits
-    timer.start()
-    with pytest.raises(ValidationError, match="theo phiên bản 1"):
+    # the first commits a second later, while the second waits for it
+    with transaction_held(first) as failures, pytest.raises(ValidationError, match="theo phiên bản 1"):
         assessment_start(user=tri_an_officer, index=v2, commune=tri_an, year=2025)
-    worker.join(20)
-    timer.join()
     assert failures == []
     assert list(Assessment.objects.filter(commune=tri_an, year=2025).values_list("index__version", flat=True)) == [1]

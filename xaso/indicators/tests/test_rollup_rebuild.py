@@ -4,13 +4,13 @@ row for row; idempotent; scoped by --province and --year."""
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from xaso.core.models import Period
+from xaso.core.testing.concurrency import transaction_held
 from xaso.geo.services import village_create
 from xaso.indicators.models import DataElement, ElementRollup
 from xaso.indicators.rollup import rollup_rebuild, rollup_rebuild_batches, rollup_refresh
@@ -89,27 +89,8 @@ def test_an_import_during_a_rebuild_batch_of_its_commune_waits_for_it_and_succee
         pytest.skip("SQLite lets one writer at a time in: the database serialises them itself")
     values_write(user=an_vien_officer, rows=[ValueInput("households_total", "26296", "2023", 1961)])
     year_id = Period.objects.get(code="2023").id
-    holding, release, failures = threading.Event(), threading.Event(), []
-
-    def batch():
-        try:
-            with transaction.atomic():
-                rollup_refresh(commune_ids=[an_vien.id], year_ids=[year_id])
-                holding.set()
-                release.wait(20)
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            failures.append(exc)
-        finally:
-            holding.set()
-            connection.close()
-
-    worker = threading.Thread(target=batch)
-    worker.start()
-    assert holding.wait(20)
-    timer = threading.Timer(1.0, release.set)  # the batch commits a second later, while the import waits
-    timer.start()
-    result = values_write(user=an_vien_officer, rows=[ValueInput("households_total", "26296", "2023", 1970)])
-    worker.join(20)
-    timer.join()
+    with transaction_held(lambda: rollup_refresh(commune_ids=[an_vien.id], year_ids=[year_id])) as failures:
+        # the batch commits a second later, while the import waits for it
+        result = values_write(user=an_vien_officer, rows=[ValueInput("households_total", "26296", "2023", 1970)])
     assert failures == [] and result.updated == 1
     assert rollups() == [("households_total", "26296", "2023", 1970.0, 1)]

@@ -1,0 +1,1 @@
+"""Helpers the tests of several apps share (not imported by the application)."""
