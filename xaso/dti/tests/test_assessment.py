@@ -179,7 +179,7 @@ def test_two_starts_at_once_under_two_versions_leave_one_assessment(
     it, then sees its assessment and is refused (without the lock neither saw the other: two assessments)."""
     from django.db import connection
 
-    from xaso.core.testing.concurrency import transaction_held
+    from xaso.core.testing import transaction_held
     from xaso.dti.models import Assessment
 
     if connection.vendor != "postgresql":

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from xaso.core.models import Period
-from xaso.core.testing.concurrency import transaction_held
+from xaso.core.testing import transaction_held
 from xaso.geo.services import village_create
 from xaso.indicators.models import DataElement, ElementRollup
 from xaso.indicators.rollup import rollup_rebuild, rollup_rebuild_batches, rollup_refresh

@@ -1,1 +1,0 @@
-"""Helpers the tests of several apps share (not imported by the application)."""
