@@ -141,7 +141,9 @@ def open_page(browser, live_server, viewport: dict, username: str | None, path: 
         assert "/accounts/login/" not in page.url, f"{username} could not sign in"
     response = page.goto(path)
     assert response.status == status, f"{path}: {response.status}"
-    page.wait_for_load_state("networkidle")
+    # the page's own requests settle; up to the live server's SQLite lock wait (30 s, config/settings/test.py) and
+    # more, so that a request queued behind another thread's write is waited for rather than failed
+    page.wait_for_load_state("networkidle", timeout=45_000)
     return context, page, foreign
 
 
