@@ -30,6 +30,16 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+#: where the browser tests leave their screenshots (var/ is not kept in git)
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+#: `page.evaluate(OVERFLOW)` is true when nothing is wider than the window: the page never scrolls sideways
+OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page as var/screenshots/<name>.png, to look at after the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture(scope="session")

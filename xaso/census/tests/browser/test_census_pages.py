@@ -4,20 +4,15 @@ the village's figures; every page fits the screen. Screenshots: var/screenshots/
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
 from xaso.census.models import Household
-from xaso.core.browser import DESKTOP, PHONE
+from xaso.core.browser import DESKTOP, OVERFLOW, PHONE, SHOTS
 from xaso.indicators.models import DataValue
 from xaso.teams.services import member_save, team_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def _shot(page, name: str, size: str) -> None:

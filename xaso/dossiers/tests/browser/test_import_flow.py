@@ -5,19 +5,16 @@ nothing; the upload, mapping, result and dossier list pages fit the screen. Scre
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from xaso.core.browser import DESKTOP, PHONE
+from xaso.core.browser import DESKTOP, OVERFLOW, PHONE, screenshot
 from xaso.registers.models import ImportLayout
 
 from ..conftest import JULY, NEW_HEADER, PROVINCE_HEADER, csv_bytes, run_import
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 #: two more July dossiers in the portal's new layout: DVC-1 online and on time, DVC-2 in person and late
 NEW_ROWS = [
     ["DVC-1", "1.001193", "Trực tuyến", "21/07/2025 08:00", "23/07/2025", "22/07/2025 16:30", "Hoàn thành", "", ""],
@@ -30,8 +27,7 @@ CHOICES = {
 
 
 def _shot(page, name: str, size: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"dossiers-{name}-{size}.png"), full_page=True)
+    screenshot(page, f"dossiers-{name}-{size}")
 
 
 def _rate(page, code: str) -> str:

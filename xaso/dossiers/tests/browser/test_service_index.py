@@ -4,23 +4,17 @@ Screenshots: var/screenshots/service-index-*."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from xaso.core.browser import DESKTOP, PHONE
+from xaso.core.browser import DESKTOP, OVERFLOW, PHONE, SHOTS, screenshot
 
 from ..conftest import JULY, PROVINCE_HEADER, csv_bytes, run_import
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
 
 def _shot(page, name: str, size: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"service-index-{name}-{size}.png"), full_page=True)
+    screenshot(page, f"service-index-{name}-{size}")
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])

@@ -3,23 +3,17 @@ sentence next to what is wrong, the page fits the screen, nothing is stored. Scr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from xaso.core.browser import PHONE
+from xaso.core.browser import OVERFLOW, PHONE, screenshot
 from xaso.feedback.models import Feedback
 from xaso.notify.models import Announcement, LoudspeakerPoint, Subscriber
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"errors-{name}.png"), full_page=True)
+    screenshot(page, f"errors-{name}")
 
 
 def _errors(page) -> str:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from xaso.coc.models import Publication
-from xaso.core.browser import DESKTOP, PHONE
+from xaso.core.browser import DESKTOP, OVERFLOW, PHONE, screenshot
 from xaso.feedback.models import Feedback, Status
 from xaso.notify.models import OutboxMessage
 
@@ -21,13 +20,9 @@ from ..conftest import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"feedback-{name}.png"), full_page=True)
+    screenshot(page, f"feedback-{name}")
 
 
 def test_citizen_sends_follows_and_reads_the_answer(

@@ -9,26 +9,22 @@ import io
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from xaso.core.browser import DESKTOP, PHONE
+from xaso.core.browser import DESKTOP, OVERFLOW, PHONE, screenshot
 from xaso.feedback import services
 from xaso.feedback.models import Feedback
 from xaso.notify.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 HOUSE = {"latitude": 11.092714, "longitude": 107.170306}
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"feedback-map-{name}.png"), full_page=True)
+    screenshot(page, f"feedback-map-{name}")
 
 
 def _confirm(page) -> Feedback:

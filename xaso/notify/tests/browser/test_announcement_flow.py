@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from xaso.core.browser import PHONE
+from xaso.core.browser import OVERFLOW, PHONE, screenshot
 from xaso.notify.models import Bulletin, OutboxMessage, Subscriber
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
-
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"notify-{name}.png"), full_page=True)
+    screenshot(page, f"notify-{name}")
 
 
 def test_officer_announces_on_the_loudspeakers_and_a_citizen_reads_it(open_session, an_vien, an_vien_officer, villages):

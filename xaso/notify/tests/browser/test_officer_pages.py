@@ -5,18 +5,14 @@ two rows, not one per cluster). Screenshots: var/screenshots/notify-officer-*.""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from xaso.core.browser import DESKTOP, PHONE
+from xaso.core.browser import DESKTOP, OVERFLOW, PHONE, SHOTS
 from xaso.notify.announcements import announcement_send, loudspeaker_point_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
-OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def test_announcement_pages_fit_a_phone_and_a_desktop(open_session, an_vien, an_vien_officer, villages):
