@@ -23,6 +23,10 @@ class Source:
     owner_field: str = ""  # when set, only the user named in this field may read the file
     #: also readable by every user whose unit lies inside `unit` (a province's decision its communes apply)
     read_from_below: bool = False
+    #: a file that is personal data (a citizen's photo): every read is written to the access log (Law 91/2025,
+    #: decision 0034) as this subject type, with `subject_id(row)` naming the record a reviewer can look up
+    personal: str = ""
+    subject_id: Callable[[Model], str] | None = None
 
     def model_class(self) -> type[Model]:
         return apps.get_model(self.model)
@@ -64,8 +68,14 @@ SOURCES: dict[str, Source] = {
     ),  # fmt: skip
     # a citizen's photo of a feedback item (re-encoded on upload): the commune's readers
     "feedback_photo": Source(
-        "feedback.FeedbackPhoto", "image", "name", lambda o: o.feedback.unit, related=("feedback__unit",)
-    ),  # fmt: skip
+        "feedback.FeedbackPhoto",
+        "image",
+        "name",
+        lambda o: o.feedback.unit,
+        related=("feedback__unit",),
+        personal="feedback_photo",
+        subject_id=lambda o: f"{o.feedback.tracking_code}/{o.pk}",
+    ),
 }
 
 

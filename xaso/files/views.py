@@ -1,4 +1,6 @@
-"""The one way to read a private file: look up its row, check the reader's rights on its unit, log, send."""
+"""The one way to read a private file: look up its row, check the reader's rights on its unit, log, send.
+
+A file that is personal data (`Source.personal`) is also written to the access log before it is sent."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xaso.accounts.permissions import can_read_unit
+from xaso.privacy.models import AccessAction
+from xaso.privacy.services import log_access
 
 from .registry import SOURCES
 from .serving import file_response
@@ -43,6 +47,14 @@ def serve(request, *, kind: str, pk: int):
         log.warning("private file refused: user=%s kind=%s id=%s", request.user.pk, kind, pk)
         raise Http404(_("Không tìm thấy tệp."))
     fieldfile = getattr(row, source.field)
+    if source.personal:
+        log_access(
+            user=request.user,
+            action=AccessAction.VIEW,
+            subject_type=source.personal,
+            subject_id=source.subject_id(row) if source.subject_id else str(row.pk),
+            unit=source.unit(row),
+        )
     log.info("private file read: user=%s kind=%s id=%s file=%s", request.user.pk, kind, pk, fieldfile.name)
     download_name = getattr(row, source.name_field) or fieldfile.name.rsplit("/", 1)[-1]
     return file_response(fieldfile, download_name=download_name)

@@ -83,6 +83,26 @@ def test_showing_the_senders_contact_is_logged(client, an_vien, roads, an_vien_o
     ]
 
 
+def test_opening_a_citizens_photo_is_in_the_access_log_and_a_refusal_logs_nothing(
+    client, an_vien, roads, an_vien_officer, tri_an_officer, photo_upload
+):
+    feedback = services.feedback_submit(
+        unit=an_vien, category=roads, text=TEXT, contact_channel="sms", contact="0912345678", photos=[photo_upload]
+    )
+    photo = feedback.photos.get()
+    url = f"/files/feedback_photo/{photo.pk}/"
+    client.force_login(tri_an_officer)
+    assert client.get(url).status_code == 404
+    assert not AccessLog.objects.exists()
+    client.force_login(an_vien_officer)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    log = AccessLog.objects.get()
+    assert (log.action, log.subject_type, log.subject_id, log.username, log.unit_id) == (
+        "view", "feedback_photo", f"{feedback.tracking_code}/{photo.pk}", "an_vien_officer", an_vien.pk
+    )  # fmt: skip
+
+
 def test_an_officer_of_another_commune_sees_nothing_and_changes_nothing(client, an_vien, roads, tri_an_officer):
     feedback = confirmed(an_vien, roads)
     client.force_login(tri_an_officer)
