@@ -8,12 +8,25 @@ from .services import MAX_EXPLANATION, MAX_YEAR, MIN_YEAR
 
 
 class StartForm(forms.Form):
-    index = forms.ModelChoiceField(label=_("Bộ chỉ số"), queryset=IndexVersion.objects.none())
+    index = forms.ModelChoiceField(
+        label=_("Bộ chỉ số"),
+        queryset=IndexVersion.objects.none(),
+        error_messages={
+            "required": _("Chọn bộ chỉ số."),
+            "invalid_choice": _(
+                "Bộ chỉ số đã chọn không dùng được để bắt đầu đánh giá: đã có phiên bản mới hơn, hoặc bộ chỉ số không "
+                "thuộc tỉnh của xã. Chọn lại trong danh sách."
+            ),
+        },
+    )
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
     def __init__(self, *args, indexes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["index"].queryset = indexes
+        bad_year = _("Năm đánh giá: một số năm từ %(a)s đến %(b)s.") % {"a": MIN_YEAR, "b": MAX_YEAR}
+        for key in ("required", "invalid", "min_value", "max_value"):
+            self.fields["year"].error_messages[key] = bad_year
 
 
 class SelfAssessForm(forms.Form):

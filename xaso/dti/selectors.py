@@ -192,6 +192,30 @@ def indexes_for_user(user):
     return qs.filter(Q(province__isnull=True) | Q(province_id=province_id))
 
 
+def _newer_version_exists():
+    """Whether the index version of the outer row has a newer version of the same code from the same issuer (the
+    same province, or the shared example when both have none)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce
+
+    return Exists(
+        IndexVersion.objects.annotate(issuer_key=Coalesce("province_id", 0))
+        .filter(code=OuterRef("code"), version__gt=OuterRef("version"),
+                issuer_key=Coalesce(OuterRef("province_id"), 0))
+    )  # fmt: skip
+
+
+def indexes_with_currency(user):
+    """`indexes_for_user`, each with `superseded`: a newer version of its code has been issued since."""
+    return indexes_for_user(user).annotate(superseded=_newer_version_exists())
+
+
+def indexes_to_start(user):
+    """The versions a commune may start a new assessment under: the newest of each code it works with. An
+    assessment already open under an older version stays open (docs/decisions/0062); it is not started anew."""
+    return indexes_for_user(user).exclude(_newer_version_exists())
+
+
 def published_years(user) -> dict[int, list[int]]:
     """Index version id → the years with published assessments the user's province can rank (newest first)."""
     rows = (

@@ -47,9 +47,9 @@ def _province_of(user) -> AdminUnit | None:
 @login_required
 def home(request):
     user = request.user
-    indexes = list(selectors.indexes_for_user(user))
+    indexes = list(selectors.indexes_with_currency(user))
     commune = user.unit if user.unit_id and user.unit.level == Level.COMMUNE else None
-    start = StartForm(indexes=selectors.indexes_for_user(user)) if commune and can_write_unit(user, commune) else None
+    start = StartForm(indexes=selectors.indexes_to_start(user)) if commune and can_write_unit(user, commune) else None
     assessments = selectors.assessments_for_user(user)[:200]
     province = _province_of(user)
     can_rank = province is not None and user.unit_id == province.id
@@ -69,9 +69,10 @@ def home(request):
 def assessment_start(request):
     user = request.user
     commune = user.unit if user.unit_id and user.unit.level == Level.COMMUNE else None
-    form = StartForm(request.POST, indexes=selectors.indexes_for_user(user))
+    form = StartForm(request.POST, indexes=selectors.indexes_to_start(user))
     if commune is None or not form.is_valid():
-        messages.error(request, _("Chọn bộ chỉ số và năm đánh giá (từ 2020 đến 2100)."))
+        problems = [m for field in ("index", "year") for m in form.errors.get(field, [])] if commune else []
+        messages.error(request, " ".join(problems) or _("Chọn bộ chỉ số và năm đánh giá (từ 2020 đến 2100)."))
         return redirect("dti:home")
     try:
         assessment = services.assessment_start(user=user, commune=commune, **form.cleaned_data)

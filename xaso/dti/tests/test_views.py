@@ -240,3 +240,23 @@ def test_the_index_page_says_how_each_criterion_is_scored(client, index, an_vien
     assert "≥ 50: 50% số điểm; ≥ 80: đủ điểm" in page  # A1
     assert "0 điểm khi từ 50 trở xuống, đủ điểm khi từ 90 trở lên, tỷ lệ ở giữa" in page  # A2
     assert "Chủ tịch: đủ điểm; Phó Chủ tịch: 50% số điểm; Không có: 0 điểm" in page  # A4
+
+
+def test_a_new_assessment_starts_only_under_the_newest_version_and_an_open_one_stays_open(
+    client, index, dong_nai, an_vien, an_vien_officer, province_analyst
+):
+    started = an_vien_2025(index, an_vien, an_vien_officer)  # under version 1, before version 2 is issued
+    v2 = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+    client.force_login(an_vien_officer)
+    page = client.get(reverse("dti:home")).content.decode()
+    form = page.split('action="/dti/start/"')[1].split("</form>")[0]
+    assert f'value="{v2.pk}"' in form and f'value="{index.pk}"' not in form
+    assert page.count('data-testid="superseded"') == 1  # version 1 in the list of indexes, marked
+    response = client.post(reverse("dti:start"), {"index": index.pk, "year": 2026}, follow=True)
+    assert "đã có phiên bản mới hơn" in response.content.decode()
+    assert not Assessment.objects.filter(year=2026).exists()
+    assert client.get(reverse("dti:assessment", args=[started.pk])).status_code == 200
+    response = client.post(reverse("dti:start"), {"index": v2.pk, "year": 1999}, follow=True)
+    assert "Năm đánh giá: một số năm từ 2020 đến 2100." in response.content.decode()
+    response = client.post(reverse("dti:start"), {"index": v2.pk, "year": 2026})
+    assert Assessment.objects.get(year=2026).index == v2
