@@ -198,6 +198,22 @@ def _bare_unit_name(text: str) -> str:
     return re.split(r"\s*(?:[,(;]|\s[-–]\s)", name, maxsplit=1)[0]
 
 
+def _own_unit_names(unit) -> frozenset[str]:
+    """The names (bare, as `_bare_unit_name` makes them) and codes a dossier file may give the commune's receiving
+    unit: the commune's own, and those of the pre-2025 communes it absorbed on 1 July 2025, wholly or partly — their
+    one-stop departments' dossiers passed to it, and the provinces' exports still name the old commune on them
+    (docs/decisions/0007, 0027). A commune absorbed by another is still another's file."""
+    from xaso.geo.models import Level, UnitSuccession
+
+    old = UnitSuccession.objects.filter(new_unit=unit, old_unit__level=Level.COMMUNE).values_list(
+        "old_unit__name", "old_unit__code", "old_unit__official_code"
+    )
+    names = {_bare_unit_name(unit.name), fold(unit.code)}
+    for name, code, official in old:
+        names |= {_bare_unit_name(name), fold(code), fold(official)}
+    return frozenset(n for n in names if n)
+
+
 class DossierRegister(Register):
     slug = "dossiers"
     label = gettext_lazy("Sổ hồ sơ thủ tục hành chính")
@@ -295,7 +311,7 @@ class DossierRegister(Register):
         codes = {row["procedure_code"] for row in rows}
         procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes, is_active=True)}
         first_row: dict[str, int] = {}
-        bare = _bare_unit_name(unit.name)
+        own_names = _own_unit_names(unit)
         for row in rows:
             number = row["_row"]
 
@@ -310,7 +326,7 @@ class DossierRegister(Register):
                                           "kiểm tra lại mã hoặc nhờ quản trị viên bổ sung thủ tục.")
                       % {"c": row["procedure_code"]}, "unknown_procedure")  # fmt: skip
             other = row.get("unit_name")
-            if other and _bare_unit_name(other) != bare and fold(other) != fold(unit.code):
+            if other and _bare_unit_name(other) not in own_names and fold(other) not in own_names:
                 error("unit_name", _("Hồ sơ của “%(o)s”, không phải của %(u)s: tệp này là của đơn vị khác.")
                       % {"o": other, "u": unit.name}, "other_unit")  # fmt: skip
             received, due, finished = row["received_on"], row.get("due_on"), row.get("finished_on")

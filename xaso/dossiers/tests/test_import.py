@@ -352,3 +352,32 @@ def test_a_narrower_layout_updates_only_its_columns_and_recounts_the_month_of_a_
     got = figures(an_vien)
     assert (got["dossiers_online"], got["dossiers_in_person"], got["dossiers_full_online"]) == (1, 3, 0)
     assert job.report["months"] == ["2025-07-01"]
+
+
+def test_a_dossier_of_a_commune_absorbed_in_2025_is_the_successors_and_one_absorbed_elsewhere_is_not(
+    full_catalog, dong_nai, an_vien, tri_an, an_vien_officer
+):
+    """The provinces' exports name a dossier's receiving unit as it was: the old commune, for dossiers it received
+    before 1 July 2025 and for some after (its department passed them to An Viễn). Such a row is An Viễn's; the old
+    commune that Trị An absorbed is still another commune's file."""
+    from xaso.conftest import make_unit
+    from xaso.geo.models import Level, UnitSuccession
+
+    old_district = make_unit("legacy:731", "Huyện Vĩnh Cửu", Level.DISTRICT, dong_nai, legacy=True)
+    hieu_liem = make_unit("legacy:26017", "Xã Hiếu Liêm", Level.COMMUNE, old_district, legacy=True)
+    ma_da = make_unit("legacy:26020", "Xã Mã Đà", Level.COMMUNE, old_district, legacy=True)
+    for old, new in ((hieu_liem, an_vien), (ma_da, tri_an)):
+        UnitSuccession.objects.create(old_unit=old, new_unit=new, effective_date=date(2025, 7, 1), data_version="t")
+    header = [*PROVINCE_HEADER, "Đơn vị tiếp nhận"]
+    mine = [
+        [*province_row(1, "HL-1", "1.001193", "Trực tuyến", "02/06/2025", "05/06/2025"), "UBND xã Hiếu Liêm"],
+        [*province_row(2, "HL-2", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025"), "Xã Hiếu Liêm, Đồng Nai"],
+        [*province_row(3, "HL-3", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025"), "26017"],
+    ]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, mine))
+    assert (job.status, job.created) == (DONE, 3), job.report
+    assert set(Dossier.objects.values_list("unit", flat=True)) == {an_vien.pk}
+    other = [[*province_row(4, "MD-1", "1.001193", "Trực tuyến", "01/07/2025", "03/07/2025"), "UBND xã Mã Đà"]]
+    job = run_import(an_vien_officer, an_vien, csv_bytes(header, other))
+    assert [(e["row"], e["code"]) for e in job.report["errors"]] == [(4, "other_unit")]
+    assert Dossier.objects.count() == 3
