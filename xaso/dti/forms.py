@@ -24,6 +24,10 @@ class StartForm(forms.Form):
     def __init__(self, *args, indexes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["index"].queryset = indexes
+        if not self.is_bound and "index" not in self.initial:
+            only = list(indexes.values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # one index in force: already chosen
+                self.initial["index"] = only[0]
         bad_year = _("Năm đánh giá: một số năm từ %(a)s đến %(b)s.") % {"a": MIN_YEAR, "b": MAX_YEAR}
         for key in ("required", "invalid", "min_value", "max_value"):
             self.fields["year"].error_messages[key] = bad_year

@@ -91,3 +91,21 @@ def test_self_assessment_review_and_rank_in_the_browser(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     page.screenshot(path=str(SCREENSHOTS / "dti-result-phone.png"), full_page=True)
     assert officer.errors == [] and officer.foreign_requests() == []
+
+
+def test_after_a_reissue_the_phone_offers_only_the_new_version(open_session, catalog, dong_nai, an_vien,
+                                                                an_vien_officer, province_analyst):  # fmt: skip
+    from xaso.core.browser import OVERFLOW, screenshot
+
+    v1 = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+    v2 = index_load(user=province_analyst, data=small_index_data(), province=dong_nai)
+    officer = open_session(PHONE)
+    officer.login("an_vien_officer")
+    page = officer.page
+    page.goto("/dti/")
+    offered = page.locator("select[name=index] option").evaluate_all("o => o.map(x => x.value).filter(Boolean)")
+    assert offered == [str(v2.pk)] and str(v1.pk) not in offered
+    assert page.locator("select[name=index]").input_value() == str(v2.pk)  # the one index in force, chosen
+    assert page.locator('[data-testid="superseded"]').inner_text() == "đã có phiên bản mới"
+    assert page.evaluate(OVERFLOW)
+    screenshot(page, "dti-home-reissued-phone")
