@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -138,7 +139,7 @@ class Formula:
     text: str
     tree: Node
 
-    @property
+    @cached_property
     def elements(self) -> frozenset[str]:
         found: set[str] = set()
         stack: list[Node] = [self.tree]

@@ -221,7 +221,9 @@ class ElementRollup(models.Model):
 
     # derived from the figures, whose references the database checks; not checked again for each of the
     # thousand rows a commune-year refresh rewrites (docs/decisions/0006). Django still cascades deletions.
-    # No index of their own for element and period: unique_element_rollup leads with period, then element.
+    # No index of their own for element and period: unique_element_rollup leads with period, then element. On
+    # PostgreSQL it also carries the value (INCLUDE, migration 0011, decision 0064): a province's figures are read
+    # from the index alone.
     data_element = models.ForeignKey(DataElement, models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     # (unit, period) serves a commune's refresh (by unit) and "the latest year with data" (unit and year period)
     unit = models.ForeignKey(AdminUnit, models.CASCADE, related_name="+", db_index=False, db_constraint=False)

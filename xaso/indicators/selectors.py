@@ -176,23 +176,25 @@ def indicator_values(
     """
     check_readable(user, units)
     elements = elements_for(indicators)
-    by_code = {e.code: e for e in elements}
+    by_code = {e.code: e.id for e in elements}
     totals = element_totals(elements=elements, units=units, periods=periods)
+    get = totals.get
+    # each indicator's formula and the element ids it reads, found once for the whole table
+    plan = []
+    for ind in indicators:
+        formula = indicator_formula(ind)
+        refs = tuple((code, by_code.get(code)) for code in formula.elements)
+        plan.append((ind, formula, refs, ind.stated_rate_element_id))
     out: dict[tuple[int, int, int], IndicatorValue] = {}
     for unit in units:
+        unit_id = unit.id
         for period in periods:
-            for ind in indicators:
-                formula = indicator_formula(ind)
-                inputs = {
-                    code: totals.get((unit.id, by_code[code].id, period.id)) if code in by_code else None
-                    for code in formula.elements
-                }
-                stated = None
-                if ind.stated_rate_element_id:
-                    stated = totals.get((unit.id, ind.stated_rate_element_id, period.id))
-                out[(unit.id, ind.id, period.id)] = IndicatorValue(
-                    indicator=ind, unit_id=unit.id, period=period, value=formula.evaluate(inputs),
-                    inputs=inputs, stated=stated,
+            period_id = period.id
+            for ind, formula, refs, stated_id in plan:
+                inputs = {code: get((unit_id, eid, period_id)) if eid is not None else None for code, eid in refs}
+                out[(unit_id, ind.id, period_id)] = IndicatorValue(
+                    indicator=ind, unit_id=unit_id, period=period, value=formula.evaluate(inputs), inputs=inputs,
+                    stated=get((unit_id, stated_id, period_id)) if stated_id else None,
                 )  # fmt: skip
     return out
 
