@@ -16,7 +16,7 @@ evaluates to None ("no data"), never to an exception.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -153,33 +153,53 @@ class Formula:
                 stack.extend((node.left, node.right))
         return frozenset(found)
 
+    @cached_property
+    def _compiled(self) -> Callable[[Mapping[str, float | None]], float | None]:
+        return _compile(self.tree)
+
     def evaluate(self, values: Mapping[str, float | None]) -> float | None:
         """The formula's value, or None when an element has no value or a denominator is zero."""
-        return _eval(self.tree, values)
+        return self._compiled(values)
 
 
-def _eval(node: Node, values: Mapping[str, float | None]) -> float | None:
+def _compile(node: Node) -> Callable[[Mapping[str, float | None]], float | None]:
+    """The tree as nested closures, built once per formula: a province's table evaluates each formula for every
+    commune, and walking the tree with type tests each time was most of that."""
     if isinstance(node, Num):
-        return node.value
+        constant = node.value
+        return lambda values: constant
     if isinstance(node, Ref):
-        v = values.get(node.code)
-        return None if v is None else float(v)
+        code = node.code
+
+        def ref(values):
+            v = values.get(code)
+            return None if v is None else float(v)
+
+        return ref
     if isinstance(node, Neg):
-        inner = _eval(node.operand, values)
-        return None if inner is None else -inner
-    left = _eval(node.left, values)
-    right = _eval(node.right, values)
-    if left is None or right is None:
-        return None
-    if node.op == "+":
-        return left + right
-    if node.op == "-":
-        return left - right
-    if node.op == "*":
-        return left * right
-    if right == 0:
-        return None
-    return left / right
+        operand = _compile(node.operand)
+
+        def neg(values):
+            inner = operand(values)
+            return None if inner is None else -inner
+
+        return neg
+    left, right, op = _compile(node.left), _compile(node.right), node.op
+
+    def binop(values):
+        a = left(values)
+        b = right(values)
+        if a is None or b is None:
+            return None
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        return None if b == 0 else a / b
+
+    return binop
 
 
 def parse_formula(text: str, known_elements: Iterable[str] | None = None) -> Formula:
