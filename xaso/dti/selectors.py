@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, FloatField, IntegerField, Q, Sum, Value, When, Window
-from django.db.models.functions import Rank, Round
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, Rank, Round
 from django.utils.translation import gettext as _
 
 from xaso.accounts.permissions import can_read_unit
@@ -195,9 +195,6 @@ def indexes_for_user(user):
 def _newer_version_exists():
     """Whether the index version of the outer row has a newer version of the same code from the same issuer (the
     same province, or the shared example when both have none)."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Coalesce
-
     return Exists(
         IndexVersion.objects.annotate(issuer_key=Coalesce("province_id", 0))
         .filter(code=OuterRef("code"), version__gt=OuterRef("version"),
@@ -205,7 +202,7 @@ def _newer_version_exists():
     )  # fmt: skip
 
 
-def indexes_with_currency(user):
+def indexes_marked_superseded(user):
     """`indexes_for_user`, each with `superseded`: a newer version of its code has been issued since."""
     return indexes_for_user(user).annotate(superseded=_newer_version_exists())
 

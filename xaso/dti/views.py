@@ -47,7 +47,7 @@ def _province_of(user) -> AdminUnit | None:
 @login_required
 def home(request):
     user = request.user
-    indexes = list(selectors.indexes_with_currency(user))
+    indexes = list(selectors.indexes_marked_superseded(user))
     commune = user.unit if user.unit_id and user.unit.level == Level.COMMUNE else None
     start = StartForm(indexes=selectors.indexes_to_start(user)) if commune and can_write_unit(user, commune) else None
     assessments = selectors.assessments_for_user(user)[:200]

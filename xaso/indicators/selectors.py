@@ -180,17 +180,17 @@ def indicator_values(
     totals = element_totals(elements=elements, units=units, periods=periods)
     get = totals.get
     # each indicator's formula and the element ids it reads, found once for the whole table
-    plan = []
+    prepared = []
     for ind in indicators:
         formula = indicator_formula(ind)
         refs = tuple((code, by_code.get(code)) for code in formula.elements)
-        plan.append((ind, formula, refs, ind.stated_rate_element_id))
+        prepared.append((ind, formula, refs, ind.stated_rate_element_id))
     out: dict[tuple[int, int, int], IndicatorValue] = {}
     for unit in units:
         unit_id = unit.id
         for period in periods:
             period_id = period.id
-            for ind, formula, refs, stated_id in plan:
+            for ind, formula, refs, stated_id in prepared:
                 inputs = {code: get((unit_id, eid, period_id)) if eid is not None else None for code, eid in refs}
                 out[(unit_id, ind.id, period_id)] = IndicatorValue(
                     indicator=ind, unit_id=unit_id, period=period, value=formula.evaluate(inputs), inputs=inputs,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from xaso.core.models import period_get_or_create
 from xaso.indicators.models import DataElement, ElementRollup
+
+from .test_partitions import _migrate
 
 pytestmark = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the INCLUDE column is PostgreSQL's")
 
@@ -17,12 +18,6 @@ def _index_definition() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'unique_element_rollup'")
         return cursor.fetchone()[0]
-
-
-def _migrate(target: str) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([("indicators", target)])
 
 
 def test_the_unique_index_carries_the_value_and_still_refuses_a_duplicate(catalog, nga_dien):
